@@ -1,0 +1,5 @@
+"""Allow ``python -m vrrptop``."""
+
+from vrrptop.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,53 @@
+"""The one interface every frame source implements."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from vrrptop.wire.records import Frame
+
+SourceKind = Literal["live", "file", "synthetic"]
+SourceState = Literal["starting", "running", "lost", "ended", "error"]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceStatus:
+    """What a source reports about itself (shown in the UI header and the report)."""
+
+    name: str
+    """Interface name or file path."""
+    kind: SourceKind
+    state: SourceState
+    received: int = 0
+    """Frames handed to the engine."""
+    dropped: int = 0
+    """Frames lost: kernel drops plus hand-over queue overflows. Never silent."""
+    message: str = ""
+    """Why the state is what it is, e.g. "interface em1 disappeared, retrying"."""
+
+
+class FrameSource(Protocol):
+    """A source of frames.
+
+    ``frames()`` blocks and yields frames in order; a live source yields ``None``
+    when nothing arrived for a short while so that timers can fire between packets.
+    ``packet_clock`` is True when time should follow packet timestamps (replay).
+    """
+
+    name: str
+    kind: SourceKind
+    packet_clock: bool
+
+    def frames(self) -> Iterator[Frame | None]:
+        """Yield frames until the source ends or ``close()`` is called."""
+        ...
+
+    def close(self) -> None:
+        """Stop producing frames; safe to call from another thread, twice."""
+        ...
+
+    def status(self) -> SourceStatus:
+        """Current status and counters; safe to call from another thread."""
+        ...

@@ -1,0 +1,145 @@
+"""Immutable views of the tracker's state, for the UI and the outputs.
+
+``Tracker.snapshot(now)`` builds these; consumers never see the mutable state, so a
+snapshot can be handed to another thread (the UI) safely.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from vrrptop.wire.records import Advert
+
+InstanceState = Literal["ok", "silent", "split-brain", "mismatch", "checksum-errors", "resigned"]
+
+
+@dataclass(frozen=True, slots=True)
+class MasterTerm:
+    """One period during which ``src`` was the master of an instance."""
+
+    src: str
+    since: float
+    until: float | None
+    """None while it is still the master."""
+    priority: int
+    src_mac: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GapStats:
+    """Measured gaps between consecutive adverts of the current master, seconds."""
+
+    count: int = 0
+    min: float | None = None
+    avg: float | None = None
+    max: float | None = None
+    jitter: float | None = None
+    """Mean absolute deviation from the advertised interval."""
+    recent: tuple[float, ...] = ()
+    """Last gaps, oldest first (ring buffer, for a sparkline)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceView:
+    """What one router (by source IP) last advertised for an instance."""
+
+    src: str
+    src_mac: str | None
+    priority: int
+    interval_cs: int
+    addresses: tuple[str, ...]
+    version: int
+    first_seen: float
+    last_seen: float
+    adverts: int
+    last_master: float | None
+    """When it was last the master (last advert accepted as master's), or None."""
+
+
+@dataclass(frozen=True, slots=True)
+class VipHolder:
+    """Who last announced a VIP on the switch (GARP / unsolicited NA)."""
+
+    address: str
+    mac: str
+    ts: float
+    holder_is_master: bool | None
+    """True when ``mac`` is the current master's MAC (or the VRRP virtual MAC);
+    None when the master's MAC is unknown."""
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceView:
+    """One virtual router, keyed by (VRID, address family)."""
+
+    vrid: int
+    family: int
+    version: int
+    state: InstanceState
+    master: str | None
+    master_mac: str | None
+    priority: int | None
+    interval_cs: int
+    addresses: tuple[str, ...]
+    auth_type: int | None
+    first_seen: float
+    last_seen: float
+    age_s: float
+    """Seconds since the master's last advert."""
+    master_down_s: float
+    """Master_Down_Interval for the current master: 3*interval + skew."""
+    adverts: int
+    checksum_variant: str | None
+    checksum_errors: int
+    masters: tuple[MasterTerm, ...]
+    """Master history, oldest first (bounded ring buffer)."""
+    sources: tuple[SourceView, ...]
+    gaps: GapStats
+    vip_holders: tuple[VipHolder, ...]
+    problems: dict[str, int]
+    """Problem word -> count (ttl-not-255, bad-checksum, mismatch-interval, ...)."""
+    last_advert: Advert | None
+    name: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Room for correlation (expected master, alarms) added by later layers."""
+
+
+@dataclass(frozen=True, slots=True)
+class HostView:
+    """A real router seen advertising, joined across addresses by MAC."""
+
+    addresses: tuple[str, ...]
+    macs: tuple[str, ...]
+    name: str | None
+    priorities: dict[str, int]
+    """"vrid/family" (e.g. "210/4") -> last advertised priority."""
+    last_master: dict[str, float]
+    """"vrid/family" -> when it was last master."""
+    last_seen: float
+
+
+@dataclass(frozen=True, slots=True)
+class Counters:
+    """Segment-wide counters."""
+
+    frames: int = 0
+    adverts: int = 0
+    malformed: int = 0
+    dropped: int = 0
+    carp: int = 0
+    garps: int = 0
+    checksum_errors: int = 0
+    evicted: int = 0
+    """Table entries evicted because a cap was reached (floods)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The whole picture at time ``ts``."""
+
+    ts: float
+    instances: tuple[InstanceView, ...]
+    hosts: tuple[HostView, ...]
+    counters: Counters
+    malformed_reasons: dict[str, int] = field(default_factory=dict)

@@ -1,0 +1,123 @@
+"""Typed records the decoders produce; every consumer works on these.
+
+Records are immutable and hashable so that identical adverts (a master repeats the
+same bytes every interval) can be decoded once and re-stamped with ``replace_ts``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Literal
+
+#: Checksum variants a VRRP advert can match.
+#: "v2": RFC 3768, message only.  "v3": RFC 5798 with the IPv4/IPv6 pseudo-header.
+#: "v3-as-v2": VRRPv3 over IPv4 computed without the pseudo-header (RFC 9568 errata,
+#: Cisco, keepalived ``v3_checksum_as_v2``).
+ChecksumVariant = Literal["v2", "v3", "v3-as-v2"]
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One captured link-layer frame, before decoding."""
+
+    ts: float
+    """Capture time, seconds since the epoch."""
+    linktype: int
+    """pcap LINKTYPE_* value (1 Ethernet, 101/228/229 raw IP, 113 SLL, 276 SLL2)."""
+    data: bytes
+    """The captured bytes (possibly shorter than the wire length)."""
+    wirelen: int = -1
+    """Original length on the wire; -1 when unknown (same as ``len(data)``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Advert:
+    """A decoded VRRP advertisement (v2 or v3, IPv4 or IPv6)."""
+
+    ts: float
+    src: str
+    """Source IP address: identifies the router (not the MAC)."""
+    dst: str
+    src_mac: str | None
+    """Source MAC, lower-case colon form; None on raw-IP link types."""
+    family: Literal[4, 6]
+    version: int
+    type: int
+    vrid: int
+    priority: int
+    interval_cs: int
+    """Advertisement interval in centiseconds (v2 seconds are multiplied by 100)."""
+    addresses: tuple[str, ...]
+    auth_type: int | None
+    """v2 auth type (0 none, 1 simple text, 2 IP AH); None for v3."""
+    auth_data: bytes
+    """v2 auth data as on the wire (8 bytes, or fewer if the message is short).
+    Secret: render only through ``vrrptop.wire.auth.mask``/``show``."""
+    ttl: int
+    checksum: int
+    checksum_ok: bool
+    checksum_variant: ChecksumVariant | None
+    """Which variant matched; None when none did (``checksum_ok`` is False)."""
+    vlan: int | None
+    problems: tuple[str, ...]
+    """Protocol problems, short kebab-case words: "ttl-not-255", "unicast-dst",
+    "count-mismatch", "trailing-bytes", "auth-missing", "bad-checksum", ..."""
+    frame: bytes = b""
+    """Raw frame bytes (for the detail screen's hex view); may be empty."""
+
+    def replace_ts(self, ts: float, frame: bytes = b"") -> Advert:
+        """Return this advert re-stamped with another capture time and frame."""
+        return replace(self, ts=ts, frame=frame)
+
+
+@dataclass(frozen=True, slots=True)
+class Carp:
+    """A CARP advertisement (OpenBSD/FreeBSD): IP proto 112 but not VRRP."""
+
+    ts: float
+    src: str
+    dst: str
+    src_mac: str | None
+    family: Literal[4, 6]
+    version: int
+    type: int
+    vhid: int
+    advskew: int
+    advbase: int
+    counter: int
+    vlan: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Garp:
+    """An address announcement: gratuitous ARP or unsolicited ICMPv6 NA.
+
+    "address X announced by MAC M": tells who holds X on the switch.
+    """
+
+    ts: float
+    address: str
+    mac: str
+    """The MAC claimed for ``address`` (ARP sender hw / NA target link-layer option,
+    else the frame's source MAC)."""
+    family: Literal[4, 6]
+    kind: Literal["arp-request", "arp-reply", "na"]
+    src_mac: str | None
+    vlan: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Malformed:
+    """A frame that looked like ours (proto 112, ARP, NA) but could not be decoded."""
+
+    ts: float
+    reason: str
+    """Short human reason, e.g. "truncated VRRP header (4 < 8 bytes)"."""
+    src: str | None = None
+    proto: str = "vrrp"
+    """What it claimed to be: "vrrp", "arp", "nd", "link", "ip"."""
+    frame: bytes = b""
+
+
+Record = Advert | Carp | Garp | Malformed
+"""Anything ``decode_frame`` returns (it returns None for frames that are not ours)."""
