@@ -17,6 +17,7 @@ EventKind = Literal[
     "malformed",
     "auth-mismatch",
     "carp",
+    "contention",
 ]
 
 Severity = Literal["info", "warning", "error"]
@@ -30,7 +31,9 @@ class Event:
     an address no instance carries). ``detail`` holds kind-specific JSON-safe fields,
     e.g. for new-master: ``{"src", "previous", "priority", "gap_s"}``; for split-brain:
     ``{"sources": [...]}``; for mismatch: ``{"field", "values": {src: value}}``;
-    for vip-announced: ``{"address", "mac", "master_mac", "holder_is_master"}``.
+    for vip-announced: ``{"address", "mac", "master_mac", "holder_is_master"}``;
+    for contention (a backup claimed mastership once but lost the election, e.g. two
+    backups whose timers expired together): ``{"src", "priority", "master"}``.
     """
 
     ts: float
