@@ -1,0 +1,265 @@
+"""Live capture from an interface on an AF_PACKET socket (``vrrptop em1``).
+
+A capture thread drains the socket into a bounded queue as fast as the kernel
+delivers, so a slow consumer never makes the kernel drop silently: queue overflows
+and kernel drops (PACKET_STATISTICS) are both counted and reported.
+
+The socket is the only privileged thing vrrptop opens (CAP_NET_RAW). It joins the
+interface in promiscuous mode so 224.0.0.18 and ff02::12 are seen without joining
+multicast groups, and it never transmits.
+"""
+
+from __future__ import annotations
+
+import errno
+import socket
+import struct
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+
+from vrrptop.capture import bpf
+from vrrptop.capture.base import SourceStatus
+from vrrptop.errors import VrrptopError
+from vrrptop.wire.records import Frame
+
+ETH_P_ALL = 0x0003
+SOL_PACKET = 263
+PACKET_ADD_MEMBERSHIP = 1
+PACKET_MR_PROMISC = 1
+PACKET_STATISTICS = 6
+PACKET_AUXDATA = 8
+SO_RCVBUFFORCE = 33
+SO_TIMESTAMP = 29
+TP_STATUS_VLAN_VALID = 1 << 4
+TP_STATUS_VLAN_TPID_VALID = 1 << 6
+ARPHRD_ETHER = 1
+LINKTYPE_ETHERNET = 1
+LINKTYPE_LINUX_SLL = 113
+
+#: Frames buffered between the capture thread and the engine before drops count.
+QUEUE_LIMIT = 65536
+#: Kernel socket buffer asked for (root may exceed rmem_max with SO_RCVBUFFORCE).
+RCVBUF = 8 << 20
+_POLL_S = 0.1
+
+
+def _arphrd(interface: str) -> int:
+    try:
+        with open(f"/sys/class/net/{interface}/type") as fh:
+            return int(fh.read().strip())
+    except OSError:
+        return -1
+
+
+def check_interface(interface: str) -> None:
+    """Raise VrrptopError when ``interface`` does not exist (``any`` always does)."""
+    if interface == "any":
+        return
+    try:
+        socket.if_nametoindex(interface)
+    except OSError:
+        raise VrrptopError(
+            f"no such interface: {interface!r} (list them with `ip link`)", 69
+        ) from None
+
+
+class LiveSource:
+    """Frames from a live interface; yields None when idle so timers can fire."""
+
+    kind = "live"
+    packet_clock = False
+
+    def __init__(self, interface: str, queue_limit: int = QUEUE_LIMIT) -> None:
+        check_interface(interface)
+        self.name = interface
+        self._queue: deque[Frame] = deque()
+        self._limit = queue_limit
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._received = 0
+        self._queue_drops = 0
+        self._kernel_drops = 0
+        self._state = "starting"
+        self._message = ""
+        self._sock, self._linktype = self._open()
+        self._state = "running"
+        self._thread = threading.Thread(target=self._run, name=f"capture-{interface}", daemon=True)
+        self._thread.start()
+
+    # -- socket -----------------------------------------------------------------
+    def _open(self) -> tuple[socket.socket, int]:
+        interface = self.name
+        cooked = interface == "any" or _arphrd(interface) != ARPHRD_ETHER
+        kind = socket.SOCK_DGRAM if cooked else socket.SOCK_RAW
+        try:
+            sock = socket.socket(socket.AF_PACKET, kind, socket.htons(ETH_P_ALL))
+        except PermissionError:
+            raise VrrptopError(
+                f"no permission to capture on {interface}: run as root or grant CAP_NET_RAW"
+                " (see README: Running without root)",
+                77,
+            ) from None
+        try:
+            # Filter before bind so no unfiltered frame is ever queued on the socket.
+            if cooked:
+                bpf.attach_cooked_filter(sock)
+            else:
+                bpf.attach_ethernet_filter(sock)
+            try:
+                sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, RCVBUF)
+            except OSError:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RCVBUF)
+            sock.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)
+            sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMP, 1)
+            if interface != "any":
+                index = socket.if_nametoindex(interface)
+                sock.bind((interface, ETH_P_ALL))
+                mreq = struct.pack("IHH8s", index, PACKET_MR_PROMISC, 0, b"")
+                sock.setsockopt(SOL_PACKET, PACKET_ADD_MEMBERSHIP, mreq)
+            sock.settimeout(_POLL_S)
+            self._drain_stats(sock)  # reset kernel counters
+        except VrrptopError:
+            sock.close()
+            raise
+        except OSError as exc:
+            sock.close()
+            if exc.errno == errno.ENODEV:
+                raise VrrptopError(f"no such interface: {interface!r}", 69) from None
+            if exc.errno == errno.ENETDOWN:
+                raise VrrptopError(f"interface {interface} is down", 69) from None
+            raise VrrptopError(f"cannot capture on {interface}: {exc.strerror}", 69) from None
+        return sock, (LINKTYPE_LINUX_SLL if cooked else LINKTYPE_ETHERNET)
+
+    def _drain_stats(self, sock: socket.socket) -> None:
+        try:
+            raw = sock.getsockopt(SOL_PACKET, PACKET_STATISTICS, 8)
+        except OSError:
+            return
+        _packets, drops = struct.unpack("II", raw)
+        self._kernel_drops += drops
+
+    # -- capture thread ---------------------------------------------------------
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._pump()
+            except OSError as exc:
+                if self._stop.is_set():
+                    break
+                self._lost(exc)
+            if not self._stop.is_set() and self._state == "lost":
+                self._reattach()
+
+    def _pump(self) -> None:
+        sock = self._sock
+        queue, limit, wake = self._queue, self._limit, self._wake
+        cooked = self._linktype == LINKTYPE_LINUX_SLL
+        last_stats = time.monotonic()
+        while not self._stop.is_set():
+            try:
+                data, anc, _flags, addr = sock.recvmsg(65535, 256)
+            except TimeoutError:
+                now = time.monotonic()
+                if now - last_stats > 1.0:
+                    self._drain_stats(sock)
+                    last_stats = now
+                continue
+            ts = None
+            tci = None
+            for level, kind, value in anc:
+                if level == socket.SOL_SOCKET and kind == SO_TIMESTAMP and len(value) >= 16:
+                    sec, usec = struct.unpack("qq", value[:16])
+                    ts = sec + usec / 1e6
+                elif level == SOL_PACKET and kind == PACKET_AUXDATA and len(value) >= 20:
+                    status = struct.unpack_from("I", value, 0)[0]
+                    if status & TP_STATUS_VLAN_VALID:
+                        tci = struct.unpack_from("H", value, 16)[0]
+                        tpid = struct.unpack_from("H", value, 18)[0]
+                        if not status & TP_STATUS_VLAN_TPID_VALID or not tpid:
+                            tpid = 0x8100
+                        tci = (tpid, tci)
+            if ts is None:
+                ts = time.time()
+            if cooked:
+                data = _sll_header(addr) + data
+            elif tci is not None and len(data) >= 14:
+                # The kernel strips the 802.1Q tag into metadata; put it back as
+                # libpcap does, so the decoder sees the VLAN id.
+                data = data[:12] + struct.pack("!HH", tci[0], tci[1]) + data[12:]
+            if len(queue) >= limit:
+                self._queue_drops += 1
+                continue
+            queue.append(Frame(ts, self._linktype, data, len(data)))
+            self._received += 1
+            wake.set()
+            now = time.monotonic()
+            if now - last_stats > 1.0:
+                self._drain_stats(sock)
+                last_stats = now
+
+    def _lost(self, exc: OSError) -> None:
+        self._state = "lost"
+        self._message = f"capture on {self.name} lost ({exc.strerror or exc}); retrying"
+        self._wake.set()
+        try:
+            self._sock.close()
+        except OSError:
+            pass
+
+    def _reattach(self) -> None:
+        """Retry opening the interface once a second until it comes back."""
+        while not self._stop.wait(1.0):
+            try:
+                self._sock, self._linktype = self._open()
+            except VrrptopError as exc:
+                self._message = f"capture on {self.name} lost ({exc}); retrying"
+                continue
+            self._state = "running"
+            self._message = f"capture on {self.name} reattached"
+            self._wake.set()
+            return
+
+    # -- FrameSource ------------------------------------------------------------
+    def frames(self) -> Iterator[Frame | None]:
+        """Yield queued frames in order; None every ~0.1 s of silence."""
+        queue, wake = self._queue, self._wake
+        while not self._stop.is_set():
+            while queue:
+                yield queue.popleft()
+            wake.clear()
+            if queue:
+                continue
+            if not wake.wait(_POLL_S):
+                yield None
+
+    def close(self) -> None:
+        """Stop the capture thread and close the socket."""
+        if self._stop.is_set():
+            return
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout=2)
+        try:
+            self._sock.close()
+        except OSError:
+            pass
+
+    def status(self) -> SourceStatus:
+        """State and counters (kernel drops plus queue overflows)."""
+        return SourceStatus(
+            self.name,
+            "live",
+            self._state,  # type: ignore[arg-type]
+            self._received,
+            self._kernel_drops + self._queue_drops,
+            self._message,
+        )
+
+
+def _sll_header(addr: tuple) -> bytes:  # type: ignore[type-arg]
+    """Build a Linux cooked (SLL) header from a packet socket address."""
+    _ifname, proto, pkttype, hatype, hwaddr = addr[:5]
+    hw = hwaddr[:8]
+    return struct.pack("!HHH8sH", pkttype, hatype, len(hwaddr), hw.ljust(8, b"\0"), proto)

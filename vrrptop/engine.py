@@ -1,0 +1,209 @@
+"""The engine: frames from a source, decoded, tracked, and handed to outputs.
+
+No textual here. The engine runs in one thread (``start``) or in the caller's
+(``run``); other threads only read immutable snapshots and receive ``EngineUpdate``
+callbacks, at most every ``update_interval`` seconds however fast frames arrive.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from vrrptop.capture.base import FrameSource, SourceStatus
+from vrrptop.capture.writer import PcapWriter
+from vrrptop.model.events import Event
+from vrrptop.model.snapshot import Snapshot
+from vrrptop.model.tracker import Tracker
+from vrrptop.options import Options
+from vrrptop.wire.decode import decode_frame
+from vrrptop.wire.records import Advert, Record
+
+
+@dataclass(frozen=True, slots=True)
+class EngineUpdate:
+    """What the engine publishes: the latest picture and the events since the last one."""
+
+    snapshot: Snapshot
+    events: tuple[Event, ...]
+    status: SourceStatus
+    ended: bool
+
+
+class Sink(Protocol):
+    """Something that consumes decoded records and events (e.g. JSON Lines)."""
+
+    def record(self, record: Record) -> None:
+        """Consume one decoded record."""
+
+    def event(self, event: Event) -> None:
+        """Consume one event."""
+
+
+class Engine:
+    """Runs one source through decode and tracking.
+
+    ``count`` and ``duration`` come from ``options`` (-c, --duration); ``duration``
+    is measured on the packet clock when replaying.
+    """
+
+    def __init__(
+        self,
+        source: FrameSource,
+        *,
+        options: Options | None = None,
+        on_update: Callable[[EngineUpdate], None] | None = None,
+        update_interval: float = 0.1,
+        sinks: Iterable[Sink] = (),
+        writer: PcapWriter | None = None,
+        tracker: Tracker | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.source = source
+        self.options = options or Options()
+        self.on_update = on_update
+        self.update_interval = update_interval
+        self.sinks = list(sinks)
+        self.writer = writer
+        self.tracker = tracker or Tracker()
+        self.clock = clock
+        self._stop = threading.Event()
+        self._reset = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pending: list[Event] = []
+        self._now = 0.0
+        self._latest: Snapshot | None = None
+        self._ended = False
+        self.error: BaseException | None = None
+
+    # -- control (any thread) ----------------------------------------------------
+    def start(self) -> None:
+        """Run in a background daemon thread."""
+        self._thread = threading.Thread(target=self._run_guarded, name="engine", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Ask the engine to stop; the source is closed so a blocked read returns."""
+        self._stop.set()
+        self.source.close()
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait for the background thread."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def reset(self) -> None:
+        """Clear counters and history (applied by the engine thread at its next step)."""
+        self._reset.set()
+
+    def snapshot(self) -> Snapshot:
+        """The latest published snapshot (immutable; safe from any thread)."""
+        if self._latest is None:
+            return self._make_snapshot()
+        return self._latest
+
+    @property
+    def ended(self) -> bool:
+        """True once the source is exhausted or the engine stopped."""
+        return self._ended
+
+    # -- the loop ----------------------------------------------------------------
+    def _run_guarded(self) -> None:
+        try:
+            self.run()
+        except BaseException as exc:  # noqa: BLE001 - reported to the UI, never lost
+            self.error = exc
+            self._ended = True
+            self._publish()
+
+    def _make_snapshot(self) -> Snapshot:
+        snap = self.tracker.snapshot(self._now)
+        dropped = self.source.status().dropped
+        if dropped != snap.counters.dropped:
+            snap = replace(snap, counters=replace(snap.counters, dropped=dropped))
+        return snap
+
+    def _publish(self) -> None:
+        self._latest = self._make_snapshot()
+        if self.on_update is not None:
+            events, self._pending = tuple(self._pending), []
+            self.on_update(EngineUpdate(self._latest, events, self.source.status(), self._ended))
+        else:
+            self._pending.clear()
+
+    def _emit(self, events: list[Event]) -> None:
+        for sink in self.sinks:
+            for ev in events:
+                sink.event(ev)
+        if self.on_update is not None:
+            self._pending.extend(events)
+            if len(self._pending) > 10_000:  # a UI that cannot keep up keeps the newest
+                del self._pending[:-5_000]
+
+    def run(self) -> Snapshot:
+        """Process frames until the source ends, ``stop()``, -c or --duration."""
+        tracker, sinks, writer = self.tracker, self.sinks, self.writer
+        apply, tick, decode = tracker.apply, tracker.tick, decode_frame
+        count_limit = self.options.count
+        duration = self.options.duration
+        clock = self.clock
+        packet_clock = self.source.packet_clock
+        interval = self.update_interval
+        next_publish = 0.0
+        adverts = 0
+        first_ts: float | None = None
+        wall_start = time.monotonic()
+        self._publish()
+        for frame in self.source.frames():
+            if self._stop.is_set():
+                break
+            if self._reset.is_set():
+                self._reset.clear()
+                tracker.reset()
+                self._pending.clear()
+            if frame is None:
+                self._now = now = clock()
+                events = tick(now)
+            else:
+                self._now = now = frame.ts
+                if first_ts is None:
+                    first_ts = now
+                tracker.count_frame()
+                record = decode(frame)
+                if record is None:
+                    events = tick(now)
+                else:
+                    events = apply(record, now)
+                    if writer is not None:
+                        writer.write(frame)
+                    for sink in sinks:
+                        sink.record(record)
+                    if type(record) is Advert:
+                        adverts += 1
+            if events:
+                self._emit(events)
+            if count_limit is not None and adverts >= count_limit:
+                break
+            if duration is not None:
+                if packet_clock:
+                    if first_ts is not None and now - first_ts >= duration:
+                        break
+                elif time.monotonic() - wall_start >= duration:
+                    break
+            mono = time.monotonic()
+            if mono >= next_publish:
+                next_publish = mono + interval
+                self._publish()
+                if writer is not None:
+                    writer.flush()
+        if not packet_clock:
+            self._now = clock()
+            events = tick(self._now)
+            if events:
+                self._emit(events)
+        self._ended = True
+        self._publish()
+        return self._latest  # type: ignore[return-value]

@@ -1,0 +1,184 @@
+"""``--json``: one JSON object per line on stdout, for jq, scripts and tests.
+
+The keys named in the README's contract are stable; new keys may be added.
+Masters repeat the same advert every interval, so the JSON body of an advert is
+cached by its content and only the timestamp is formatted per line.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Any
+
+from vrrptop.model.events import Event
+from vrrptop.model.snapshot import Snapshot
+from vrrptop.wire import auth
+from vrrptop.wire.records import Advert, Carp, Garp, Malformed, Record
+
+_CACHE_LIMIT = 4096
+
+
+def advert_json(advert: Advert, show_secrets: bool = False) -> dict[str, Any]:
+    """The JSON Lines form of an advert (PASS passwords masked unless asked)."""
+    return {
+        "type": "advert",
+        "ts": advert.ts,
+        "src": advert.src,
+        "dst": advert.dst,
+        "src_mac": advert.src_mac,
+        "family": advert.family,
+        "version": advert.version,
+        "vrid": advert.vrid,
+        "priority": advert.priority,
+        "interval_cs": advert.interval_cs,
+        "addresses": list(advert.addresses),
+        "auth_type": advert.auth_type,
+        "auth": auth.show(advert) if show_secrets else auth.mask(advert),
+        "ttl": advert.ttl,
+        "checksum": "ok" if advert.checksum_ok else "bad",
+        "checksum_variant": advert.checksum_variant,
+        "vlan": advert.vlan,
+        "problems": list(advert.problems),
+    }
+
+
+def record_json(record: Record, show_secrets: bool = False) -> dict[str, Any]:
+    """The JSON Lines form of any decoded record."""
+    if isinstance(record, Advert):
+        return advert_json(record, show_secrets)
+    if isinstance(record, Garp):
+        return {
+            "type": "garp",
+            "ts": record.ts,
+            "address": record.address,
+            "mac": record.mac,
+            "family": record.family,
+            "kind": record.kind,
+            "src_mac": record.src_mac,
+            "vlan": record.vlan,
+        }
+    if isinstance(record, Carp):
+        return {
+            "type": "carp",
+            "ts": record.ts,
+            "src": record.src,
+            "dst": record.dst,
+            "src_mac": record.src_mac,
+            "family": record.family,
+            "vhid": record.vhid,
+            "advskew": record.advskew,
+            "advbase": record.advbase,
+            "vlan": record.vlan,
+        }
+    assert isinstance(record, Malformed)
+    return {
+        "type": "malformed",
+        "ts": record.ts,
+        "reason": record.reason,
+        "src": record.src,
+        "proto": record.proto,
+    }
+
+
+def snapshot_json(snap: Snapshot) -> dict[str, Any]:
+    """The last line of a run: instances and counters."""
+    instances = []
+    for inst in snap.instances:
+        item: dict[str, Any] = {
+            "vrid": inst.vrid,
+            "family": inst.family,
+            "name": inst.name,
+            "version": inst.version,
+            "master": inst.master,
+            "master_mac": inst.master_mac,
+            "priority": inst.priority,
+            "interval_cs": inst.interval_cs,
+            "addresses": list(inst.addresses),
+            "state": inst.state,
+            "adverts": inst.adverts,
+            "last_seen": inst.last_seen,
+            "checksum_variant": inst.checksum_variant,
+            "checksum_errors": inst.checksum_errors,
+            "masters": [
+                {"src": t.src, "since": t.since, "until": t.until, "priority": t.priority}
+                for t in inst.masters
+            ],
+            "problems": dict(inst.problems),
+        }
+        item.update(inst.extra)
+        instances.append(item)
+    c = snap.counters
+    return {
+        "type": "snapshot",
+        "ts": snap.ts,
+        "instances": instances,
+        "counters": {
+            "frames": c.frames,
+            "adverts": c.adverts,
+            "malformed": c.malformed,
+            "dropped": c.dropped,
+            "carp": c.carp,
+            "garps": c.garps,
+            "checksum_errors": c.checksum_errors,
+            "evicted": c.evicted,
+        },
+        "malformed_reasons": dict(snap.malformed_reasons),
+    }
+
+
+class JsonLinesWriter:
+    """Writes records, events and the final snapshot as JSON Lines.
+
+    ``line_buffered`` flushes after every line (live capture piped into jq);
+    replay leaves buffering to the stream and flushes at the end.
+    """
+
+    def __init__(self, stream: IO[str], *, show_secrets: bool = False, line_buffered: bool = True):
+        self.stream = stream
+        self.show_secrets = show_secrets
+        self.line_buffered = line_buffered
+        self._bodies: dict[tuple[Any, ...], str] = {}
+        self._encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+    def _emit(self, line: str) -> None:
+        self.stream.write(line)
+        if self.line_buffered:
+            self.stream.flush()
+
+    def record(self, record: Record) -> None:
+        """Write one decoded record."""
+        if type(record) is Advert:
+            a = record
+            key = (
+                a.src, a.dst, a.src_mac, a.family, a.version, a.type, a.vrid, a.priority,
+                a.interval_cs, a.addresses, a.auth_type, a.auth_data, a.ttl, a.checksum_ok,
+                a.checksum_variant, a.vlan, a.problems,
+            )  # fmt: skip
+            body = self._bodies.get(key)
+            if body is None:
+                obj = advert_json(a, self.show_secrets)
+                del obj["type"], obj["ts"]
+                body = self._encode(obj)[1:]
+                if len(self._bodies) >= _CACHE_LIMIT:
+                    self._bodies.clear()
+                self._bodies[key] = body
+            self._emit(f'{{"type":"advert","ts":{a.ts!r},{body}\n')
+            return
+        self._emit(self._encode(record_json(record, self.show_secrets)) + "\n")
+
+    def event(self, event: Event) -> None:
+        """Write one tracker event."""
+        self._emit(self._encode(event.to_json()) + "\n")
+
+    def line(self, obj: dict[str, Any]) -> None:
+        """Write any other JSON object (probe results, snapshot)."""
+        self._emit(self._encode(obj) + "\n")
+
+    def snapshot(self, snap: Snapshot) -> None:
+        """Write the final snapshot line and flush."""
+        self._emit(self._encode(snapshot_json(snap)) + "\n")
+        self.stream.flush()
+
+    def flush(self) -> None:
+        """Flush the stream."""
+        self.stream.flush()

@@ -1,0 +1,153 @@
+"""Run vrrptop for a set of Options: pick the source, the outputs, the console.
+
+This is where the pieces meet; it holds no protocol logic of its own.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+from vrrptop.capture.base import FrameSource
+from vrrptop.capture.writer import PcapWriter
+from vrrptop.engine import Engine
+from vrrptop.errors import VrrptopError
+from vrrptop.model.events import Event
+from vrrptop.options import Options
+
+#: Events kept for the end-of-run report (the JSON stream has all of them).
+REPORT_EVENTS = 10_000
+DEMO_CAPTURE = "lab-failover.pcap"
+
+
+def demo_path() -> Path:
+    """The bundled capture replayed by ``--demo``."""
+    path = Path(str(resources.files("vrrptop") / "demo" / DEMO_CAPTURE))
+    if not path.exists():
+        raise VrrptopError(f"the demo capture is missing from this installation ({path})", 66)
+    return path
+
+
+def open_source(options: Options) -> FrameSource:
+    """Open the source the options name; errors are one-line VrrptopErrors."""
+    if options.demo:
+        from vrrptop.capture.pcapfile import PcapFileSource
+
+        return PcapFileSource(demo_path(), speed=options.speed)
+    if options.read_file is not None:
+        from vrrptop.capture.pcapfile import PcapFileSource
+
+        return PcapFileSource(options.read_file, speed=options.speed)
+    if options.interface:
+        from vrrptop.capture.live import LiveSource
+
+        return LiveSource(options.interface)
+    raise VrrptopError("nothing to watch: give an interface, -r FILE or --demo", 2)
+
+
+class _EventLog:
+    """Keeps the most recent events for the report."""
+
+    def __init__(self) -> None:
+        self.events: deque[Event] = deque(maxlen=REPORT_EVENTS)
+
+    def record(self, record: object) -> None:
+        """Records are not kept."""
+
+    def event(self, event: Event) -> None:
+        """Keep one event."""
+        self.events.append(event)
+
+
+@contextmanager
+def _stop_on_signals(engine: Engine) -> Iterator[None]:
+    """SIGINT/SIGTERM/SIGHUP stop the engine cleanly (outputs flushed, pcap valid)."""
+    signals = [signal.SIGINT, signal.SIGTERM, signal.SIGHUP]
+    previous = {s: signal.getsignal(s) for s in signals}
+
+    def handler(signum: int, frame: object) -> None:
+        engine.stop()
+
+    for s in signals:
+        signal.signal(s, handler)
+    try:
+        yield
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
+
+
+def run_headless(options: Options, source: FrameSource, writer: PcapWriter | None) -> int:
+    """--json / --report / --no-ui: run the engine in this thread, print at the end."""
+    from vrrptop.output.jsonl import JsonLinesWriter
+
+    sinks: list = []  # type: ignore[type-arg]
+    jsonl = None
+    if options.json:
+        jsonl = JsonLinesWriter(
+            sys.stdout, show_secrets=options.show_secrets, line_buffered=source.kind == "live"
+        )
+        sinks.append(jsonl)
+    log = _EventLog()
+    sinks.append(log)
+    engine = Engine(source, options=options, sinks=sinks, writer=writer)
+    try:
+        with _stop_on_signals(engine):
+            snap = engine.run()
+    except BrokenPipeError:
+        # `vrrptop --json | head`: the reader left; exit quietly like tcpdump.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    finally:
+        source.close()
+        if writer is not None:
+            writer.close()
+    status = source.status()
+    if jsonl is not None:
+        try:
+            jsonl.snapshot(snap)
+        except BrokenPipeError:
+            return 0
+    if options.report or not options.json:
+        from vrrptop.output.report import print_report
+
+        print_report(snap, list(log.events), source=source.name)
+    if status.message:
+        print(f"vrrptop: {status.message}", file=sys.stderr)
+    if status.dropped:
+        print(f"vrrptop: {status.dropped} frames dropped", file=sys.stderr)
+    return 0
+
+
+def run(options: Options) -> int:
+    """Run vrrptop; returns the exit status."""
+    source = open_source(options)
+    writer = None
+    try:
+        if options.write_file is not None:
+            writer = PcapWriter(options.write_file)
+    except VrrptopError:
+        source.close()
+        raise
+    headless = options.json or options.report or options.no_ui
+    if headless:
+        return run_headless(options, source, writer)
+    try:
+        from vrrptop.ui import run_ui
+    except ImportError:
+        return run_headless(options, source, writer)
+    engine = Engine(source, options=options, writer=writer)
+    try:
+        return run_ui(options, engine)
+    finally:
+        engine.stop()
+        engine.join(2)
+        if writer is not None:
+            writer.close()
