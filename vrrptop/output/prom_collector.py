@@ -1,0 +1,300 @@
+"""The scrape-time collector behind ``vrrptop.output.prometheus``.
+
+It reads the latest ``Snapshot`` (and probe summaries) through callables on every
+scrape and turns them into metric families; the metric names and meanings are
+documented in ``vrrptop.output.prometheus``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, get_args
+
+from prometheus_client.metrics_core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    InfoMetricFamily,
+    Metric,
+)
+
+from vrrptop.capture.base import SourceState, SourceStatus
+from vrrptop.model.snapshot import InstanceState, InstanceView, Snapshot
+
+log = logging.getLogger(__name__)
+
+_INSTANCE_LABELS = ("vrid", "family", "name")
+
+COUNTER_DOCS = {
+    "frames": "Frames captured.",
+    "adverts": "VRRP adverts decoded.",
+    "malformed": "Frames that could not be decoded.",
+    "dropped": "Frames lost by the kernel or the hand-over queue.",
+    "carp": "CARP adverts seen (IP protocol 112, not VRRP).",
+    "garps": "Gratuitous ARPs and unsolicited neighbour adverts seen.",
+    "checksum_errors": "VRRP adverts with a bad checksum.",
+    "evicted": "Table entries evicted because a cap was reached (floods).",
+}
+
+
+def _gauge(name: str, doc: str, labels: Sequence[str]) -> GaugeMetricFamily:
+    return GaugeMetricFamily(name, doc, labels=labels)
+
+
+def _counter(name: str, doc: str, labels: Sequence[str]) -> CounterMetricFamily:
+    return CounterMetricFamily(name, doc, labels=labels)
+
+
+def _family(inst: InstanceView) -> str:
+    return str(inst.family)
+
+
+def _labels(inst: InstanceView) -> list[str]:
+    return [str(inst.vrid), _family(inst), inst.name or ""]
+
+
+class _MasterChanges:
+    """Counts new master terms across scrapes, so the counter stays monotonic even
+    though the snapshot's history is a bounded ring buffer (and can be reset)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        # (vrid, family) -> (since of the newest term seen, or None; changes counted)
+        self._seen: dict[tuple[int, int], tuple[float | None, int]] = {}
+
+    def update(self, instances: Iterable[InstanceView]) -> dict[tuple[int, int], int]:
+        """Fold in the current histories and return the counts per instance."""
+        with self._lock:
+            seen: dict[tuple[int, int], tuple[float | None, int]] = {}
+            for inst in instances:
+                key = (inst.vrid, inst.family)
+                newest, count = self._seen.get(key, (None, 0))
+                if newest is None:
+                    new = len(inst.masters)
+                    count += max(new - 1, 0)  # the first master ever seen is not a change
+                else:
+                    count += sum(1 for term in inst.masters if term.since > newest)
+                if inst.masters:
+                    newest = max(newest or inst.masters[-1].since, inst.masters[-1].since)
+                seen[key] = (newest, count)
+            self._seen = seen  # instances that vanished are forgotten: bounded memory
+            return {key: value[1] for key, value in seen.items()}
+
+
+class SnapshotCollector:
+    """Turns the latest snapshot (and probe summaries) into metric families."""
+
+    def __init__(
+        self,
+        get_snapshot: Callable[[], Snapshot],
+        get_probes: Callable[[], Any] | None = None,
+        get_status: Callable[[], SourceStatus] | None = None,
+    ) -> None:
+        self._get_snapshot = get_snapshot
+        self._get_probes = get_probes
+        self._get_status = get_status
+        self._changes = _MasterChanges()
+        self._errors = 0
+        self._lock = threading.Lock()
+
+    def collect(self) -> Iterator[Metric]:
+        """Called by the registry on every scrape (possibly from several threads)."""
+        snap = self._read(self._get_snapshot, "snapshot")
+        status = self._read(self._get_status, "capture status")
+        probes = self._read(self._get_probes, "probe results")
+        yield CounterMetricFamily(
+            "vrrptop_exporter_errors",
+            "Scrapes where the snapshot, status or probes could not be read.",
+            value=self._errors,
+        )
+        if snap is not None:
+            yield from self._instances(snap)
+            yield from self._segment(snap)
+        if status is not None:
+            yield from self._status(status)
+        if probes is not None:
+            yield from self._probes(probes)
+
+    def _read(self, getter: Callable[[], Any] | None, what: str) -> Any:
+        """Call a getter; on failure log it, count it and return None."""
+        if getter is None:
+            return None
+        try:
+            return getter()
+        except Exception:  # a scrape must not take the exporter down
+            with self._lock:
+                self._errors += 1
+                first = self._errors == 1
+            # Prometheus scrapes every few seconds: one traceback, then debug lines.
+            if first or log.isEnabledFor(logging.DEBUG):
+                log.exception("prometheus: cannot read the %s", what)
+            return None
+
+    def _instances(self, snap: Snapshot) -> Iterator[Metric]:
+        il = _INSTANCE_LABELS
+        master = InfoMetricFamily(
+            "vrrptop_instance_master", "Current master of the instance.", labels=il
+        )
+        prio = _gauge("vrrptop_instance_priority", "Priority advertised by the master.", il)
+        interval = _gauge("vrrptop_instance_advert_interval_seconds", "Advert interval.", il)
+        down = _gauge("vrrptop_instance_master_down_interval_seconds", "3 x interval + skew.", il)
+        age = _gauge("vrrptop_instance_last_advert_age_seconds", "Since master's advert.", il)
+        last = _gauge("vrrptop_instance_last_advert_timestamp_seconds", "Last advert.", il)
+        adverts = _counter("vrrptop_instance_adverts", "Adverts seen.", il)
+        changes = _counter("vrrptop_instance_master_changes", "Master changes seen.", il)
+        split = _gauge("vrrptop_instance_split_brain", "1 while in split brain.", il)
+        mismatch = _gauge("vrrptop_instance_mismatch", "1 while routers disagree.", il)
+        state = _gauge("vrrptop_instance_state", "1 for the current state.", (*il, "state"))
+        cksum = _counter("vrrptop_instance_checksum_errors", "Bad checksums.", il)
+        problems = _counter("vrrptop_instance_problems", "Protocol problems.", (*il, "problem"))
+        rprio = _gauge("vrrptop_router_priority", "Router's last priority.", (*il, "router"))
+        rage = _gauge(
+            "vrrptop_router_last_advert_age_seconds", "Since router's advert.", (*il, "router")
+        )
+        vip = _gauge(
+            "vrrptop_vip_held_by_master", "VIP last announced by master.", (*il, "address")
+        )
+        counts = self._changes.update(snap.instances)
+        for inst in snap.instances:
+            lv = _labels(inst)
+            if inst.master is not None:
+                master.add_metric(lv, {"master": inst.master, "master_mac": inst.master_mac or ""})
+            if inst.priority is not None:
+                prio.add_metric(lv, inst.priority)
+            interval.add_metric(lv, inst.interval_cs / 100)
+            down.add_metric(lv, inst.master_down_s)
+            age.add_metric(lv, inst.age_s)
+            last.add_metric(lv, inst.last_seen)
+            adverts.add_metric(lv, inst.adverts)
+            changes.add_metric(lv, counts.get((inst.vrid, inst.family), 0))
+            split.add_metric(lv, float(inst.state == "split-brain"))
+            mismatch.add_metric(lv, float(inst.state == "mismatch"))
+            for name in get_args(InstanceState):
+                state.add_metric([*lv, name], float(inst.state == name))
+            cksum.add_metric(lv, inst.checksum_errors)
+            for word, n in sorted(inst.problems.items()):
+                problems.add_metric([*lv, word], n)
+            for src in inst.sources:
+                rprio.add_metric([*lv, src.src], src.priority)
+                rage.add_metric([*lv, src.src], max(snap.ts - src.last_seen, 0.0))
+            for holder in inst.vip_holders:
+                if holder.holder_is_master is not None:
+                    vip.add_metric([*lv, holder.address], float(holder.holder_is_master))
+        yield from (master, prio, interval, down, age, last, adverts, changes, split, mismatch)
+        yield from (state, cksum, problems, rprio, rage, vip)
+
+    def _segment(self, snap: Snapshot) -> Iterator[Metric]:
+        for f in dataclasses.fields(snap.counters):
+            doc = COUNTER_DOCS.get(f.name, f"Counter {f.name}.")
+            value = getattr(snap.counters, f.name)
+            yield CounterMetricFamily(f"vrrptop_capture_{f.name}", doc, value=value)
+        reasons = _counter(
+            "vrrptop_capture_malformed_reasons", "Malformed frames by reason.", ("reason",)
+        )
+        for reason, n in sorted(snap.malformed_reasons.items()):
+            reasons.add_metric([reason], n)
+        yield reasons
+        yield GaugeMetricFamily(
+            "vrrptop_snapshot_timestamp_seconds", "Time of this snapshot.", value=snap.ts
+        )
+        count = len(snap.instances)
+        yield GaugeMetricFamily("vrrptop_instances", "Instances tracked.", value=count)
+
+    def _status(self, status: SourceStatus) -> Iterator[Metric]:
+        fam = _gauge("vrrptop_capture_state", "1 for the capture's state.", ("source", "state"))
+        for name in get_args(SourceState):
+            fam.add_metric([status.name, name], float(status.state == name))
+        yield fam
+
+    def _probes(self, probes: Any) -> Iterator[Metric]:
+        lb = ("target", "role", "host")
+        ok = _gauge("vrrptop_dns_ok", "1 when the last probe succeeded.", lb)
+        lat = _gauge("vrrptop_dns_last_latency_seconds", "Last probe's latency.", lb)
+        fails = _gauge("vrrptop_dns_consecutive_failures", "Failed probes in a row.", lb)
+        for target, summary in sorted(latest_probes(probes).items()):
+            view = probe_view(summary)
+            lv = [target, view.role, view.host]
+            if view.ok is not None:  # None: not probed yet
+                ok.add_metric(lv, float(view.ok))
+            if view.latency_ms is not None:
+                lat.add_metric(lv, view.latency_ms / 1000)
+            if view.consecutive_failures is not None:
+                fails.add_metric(lv, view.consecutive_failures)
+        yield from (ok, lat, fails)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ProbeView:
+    """The few fields the exporter needs from a probe result or summary."""
+
+    role: str
+    host: str
+    ok: bool | None
+    latency_ms: float | None
+    consecutive_failures: int | None
+
+
+def probe_view(summary: Any) -> ProbeView:
+    """Read a ``ProbeResult``, a ``TargetHealth`` or any look-alike (duck typing).
+
+    ``role``/``name`` come from the object or its ``.target``; ``latency_ms`` from the
+    object or its ``.last`` result.
+    """
+    target = getattr(summary, "target", None)
+    role = getattr(summary, "role", None) or getattr(target, "role", None) or ""
+    host = getattr(summary, "name", None) or getattr(target, "name", None) or ""
+    ok = getattr(summary, "ok", None)
+    if hasattr(summary, "latency_ms"):
+        latency = summary.latency_ms
+    else:
+        latency = getattr(getattr(summary, "last", None), "latency_ms", None)
+    fails = getattr(summary, "consecutive_failures", None)
+    return ProbeView(
+        role=str(role),
+        host=str(host),
+        ok=None if ok is None else bool(ok),
+        latency_ms=None if latency is None else float(latency),
+        consecutive_failures=None if fails is None else int(fails),
+    )
+
+
+def target_label(target: Any) -> str:
+    """The ``target`` label: an address, or ``ADDR:PORT``/``[ADDR]:PORT`` off port 53.
+
+    Accepts a string, an ``(address, port)`` tuple or an object with ``.address``
+    (and optionally ``.port``), such as ``ProbeTarget``.
+    """
+    if isinstance(target, str):
+        return target
+    if isinstance(target, tuple) and len(target) == 2:
+        address, port = target
+    else:
+        address, port = getattr(target, "address", target), getattr(target, "port", 53)
+    address = str(address)
+    if port in (None, 53):
+        return address
+    return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
+
+
+def latest_probes(probes: Any) -> dict[str, Any]:
+    """Normalise probe input to ``{target label: latest result or summary}``.
+
+    Accepts a mapping (target or key -> summary, e.g. ``HealthBoard.snapshot()``;
+    the summary's own ``.target`` wins over the key) or an iterable of results with
+    ``.target`` (the newest by ``.ts`` wins).
+    """
+    if probes is None:
+        return {}
+    out: dict[str, Any] = {}
+    if isinstance(probes, Mapping):
+        for key, summary in probes.items():
+            out[target_label(getattr(summary, "target", None) or key)] = summary
+        return out
+    for result in probes:
+        label = target_label(result.target)
+        prev = out.get(label)
+        if prev is None or getattr(result, "ts", 0) >= getattr(prev, "ts", 0):
+            out[label] = result
+    return out
