@@ -97,6 +97,9 @@ def run_headless(options: Options, source: FrameSource, writer: PcapWriter | Non
     log = _EventLog()
     sinks.append(log)
     engine = Engine(source, options=options, sinks=sinks, writer=writer)
+    if source.kind == "live":
+        # Like tcpdump: tell stderr when the capture is open (scripts wait for it).
+        print(f"vrrptop: listening on {source.name}", file=sys.stderr, flush=True)
     try:
         with _stop_on_signals(engine):
             snap = engine.run()
