@@ -6,7 +6,7 @@ same bytes every interval) can be decoded once and re-stamped with ``replace_ts`
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 #: Checksum variants a VRRP advert can match.
@@ -50,7 +50,7 @@ class Advert:
     addresses: tuple[str, ...]
     auth_type: int | None
     """v2 auth type (0 none, 1 simple text, 2 IP AH); None for v3."""
-    auth_data: bytes
+    auth_data: bytes = field(repr=False)
     """v2 auth data as on the wire (8 bytes, or fewer if the message is short).
     Secret: render only through ``vrrptop.wire.auth.mask``/``show``."""
     ttl: int
@@ -62,7 +62,7 @@ class Advert:
     problems: tuple[str, ...]
     """Protocol problems, short kebab-case words: "ttl-not-255", "unicast-dst",
     "count-mismatch", "trailing-bytes", "auth-missing", "bad-checksum", ..."""
-    frame: bytes = b""
+    frame: bytes = field(default=b"", repr=False)
     """Raw frame bytes (for the detail screen's hex view); may be empty."""
 
     def replace_ts(self, ts: float, frame: bytes = b"") -> Advert:
