@@ -1,0 +1,115 @@
+"""The decoding entry point: one frame in, one record (or None) out, never an exception.
+
+Masters repeat the same advert every interval, so decoded adverts are cached by the
+bytes that determine them: the whole frame with the IPv4 identification and header
+checksum masked out (keepalived increments the IP ID on every advert, and neither
+field changes the decode). A hit costs a key, a dict lookup and one constructor
+call instead of a full parse. The cache is bounded and simply cleared when full.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+from vrrptop.wire.arp import decode_arp
+from vrrptop.wire.errors import DecodeError
+from vrrptop.wire.ip import PROTO_VRRP, parse_ipv4, parse_ipv6
+from vrrptop.wire.link import ETH_ARP, ETH_IPV4, VLAN_TPIDS, parse_link
+from vrrptop.wire.nd import decode_na
+from vrrptop.wire.records import Advert, Carp, Frame, Garp, Malformed
+from vrrptop.wire.vrrp import decode_ip112
+
+CACHE_MAX = 4096
+
+_cache: dict[tuple[int, bytes], tuple[tuple[Any, ...], tuple[Any, ...]]] = {}
+
+# Re-stamping goes through the real constructor with positional arguments (twice as
+# fast as dataclasses.replace); the field order is read from the contract, not assumed.
+_NAMES = [f.name for f in fields(Advert)]
+_FRAME_AT = _NAMES.index("frame")
+assert _NAMES[0] == "ts"
+_VLAN_TAGS = frozenset(t.to_bytes(2, "big") for t in VLAN_TPIDS)
+_IPV4_TYPE = b"\x08\x00"
+
+
+def clear_cache() -> None:
+    """Forget cached adverts (tests and benchmarks use it to measure cold decodes)."""
+    _cache.clear()
+
+
+def _ipv4_key(linktype: int, data: bytes, off: int) -> tuple[int, bytes]:
+    """Key for an IPv4 frame: everything but the IP ID and header checksum."""
+    if len(data) >= off + 20 and data[off] >> 4 == 4 and data[off + 9] == PROTO_VRRP:
+        return (linktype, data[: off + 4] + data[off + 6 : off + 10] + data[off + 12 :])
+    return (linktype, data)
+
+
+def cache_key(linktype: int, data: bytes) -> tuple[int, bytes]:
+    """The cache key for a frame: frames with equal keys decode identically."""
+    if linktype == 1:
+        off = 14
+        et = data[12:14]
+        while et in _VLAN_TAGS:
+            et = data[off + 2 : off + 4]
+            off += 4
+        if et == _IPV4_TYPE:
+            return _ipv4_key(linktype, data, off)
+    elif linktype == 113:
+        if data[14:16] == _IPV4_TYPE:
+            return _ipv4_key(linktype, data, 16)
+    elif linktype == 276:
+        if data[0:2] == _IPV4_TYPE:
+            return _ipv4_key(linktype, data, 20)
+    elif linktype in (101, 228, 12, 14):
+        return _ipv4_key(linktype, data, 0)
+    elif linktype in (0, 108):
+        return _ipv4_key(linktype, data, 4)
+    return (linktype, data)
+
+
+def _decode(ts: float, linktype: int, data: bytes) -> Advert | Carp | Garp | None:
+    link = parse_link(linktype, data)
+    if link is None:
+        return None
+    et = link.ethertype
+    if et == ETH_ARP:
+        return decode_arp(ts, data, link)
+    ip = parse_ipv4(data, link.offset) if et == ETH_IPV4 else parse_ipv6(data, link.offset)
+    if ip is None:
+        return None
+    if ip.proto == PROTO_VRRP:
+        return decode_ip112(ts, data, ip, link, data)
+    return decode_na(ts, data, ip, link)
+
+
+def decode_frame(frame: Frame) -> Advert | Carp | Garp | Malformed | None:
+    """Decode one captured frame.
+
+    Returns an Advert (VRRP), Carp, Garp (gratuitous ARP / unsolicited NA), a
+    Malformed record for frames that are ours but undecodable, or None for any other
+    traffic. Never raises.
+    """
+    try:
+        data = frame.data
+        key = cache_key(frame.linktype, data)
+        hit = _cache.get(key)
+        if hit is not None:
+            return Advert(frame.ts, *hit[0], data, *hit[1])
+        try:
+            rec = _decode(frame.ts, frame.linktype, data)
+        except DecodeError as e:
+            return Malformed(ts=frame.ts, reason=e.reason, src=e.src, proto=e.proto, frame=data)
+        if type(rec) is Advert:
+            if len(_cache) >= CACHE_MAX:
+                _cache.clear()
+            values = tuple(getattr(rec, n) for n in _NAMES)
+            _cache[key] = (values[1:_FRAME_AT], values[_FRAME_AT + 1 :])
+        return rec
+    except Exception as e:  # last resort: a decoder bug must not kill the capture
+        return Malformed(
+            ts=getattr(frame, "ts", 0.0),
+            reason=f"internal decoder error: {type(e).__name__}: {e}",
+            proto="link",
+            frame=getattr(frame, "data", b""),
+        )
