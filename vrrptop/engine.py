@@ -77,6 +77,7 @@ class Engine:
         self._now = 0.0
         self._latest: Snapshot | None = None
         self._ended = False
+        self._source_state = "running"
         self.error: BaseException | None = None
 
     # -- control (any thread) ----------------------------------------------------
@@ -126,7 +127,22 @@ class Engine:
             snap = replace(snap, counters=replace(snap.counters, dropped=dropped))
         return snap
 
+    def _check_source(self) -> None:
+        """Turn a lost/reattached capture into events, so every output shows it."""
+        status = self.source.status()
+        state = status.state
+        if state == self._source_state or state not in ("running", "lost"):
+            return
+        self._source_state = state
+        ts = self._now or self.clock()
+        if state == "lost":
+            ev = Event(ts, "capture-lost", "error", status.message or "capture lost")
+        else:
+            ev = Event(ts, "capture-resumed", "info", status.message or "capture resumed")
+        self._emit([ev])
+
     def _publish(self) -> None:
+        self._check_source()
         self._latest = self._make_snapshot()
         if self.on_update is not None:
             events, self._pending = tuple(self._pending), []

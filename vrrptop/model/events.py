@@ -18,6 +18,8 @@ EventKind = Literal[
     "auth-mismatch",
     "carp",
     "contention",
+    "capture-lost",
+    "capture-resumed",
 ]
 
 Severity = Literal["info", "warning", "error"]
