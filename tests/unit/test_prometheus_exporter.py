@@ -1,0 +1,400 @@
+"""The Prometheus exporter, scraped over HTTP and parsed with prometheus_client's parser."""
+
+from __future__ import annotations
+
+import re
+import socket
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+import vrrptop.output.prometheus as prom
+from vrrptop.capture.base import SourceStatus
+from vrrptop.errors import VrrptopError
+from vrrptop.model.snapshot import (
+    Counters,
+    GapStats,
+    InstanceView,
+    MasterTerm,
+    Snapshot,
+    SourceView,
+    VipHolder,
+)
+from vrrptop.output.prometheus import Exporter, PrometheusMetrics, start_exporter
+
+NOW = 1_700_000_000.0
+A, B = "198.51.100.11", "198.51.100.12"
+MAC_A, MAC_B = "02:00:00:00:00:0a", "02:00:00:00:00:0b"
+
+
+def source(src: str, mac: str, priority: int, last_seen: float) -> SourceView:
+    return SourceView(
+        src=src,
+        src_mac=mac,
+        priority=priority,
+        interval_cs=100,
+        addresses=("198.51.100.119",),
+        version=2,
+        first_seen=NOW - 100,
+        last_seen=last_seen,
+        adverts=10,
+        last_master=None,
+    )
+
+
+def instance(**changes: Any) -> InstanceView:
+    base = InstanceView(
+        vrid=210,
+        family=4,
+        version=2,
+        state="ok",
+        master=A,
+        master_mac=MAC_A,
+        priority=250,
+        interval_cs=100,
+        addresses=("198.51.100.119",),
+        auth_type=1,
+        first_seen=NOW - 100,
+        last_seen=NOW - 0.4,
+        age_s=0.4,
+        master_down_s=3.02,
+        adverts=97,
+        checksum_variant="v2",
+        checksum_errors=2,
+        masters=(MasterTerm(src=A, since=NOW - 100, until=None, priority=250),),
+        sources=(source(A, MAC_A, 250, NOW - 0.4), source(B, MAC_B, 200, NOW - 1.5)),
+        gaps=GapStats(),
+        vip_holders=(
+            VipHolder(address="198.51.100.119", mac=MAC_A, ts=NOW - 90, holder_is_master=True),
+            VipHolder(address="198.51.100.120", mac=MAC_B, ts=NOW - 80, holder_is_master=False),
+            VipHolder(address="198.51.100.121", mac=MAC_B, ts=NOW - 70, holder_is_master=None),
+        ),
+        problems={"ttl-not-255": 3},
+        last_advert=None,
+        name="testdns0",
+    )
+    return replace(base, **changes)
+
+
+def snapshot(*instances: InstanceView, **counters: int) -> Snapshot:
+    return Snapshot(
+        ts=NOW,
+        instances=instances,
+        hosts=(),
+        counters=Counters(**counters),
+        malformed_reasons={"short-header": 4},
+    )
+
+
+class Holder:
+    """What the engine offers: the latest snapshot, replaced wholesale."""
+
+    def __init__(self, snap: Snapshot) -> None:
+        self.snap = snap
+
+    def __call__(self) -> Snapshot:
+        return self.snap
+
+
+Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
+
+
+def parse(text: str) -> tuple[Samples, dict[str, str]]:
+    """Samples keyed by (sample name, labels) and family name -> type."""
+    samples: Samples = {}
+    types: dict[str, str] = {}
+    for fam in text_string_to_metric_families(text):
+        types[fam.name] = fam.type
+        for s in fam.samples:
+            samples[(s.name, frozenset(s.labels.items()))] = s.value
+    return samples, types
+
+
+def value(samples: Samples, metric: str, /, **labels: str) -> float:
+    return samples[(metric, frozenset(labels.items()))]
+
+
+def inst_labels(inst: InstanceView) -> dict[str, str]:
+    return {"vrid": str(inst.vrid), "family": str(inst.family), "name": inst.name or ""}
+
+
+def scrape(exporter: Exporter) -> tuple[Samples, dict[str, str]]:
+    with urllib.request.urlopen(f"http://127.0.0.1:{exporter.port}/metrics", timeout=5) as r:
+        assert r.status == 200
+        assert r.headers["Content-Type"].startswith("text/plain")
+        return parse(r.read().decode())
+
+
+@pytest.fixture
+def holder() -> Holder:
+    return Holder(snapshot(instance(), frames=1000, adverts=900, malformed=4, dropped=7))
+
+
+@pytest.fixture
+def exporter(holder: Holder) -> Iterator[Exporter]:
+    exp = start_exporter("127.0.0.1:0", holder)
+    yield exp
+    exp.stop()
+
+
+def test_scrape_reports_the_snapshot_values(exporter: Exporter, holder: Holder) -> None:
+    assert exporter.port > 0 and exporter.url.startswith("http://127.0.0.1:")
+    inst = holder.snap.instances[0]
+    lab = inst_labels(inst)
+    samples, types = scrape(exporter)
+
+    info = {**lab, "master": inst.master, "master_mac": inst.master_mac}
+    assert types["vrrptop_instance_master_info"] == "gauge"  # info, in the text format
+    assert value(samples, "vrrptop_instance_master_info", **info) == 1
+    assert value(samples, "vrrptop_instance_priority", **lab) == inst.priority
+    assert value(samples, "vrrptop_instance_advert_interval_seconds", **lab) == pytest.approx(
+        inst.interval_cs / 100
+    )
+    assert value(samples, "vrrptop_instance_last_advert_age_seconds", **lab) == inst.age_s
+    assert value(samples, "vrrptop_instance_master_down_interval_seconds", **lab) == 3.02
+    assert value(samples, "vrrptop_instance_adverts_total", **lab) == inst.adverts
+    assert types["vrrptop_instance_adverts"] == "counter"
+    assert value(samples, "vrrptop_instance_master_changes_total", **lab) == 0
+    assert value(samples, "vrrptop_instance_split_brain", **lab) == 0
+    assert value(samples, "vrrptop_instance_mismatch", **lab) == 0
+    assert value(samples, "vrrptop_instance_state", **lab, state="ok") == 1
+    assert value(samples, "vrrptop_instance_state", **lab, state="silent") == 0
+    assert value(samples, "vrrptop_instance_checksum_errors_total", **lab) == 2
+    assert value(samples, "vrrptop_instance_problems_total", **lab, problem="ttl-not-255") == 3
+    # every router of the instance, with its own priority and age
+    for src in inst.sources:
+        rl = {**lab, "router": src.src}
+        assert value(samples, "vrrptop_router_priority", **rl) == src.priority
+        age = value(samples, "vrrptop_router_last_advert_age_seconds", **rl)
+        assert age == pytest.approx(NOW - src.last_seen)
+    held = {h.address: h.holder_is_master for h in inst.vip_holders}
+    for address, is_master in held.items():
+        key = ("vrrptop_vip_held_by_master", frozenset({**lab, "address": address}.items()))
+        if is_master is None:
+            assert key not in samples
+        else:
+            assert samples[key] == float(is_master)
+    # segment counters
+    counters = holder.snap.counters
+    for field in ("frames", "adverts", "malformed", "dropped", "checksum_errors", "evicted"):
+        assert types[f"vrrptop_capture_{field}"] == "counter"
+        assert value(samples, f"vrrptop_capture_{field}_total") == getattr(counters, field)
+    assert value(samples, "vrrptop_capture_malformed_reasons_total", reason="short-header") == 4
+    assert value(samples, "vrrptop_snapshot_timestamp_seconds") == NOW
+    assert value(samples, "vrrptop_instances") == 1
+    assert value(samples, "vrrptop_exporter_errors_total") == 0
+
+
+def test_scrape_follows_snapshot_changes(exporter: Exporter, holder: Holder) -> None:
+    first = holder.snap.instances[0]
+    lab = inst_labels(first)
+    scrape(exporter)
+    # B takes over, then A and B both claim mastership: one change, split brain.
+    terms = (
+        replace(first.masters[0], until=NOW + 5),
+        MasterTerm(src=B, since=NOW + 5, until=None, priority=200),
+    )
+    changed = replace(
+        first,
+        master=B,
+        master_mac=MAC_B,
+        priority=200,
+        adverts=first.adverts + 10,
+        masters=terms,
+        state="split-brain",
+    )
+    holder.snap = replace(snapshot(changed, frames=2000), ts=NOW + 10)
+    samples, _ = scrape(exporter)
+    assert value(samples, "vrrptop_instance_master_info", **lab, master=B, master_mac=MAC_B) == 1
+    masters = [dict(lv) for n, lv in samples if n == "vrrptop_instance_master_info"]
+    assert [m["master"] for m in masters] == [B]  # the old master's series is gone
+    assert value(samples, "vrrptop_instance_priority", **lab) == 200
+    assert value(samples, "vrrptop_instance_adverts_total", **lab) == first.adverts + 10
+    assert value(samples, "vrrptop_instance_master_changes_total", **lab) == 1
+    assert value(samples, "vrrptop_instance_split_brain", **lab) == 1
+    assert value(samples, "vrrptop_instance_state", **lab, state="split-brain") == 1
+    assert value(samples, "vrrptop_instance_state", **lab, state="ok") == 0
+    assert value(samples, "vrrptop_capture_frames_total") == 2000
+
+
+def test_master_changes_stay_monotonic_when_history_ring_drops_terms() -> None:
+    terms = [
+        MasterTerm(src=A if i % 2 else B, since=NOW + i, until=None, priority=100)
+        for i in range(10)
+    ]
+    holder = Holder(snapshot(instance(masters=tuple(terms[:4]))))
+    metrics = PrometheusMetrics(holder)
+    lab = inst_labels(holder.snap.instances[0])
+
+    def changes() -> float:
+        return value(
+            parse(metrics.render().decode())[0], "vrrptop_instance_master_changes_total", **lab
+        )
+
+    assert changes() == 3  # four terms seen at once: three changes
+    # the ring buffer (4 terms) dropped terms 0..3, which were already counted
+    holder.snap = snapshot(instance(masters=tuple(terms[4:8])))
+    assert changes() == 3 + 4  # terms 4..7 are new
+    assert changes() == 7  # a scrape without news adds nothing
+    holder.snap = snapshot(instance(masters=()))  # e.g. after a reset
+    assert changes() == 7
+
+
+def test_mismatch_flag_and_unknown_master() -> None:
+    inst = instance(state="mismatch", master=None, master_mac=None, priority=None)
+    samples, _ = parse(PrometheusMetrics(Holder(snapshot(inst))).render().decode())
+    lab = inst_labels(inst)
+    assert value(samples, "vrrptop_instance_mismatch", **lab) == 1
+    assert value(samples, "vrrptop_instance_split_brain", **lab) == 0
+    assert not any(name == "vrrptop_instance_master_info" for name, _ in samples)
+    assert not any(name == "vrrptop_instance_priority" for name, _ in samples)
+
+
+def test_hostile_label_values_round_trip() -> None:
+    name = 'evil"name\\with\nnewline'
+    inst = instance(name=name)
+    samples, _ = parse(PrometheusMetrics(Holder(snapshot(inst))).render().decode())
+    assert value(samples, "vrrptop_instance_priority", **inst_labels(inst)) == inst.priority
+
+
+@dataclass(frozen=True)
+class Target:
+    address: str
+    role: str
+    name: str | None = None
+    port: int = 53
+
+
+@dataclass(frozen=True)
+class Result:
+    ts: float
+    target: Target
+    ok: bool
+    status: str
+    latency_ms: float | None
+
+    @property
+    def role(self) -> str:
+        return self.target.role
+
+
+@dataclass(frozen=True)
+class Health:
+    target: Target
+    last: Result | None
+    consecutive_failures: int
+
+    @property
+    def ok(self) -> bool | None:
+        return None if self.last is None else self.last.ok
+
+
+VIP = Target("198.51.100.119", "vip")
+HOST = Target("198.51.100.11", "host", "recdns-cnh")
+ODD = Target("2001:db8::53", "host", port=5353)
+
+
+def test_probe_summaries_and_histogram() -> None:
+    board = {
+        VIP.address: Health(VIP, Result(NOW, VIP, False, "timeout", None), 3),
+        (HOST.address, 53): Health(HOST, Result(NOW, HOST, True, "ok", 4.0), 0),
+        (ODD.address, ODD.port): Health(ODD, None, 0),
+    }
+    metrics = PrometheusMetrics(Holder(snapshot()), get_probes=lambda: board)
+    for result in (
+        Result(NOW, HOST, True, "ok", 4.0),
+        Result(NOW, HOST, True, "ok", 30.0),
+        Result(NOW, VIP, False, "timeout", None),
+    ):
+        metrics.observe_probe(result)
+    samples, types = parse(metrics.render().decode())
+    vip = {"target": VIP.address, "role": "vip", "host": ""}
+    host = {"target": HOST.address, "role": "host", "host": "recdns-cnh"}
+    assert value(samples, "vrrptop_dns_ok", **vip) == 0
+    assert value(samples, "vrrptop_dns_ok", **host) == 1
+    assert value(samples, "vrrptop_dns_consecutive_failures", **vip) == 3
+    assert value(samples, "vrrptop_dns_last_latency_seconds", **host) == pytest.approx(0.004)
+    assert ("vrrptop_dns_last_latency_seconds", frozenset(vip.items())) not in samples
+    odd = {"target": f"[{ODD.address}]:5353", "role": "host", "host": ""}
+    assert ("vrrptop_dns_ok", frozenset(odd.items())) not in samples  # never probed
+    assert value(samples, "vrrptop_dns_consecutive_failures", **odd) == 0
+
+    assert types["vrrptop_dns_latency_seconds"] == "histogram"
+    t = {"target": HOST.address}
+    assert value(samples, "vrrptop_dns_latency_seconds_count", **t) == 2
+    assert value(samples, "vrrptop_dns_latency_seconds_sum", **t) == pytest.approx(0.034)
+    assert value(samples, "vrrptop_dns_latency_seconds_bucket", **t, le="0.005") == 1
+    assert value(samples, "vrrptop_dns_latency_seconds_bucket", **t, le="0.05") == 2
+    assert value(samples, "vrrptop_dns_probes_total", target=HOST.address, status="ok") == 2
+    assert value(samples, "vrrptop_dns_probes_total", target=VIP.address, status="timeout") == 1
+
+
+def test_probe_results_list_newest_wins() -> None:
+    results = [Result(NOW + 2, VIP, True, "ok", 2.0), Result(NOW + 1, VIP, False, "refused", 1.0)]
+    metrics = PrometheusMetrics(Holder(snapshot()), get_probes=lambda: results)
+    samples, _ = parse(metrics.render().decode())
+    assert value(samples, "vrrptop_dns_ok", target=VIP.address, role="vip", host="") == 1
+
+
+def test_capture_state_and_broken_getters() -> None:
+    def broken() -> Snapshot:
+        raise RuntimeError("engine gone")
+
+    status = SourceStatus(name="em1", kind="live", state="lost")
+    metrics = PrometheusMetrics(broken, get_status=lambda: status)
+    samples, _ = parse(metrics.render().decode())
+    assert value(samples, "vrrptop_capture_state", source="em1", state="lost") == 1
+    assert value(samples, "vrrptop_capture_state", source="em1", state="running") == 0
+    assert value(samples, "vrrptop_exporter_errors_total") == 1
+    samples, _ = parse(metrics.render().decode())
+    assert value(samples, "vrrptop_exporter_errors_total") == 2
+    assert not any(name.startswith("vrrptop_instance") for name, _ in samples)
+
+
+def test_every_exposed_metric_is_documented() -> None:
+    metrics = PrometheusMetrics(
+        Holder(snapshot(instance())),
+        get_probes=lambda: {VIP.address: Health(VIP, Result(NOW, VIP, True, "ok", 1.0), 0)},
+        get_status=lambda: SourceStatus(name="em1", kind="live", state="running"),
+    )
+    metrics.observe_probe(Result(NOW, VIP, True, "ok", 1.0))
+    _, types = parse(metrics.render().decode())
+    doc = prom.__doc__ or ""
+    documented = set(re.findall(r"``(vrrptop_\w+)", doc))
+    # "..._adverts_total" shorthand in the docstring stands for vrrptop_capture_*
+    documented |= {f"vrrptop_capture_{w}" for w in re.findall(r"``\.\.\._(\w+)_total``", doc)}
+    for family, kind in types.items():
+        if family.endswith("_created"):  # prometheus_client's creation-time companions
+            continue
+        exposed = family + ("_total" if kind == "counter" else "")
+        assert exposed in documented or family in documented, family
+
+
+def test_stop_closes_the_port(holder: Holder) -> None:
+    exp = start_exporter("127.0.0.1:0", holder)
+    port = exp.port
+    exp.stop()
+    exp.stop()  # idempotent
+    with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=2):
+        pass
+
+
+def test_default_binds_all_addresses(holder: Holder) -> None:
+    exp = start_exporter("0", holder)
+    try:
+        assert exp.host in ("::", "0.0.0.0")
+        loop = "::1" if exp.host == "::" else "127.0.0.1"
+        with socket.create_connection((loop, exp.port), timeout=2):
+            pass
+    finally:
+        exp.stop()
+
+
+def test_port_in_use_is_a_clear_error(exporter: Exporter, holder: Holder) -> None:
+    with pytest.raises(VrrptopError, match=r"--prometheus 127\.0\.0\.1:\d+: cannot listen") as e:
+        start_exporter(f"127.0.0.1:{exporter.port}", holder)
+    assert e.value.exit_code == 69
