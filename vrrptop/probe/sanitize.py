@@ -1,0 +1,49 @@
+"""Make names and answers from the wire or DNS safe to print on a terminal.
+
+A PTR record or a TXT answer is attacker-controlled text: an ESC byte in it could
+move the cursor, rewrite the screen or set the window title. Everything we did not
+produce ourselves goes through ``safe_name`` before display.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+MAX_NAME = 255
+"""Longer text is cut (with an ellipsis): a DNS name is at most 253 characters."""
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def _unsafe(ch: str) -> bool:
+    # Cc: C0/C1 controls and DEL (ESC, CSI, BEL...); Cf: format characters such as
+    # the bidi overrides that make text display in another order than it reads;
+    # Zl/Zp: line and paragraph separators; Cs/Co/Cn: lone surrogates, private use
+    # and unassigned code points, which terminals render unpredictably.
+    return unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
+
+
+def safe_name(text: str | bytes | None, *, max_len: int = MAX_NAME) -> str:
+    """Return ``text`` with control and format characters escaped (``\\x1b``).
+
+    Bytes are decoded as UTF-8 with invalid bytes escaped. A backslash is kept as is,
+    except that it is doubled when the text had anything to escape, so an escaped
+    string cannot pretend to be another one. The result is at most ``max_len``
+    characters (cut with "…"). ``None`` gives "".
+    """
+    if text is None:
+        return ""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="backslashreplace")
+    if any(_unsafe(ch) for ch in text):
+        text = "".join(_escape(ch) if _unsafe(ch) else ch for ch in text.replace("\\", "\\\\"))
+    if len(text) > max_len:
+        text = text[: max_len - 1] + "…"
+    return text
