@@ -1,0 +1,27 @@
+"""Fixtures for the console tests: a fake engine and a deterministic app."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+import pytest
+
+from tests.ui.scenario import T0, FakeEngine
+from vrrptop.options import Options
+from vrrptop.ui.app import VrrptopApp
+from vrrptop.ui.factory import build_app
+
+FROZEN = T0 + 200.0
+
+
+def make_app(engine: FakeEngine | None = None, **opts: object) -> VrrptopApp:
+    """The real app over a fake engine, with a frozen clock and UTC times."""
+    options = Options(interface="em1", **opts)  # type: ignore[arg-type]
+    app = build_app(options, engine or FakeEngine(), clock=lambda: FROZEN, tz=UTC)
+    return app
+
+
+@pytest.fixture
+def engine() -> FakeEngine:
+    """A fresh fake engine."""
+    return FakeEngine()

@@ -1,0 +1,291 @@
+"""The Textual application: owns the view state and turns engine updates into redraws.
+
+Threading (as in toolong): the engine calls ``_from_engine`` on its own thread;
+that only stores the update in a lock-protected inbox and posts one
+``SnapshotUpdated`` message. Widgets are touched only on the app's thread, at most
+``1 / MIN_REFRESH_S`` times a second, always from the latest snapshot.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterable
+from datetime import tzinfo
+from typing import Any
+
+from textual.app import App
+from textual.binding import Binding
+from textual.timer import Timer
+
+from vrrptop.capture.base import SourceStatus
+from vrrptop.errors import VrrptopError
+from vrrptop.model.events import Event
+from vrrptop.model.snapshot import Counters, Snapshot
+from vrrptop.options import Options
+from vrrptop.ui.commands import VrrptopCommands
+from vrrptop.ui.engine_api import EngineLike
+from vrrptop.ui.format import SORT_KEYS, fmt_clock, next_sort_key
+from vrrptop.ui.header import HeaderInfo
+from vrrptop.ui.keys import KEY_HELP
+from vrrptop.ui.messages import MAX_PENDING_EVENTS, SnapshotUpdated, UpdateInbox
+from vrrptop.ui.screens.detail import DetailScreen
+from vrrptop.ui.screens.help import HelpScreen
+from vrrptop.ui.screens.main import MainScreen
+
+Clock = Callable[[], float]
+
+#: Actions that only make sense on the main screen.
+_MAIN_ONLY = frozenset({"filter", "cycle_sort", "details"})
+
+
+class VrrptopApp(App[int]):
+    """The vrrptop console. Build it with ``vrrptop.ui.factory.build_app``."""
+
+    CSS_PATH = "vrrptop.tcss"
+    TITLE = "vrrptop"
+    BINDINGS = [Binding(k.key, k.action, k.label, show=k.show, id=k.id) for k in KEY_HELP if k.bind]
+    COMMANDS = App.COMMANDS | {VrrptopCommands}
+    MIN_REFRESH_S = 0.1
+    """Redraws are at least this far apart (at most ~10/s)."""
+
+    def __init__(
+        self,
+        options: Options,
+        engine: EngineLike,
+        *,
+        clock: Clock | None = None,
+        tz: tzinfo | None = None,
+    ) -> None:
+        super().__init__()
+        self.options = options
+        self.engine = engine
+        self.clock: Clock = clock or time.time
+        self.tz = tz
+        self.inbox = UpdateInbox()
+        # View state (changed by the keys).
+        self.paused = False
+        self.show_names = not options.numeric
+        self.sort_key = SORT_KEYS[0]
+        self.filter_text = ""
+        # Engine state as last drained.
+        self.status: SourceStatus | None = None
+        self.live_snapshot: Snapshot | None = None
+        self.shown_snapshot: Snapshot | None = None
+        """What the tables show: the live snapshot, frozen while paused."""
+        self.ended = False
+        self.updates_seen = 0
+        self.render_count = 0
+        self._held: list[Event] = []
+        self._capture_start: float | None = None
+        self._started = self.clock()
+        self._last_render = 0.0
+        self._render_timer: Timer | None = None
+        self.main_screen = MainScreen()
+
+    # ----------------------------------------------------------- lifecycle
+    def on_mount(self) -> None:
+        """Show the main screen and start the engine."""
+        self.push_screen(self.main_screen)
+        self.theme_changed_signal.subscribe(self, lambda _theme: self.render_screens())
+        self.engine.on_update = self._from_engine
+        try:
+            self.engine.start()
+        except VrrptopError as err:
+            self.exit(err.exit_code, return_code=err.exit_code, message=str(err))
+            return
+        self.set_interval(1.0, self.render_header)
+
+    def _from_engine(self, update: Any) -> None:
+        """Engine thread: stash the update; wake the app only if it is not already awake."""
+        if self.inbox.put(update):
+            with contextlib.suppress(RuntimeError):  # the app is shutting down
+                self.post_message(SnapshotUpdated())
+
+    def on_snapshot_updated(self, _message: SnapshotUpdated) -> None:
+        """Redraw now, or once the minimum refresh interval has passed."""
+        wait = self._last_render + self.MIN_REFRESH_S - time.monotonic()
+        if wait <= 0:
+            self._apply_inbox()
+        elif self._render_timer is None:
+            self._render_timer = self.set_timer(wait, self._timer_fired)
+
+    def _timer_fired(self) -> None:
+        self._render_timer = None
+        self._apply_inbox()
+
+    def _apply_inbox(self) -> None:
+        """Take the latest update and every new event, then redraw once."""
+        self._last_render = time.monotonic()
+        drained = self.inbox.drain()
+        self.updates_seen += drained.updates
+        update = drained.update
+        if update is not None:
+            self.status = update.status
+            self.ended = self.ended or bool(update.ended)
+            self.live_snapshot = update.snapshot
+            self._note_start(update.snapshot)
+            if not self.paused:
+                self.shown_snapshot = update.snapshot
+        if self.paused:
+            self._held.extend(drained.events)
+            del self._held[:-MAX_PENDING_EVENTS]
+        else:
+            self._log_events(drained.events)
+        if drained.lost_events:
+            self.main_screen.event_log.add_note(
+                self._now(), f"{drained.lost_events} events not shown (display fell behind)"
+            )
+        self.render_count += 1
+        self.render_screens()
+
+    def _note_start(self, snap: Snapshot) -> None:
+        firsts = [i.first_seen for i in snap.instances]
+        if firsts:
+            first = min(firsts)
+            if self._capture_start is None or first < self._capture_start:
+                self._capture_start = first
+
+    def _log_events(self, events: Iterable[Event]) -> None:
+        events = list(events)
+        if events:
+            self.main_screen.event_log.add_events(events)
+
+    # ------------------------------------------------------------- drawing
+    def render_screens(self) -> None:
+        """Redraw the active screen (and the main screen's header under a modal)."""
+        render = getattr(self.screen, "render_view", None)
+        if render is not None:
+            render()
+        elif self.main_screen.is_mounted:
+            self.main_screen.render_view()
+
+    def render_header(self) -> None:
+        """Tick the header's clock and elapsed time."""
+        render = getattr(self.screen, "render_view", None)
+        if render is not None:
+            render()
+
+    def _kind(self) -> str:
+        if self.status is not None:
+            return self.status.kind
+        return "file" if (self.options.read_file or self.options.demo) else "live"
+
+    def _now(self) -> float | None:
+        """Now, on the clock the operator cares about (capture time when replaying)."""
+        if self._kind() == "live":
+            return self.clock()
+        return self.live_snapshot.ts if self.live_snapshot else None
+
+    def header_info(self) -> HeaderInfo:
+        """The header's content from the current state."""
+        snap = self.live_snapshot
+        live = self._kind() == "live"
+        if live:
+            elapsed: float | None = self.clock() - self._started
+        elif snap is not None and self._capture_start is not None:
+            elapsed = snap.ts - self._capture_start
+        else:
+            elapsed = None
+        name = self.status.name if self.status else self._source_name()
+        return HeaderInfo(
+            source_name=name,
+            status=self.status,
+            counters=snap.counters if snap else Counters(),
+            paused=self.paused,
+            ended=self.ended,
+            elapsed_s=elapsed,
+            clock_text=fmt_clock(self._now(), self.tz),
+            clock_label="" if live else "capture time",
+            sort_key=self.sort_key,
+            filter_text=self.filter_text,
+            show_names=self.show_names,
+        )
+
+    def _source_name(self) -> str:
+        o = self.options
+        if o.demo:
+            return "demo"
+        return str(o.read_file or o.interface or "?")
+
+    # -------------------------------------------------------------- actions
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Main-screen-only actions are hidden (and inert) on other screens."""
+        if action in _MAIN_ONLY and self.screen_stack and self.screen is not self.main_screen:
+            return False
+        return True
+
+    def set_filter(self, text: str) -> None:
+        """Filter the tables to rows matching ``text``."""
+        self.filter_text = text
+        self.render_screens()
+
+    def open_details(self, key: str | None) -> None:
+        """Open the detail screen of instance ``key`` (``"vrid/family"``)."""
+        if key and self.screen is self.main_screen:
+            self.push_screen(DetailScreen(key))
+
+    async def action_quit(self) -> None:
+        """Stop the engine and leave; the terminal is restored by Textual."""
+        self.engine.stop()
+        self.exit(0, return_code=0)
+
+    def action_help(self) -> None:
+        """Show the keys."""
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_filter(self) -> None:
+        """Open the filter box on the main screen."""
+        if self.screen is self.main_screen:
+            self.main_screen.open_filter()
+
+    def action_cycle_sort(self) -> None:
+        """Next sort order."""
+        self.sort_key = next_sort_key(self.sort_key)
+        self.render_screens()
+
+    def action_toggle_pause(self) -> None:
+        """Freeze/unfreeze the tables and log; counters in the header keep going."""
+        self.paused = not self.paused
+        if not self.paused:
+            self.shown_snapshot = self.live_snapshot
+            held, self._held = self._held, []
+            self._log_events(held)
+        self.render_screens()
+
+    def action_toggle_names(self) -> None:
+        """Host names on/off (numbers only)."""
+        self.show_names = not self.show_names
+        self.render_screens()
+
+    def action_clear(self) -> None:
+        """Clear counters and history in the engine, and the event log."""
+        self.engine.reset()
+        self._held.clear()
+        self.inbox.drain()
+        self._capture_start = None
+        snap = self.engine.snapshot()
+        self.live_snapshot = snap
+        if not self.paused:
+            self.shown_snapshot = snap
+        log = self.main_screen.event_log
+        log.clear()
+        log.add_note(self._now(), "counters and history cleared")
+        self.render_screens()
+
+    def action_details(self) -> None:
+        """Details of the highlighted instance."""
+        if self.screen is self.main_screen:
+            self.open_details(self.main_screen.selected_instance())
+
+    def action_back(self) -> None:
+        """Escape: leave a sub-screen, or clear the filter on the main screen."""
+        if self.screen is self.main_screen:
+            self.main_screen.action_back()
+        elif len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def action_toggle_theme(self) -> None:
+        """Light <-> dark."""
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"

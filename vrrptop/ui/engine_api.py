@@ -1,0 +1,65 @@
+"""What the console needs from the engine, as Protocols.
+
+The real ``vrrptop.engine.Engine`` satisfies these; tests pass a fake that feeds
+hand-built snapshots and events. Keeping this narrow is what lets the UI be driven
+entirely from a Pilot test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from vrrptop.capture.base import SourceStatus
+from vrrptop.model.events import Event
+from vrrptop.model.snapshot import Snapshot
+
+
+class UpdateLike(Protocol):
+    """Shape of ``vrrptop.engine.EngineUpdate``."""
+
+    @property
+    def snapshot(self) -> Snapshot:
+        """The whole picture now."""
+        ...
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """Events new since the previous update."""
+        ...
+
+    @property
+    def status(self) -> SourceStatus:
+        """Capture source status."""
+        ...
+
+    @property
+    def ended(self) -> bool:
+        """True once a replay reached the end of the file."""
+        ...
+
+
+class EngineLike(Protocol):
+    """The engine operations the console dispatches.
+
+    ``on_update`` is assigned by the app before ``start()``; the engine calls it
+    from its own thread, so the app only posts a message from it.
+    """
+
+    on_update: Callable[[Any], None] | None
+
+    def start(self) -> None:
+        """Start capture, decoding and tracking in the background."""
+        ...
+
+    def stop(self) -> None:
+        """Stop the background work; safe to call twice."""
+        ...
+
+    def reset(self) -> None:
+        """Clear counters and history (the `c` key)."""
+        ...
+
+    def snapshot(self) -> Snapshot:
+        """The current picture (thread-safe)."""
+        ...

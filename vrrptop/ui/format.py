@@ -1,0 +1,290 @@
+"""Pure text helpers for the console: ages, bars, sparklines, state words, hex.
+
+Nothing here imports textual, so every rule the screens follow (how an age turns
+red, how rows sort, what a filter matches) is testable with plain pytest.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from datetime import datetime, tzinfo
+from typing import Literal
+
+from vrrptop.model.snapshot import HostView, InstanceView
+
+Level = Literal["ok", "warn", "bad", "dim"]
+"""How alarming a value is; screens map it to a theme colour."""
+
+#: State -> (word shown in the table, level). The word is always shown, so the
+#: meaning never rests on colour alone (NO_COLOR, colour-blind operators).
+STATE_WORDS: dict[str, tuple[str, Level]] = {
+    "ok": ("ok", "ok"),
+    "silent": ("SILENT", "bad"),
+    "split-brain": ("SPLIT BRAIN", "bad"),
+    "mismatch": ("MISMATCH", "warn"),
+    "checksum-errors": ("CKSUM ERR", "warn"),
+    "resigned": ("resigned", "warn"),
+}
+
+#: Order of states when sorting by state: the worst first.
+STATE_RANK: dict[str, int] = {
+    "split-brain": 0,
+    "silent": 1,
+    "mismatch": 2,
+    "checksum-errors": 3,
+    "resigned": 4,
+    "ok": 5,
+}
+
+SEVERITY_WORDS: dict[str, tuple[str, Level]] = {
+    "info": ("INFO", "ok"),
+    "warning": ("WARN", "warn"),
+    "error": ("ERR ", "bad"),
+}
+
+#: Sort orders the `s` key cycles through, in order.
+SORT_KEYS: tuple[str, ...] = ("vrid", "state", "age", "master", "priority")
+
+_EIGHTHS = " ▏▎▍▌▋▊▉█"
+_SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def fmt_seconds(seconds: float | None) -> str:
+    """Short human duration: ``0.4s``, ``12s``, ``3m04s``, ``2h03m``, ``4d02h``."""
+    if seconds is None or math.isnan(seconds):
+        return "-"
+    s = max(0.0, seconds)
+    if s < 10:
+        return f"{s:.1f}s"
+    if s < 60:
+        return f"{int(s)}s"
+    if s < 3600:
+        return f"{int(s // 60)}m{int(s % 60):02d}s"
+    if s < 86400:
+        return f"{int(s // 3600)}h{int(s % 3600 // 60):02d}m"
+    return f"{int(s // 86400)}d{int(s % 86400 // 3600):02d}h"
+
+
+def fmt_clock(ts: float | None, tz: tzinfo | None = None, *, millis: bool = False) -> str:
+    """Wall-clock time of ``ts`` as ``HH:MM:SS`` (``.mmm`` with ``millis``)."""
+    if ts is None:
+        return "--:--:--"
+    moment = datetime.fromtimestamp(ts, tz)
+    text = moment.strftime("%H:%M:%S")
+    if millis:
+        text += f".{moment.microsecond // 1000:03d}"
+    return text
+
+
+def fmt_interval(interval_cs: int) -> str:
+    """Advertisement interval: ``1s``, ``0.5s``, ``10s``."""
+    if interval_cs % 100 == 0:
+        return f"{interval_cs // 100}s"
+    return f"{interval_cs / 100:g}s"
+
+
+def fmt_family(family: int) -> str:
+    """``IPv4`` / ``IPv6``."""
+    return f"IPv{family}"
+
+
+def age_fraction(age_s: float, master_down_s: float) -> float:
+    """How far the master's silence has eaten into Master_Down_Interval (0..1+)."""
+    if master_down_s <= 0:
+        return 0.0
+    return max(0.0, age_s / master_down_s)
+
+
+def age_level(age_s: float, master_down_s: float) -> Level:
+    """ok while adverts arrive on time; warn once one is late; bad at expiry.
+
+    A healthy master's age cycles between 0 and one interval, i.e. a third of
+    Master_Down_Interval; past ~40 % at least one advert is missing.
+    """
+    frac = age_fraction(age_s, master_down_s)
+    if frac >= 1.0:
+        return "bad"
+    if frac > 0.4:
+        return "warn"
+    return "ok"
+
+
+def bar(fraction: float, width: int) -> str:
+    """A left-to-right bar of ``width`` cells filled to ``fraction`` (clamped),
+    with eighth-cell resolution and a light track so the scale stays visible."""
+    if width <= 0:
+        return ""
+    frac = min(1.0, max(0.0, fraction))
+    eighths = round(frac * width * 8)
+    full, part = divmod(eighths, 8)
+    text = "█" * full
+    if full < width:
+        text += _EIGHTHS[part] if part else ""
+    return text + "·" * (width - len(text))
+
+
+def age_bar(age_s: float, master_down_s: float, width: int = 8) -> str:
+    """``bar`` of the age against Master_Down_Interval plus the countdown."""
+    remaining = master_down_s - age_s
+    tail = "EXPIRED" if remaining <= 0 else f"{fmt_seconds(age_s)}"
+    return f"{bar(age_fraction(age_s, master_down_s), width)} {tail}"
+
+
+def sparkline(values: Sequence[float], width: int | None = None) -> str:
+    """Unicode sparkline of ``values`` (last ``width`` ones), scaled min..max."""
+    vals = list(values)[-width:] if width else list(values)
+    if not vals:
+        return ""
+    lo, hi = min(vals), max(vals)
+    if hi - lo < 1e-9:
+        return _SPARKS[len(_SPARKS) // 2 - 1] * len(vals)
+    top = len(_SPARKS) - 1
+    return "".join(_SPARKS[round((v - lo) / (hi - lo) * top)] for v in vals)
+
+
+def state_word(state: str) -> tuple[str, Level]:
+    """Word and level for an instance state (unknown states shown as-is)."""
+    return STATE_WORDS.get(state, (state.upper(), "warn"))
+
+
+def severity_word(severity: str) -> tuple[str, Level]:
+    """Fixed-width word and level for an event severity."""
+    return SEVERITY_WORDS.get(severity, (severity.upper()[:4].ljust(4), "warn"))
+
+
+def names_by_address(hosts: Iterable[HostView]) -> dict[str, str]:
+    """Address -> host name, from the hosts that have a name."""
+    out: dict[str, str] = {}
+    for host in hosts:
+        if host.name:
+            for addr in host.addresses:
+                out[addr] = host.name
+    return out
+
+
+def master_text(inst: InstanceView, names: dict[str, str], show_names: bool) -> str:
+    """``10.0.0.1 (ns1)`` when names are on and known, else the bare address."""
+    if inst.master is None:
+        return "-"
+    name = names.get(inst.master)
+    if show_names and name:
+        return f"{inst.master} ({name})"
+    return inst.master
+
+
+def vip_holder_text(inst: InstanceView) -> tuple[str, Level]:
+    """Who holds the VIPs on the switch, compared to the master's MAC.
+
+    ``master`` when every announced VIP was last claimed by the master's MAC,
+    ``OTHER aa:bb:..`` naming the first foreign MAC otherwise, ``?`` when the
+    master's MAC is unknown and ``-`` when no announcement was seen.
+    """
+    if not inst.vip_holders:
+        return "-", "dim"
+    foreign = [h for h in inst.vip_holders if h.holder_is_master is False]
+    if foreign:
+        return f"OTHER {foreign[0].mac}", "bad"
+    if any(h.holder_is_master is None for h in inst.vip_holders):
+        return "?", "dim"
+    return "master", "ok"
+
+
+def group_anchor(instances: Sequence[InstanceView]) -> dict[tuple[int, int], int]:
+    """(vrid, family) -> the smallest VRID among instances sharing its name or VIP set.
+
+    Sorting on this first keeps the IPv4 and IPv6 halves of one service together.
+    """
+    by_key: dict[str, int] = {}
+    for inst in instances:
+        for key in _group_keys(inst):
+            by_key[key] = min(by_key.get(key, inst.vrid), inst.vrid)
+    out: dict[tuple[int, int], int] = {}
+    for inst in instances:
+        out[(inst.vrid, inst.family)] = min([inst.vrid] + [by_key[k] for k in _group_keys(inst)])
+    return out
+
+
+def _group_keys(inst: InstanceView) -> list[str]:
+    keys = [f"vrid:{inst.vrid}"]
+    if inst.name:
+        keys.append(f"name:{inst.name}")
+    return keys
+
+
+def sort_instances(instances: Sequence[InstanceView], key: str) -> list[InstanceView]:
+    """Rows in ``key`` order (one of ``SORT_KEYS``); ties fall back to VRID/family."""
+    anchor = group_anchor(instances)
+
+    def base(i: InstanceView) -> tuple[int, int, int]:
+        return (anchor[(i.vrid, i.family)], i.vrid, i.family)
+
+    if key == "state":
+        return sorted(instances, key=lambda i: (STATE_RANK.get(i.state, 0), base(i)))
+    if key == "age":
+        return sorted(instances, key=lambda i: (-age_fraction(i.age_s, i.master_down_s), base(i)))
+    if key == "master":
+        return sorted(instances, key=lambda i: (i.master or "~", base(i)))
+    if key == "priority":
+        return sorted(instances, key=lambda i: (-(i.priority or -1), base(i)))
+    return sorted(instances, key=base)
+
+
+def next_sort_key(current: str) -> str:
+    """The sort order after ``current`` in ``SORT_KEYS`` (wrapping)."""
+    try:
+        idx = SORT_KEYS.index(current)
+    except ValueError:
+        return SORT_KEYS[0]
+    return SORT_KEYS[(idx + 1) % len(SORT_KEYS)]
+
+
+def _norm(text: str) -> str:
+    return text.strip().lower()
+
+
+def instance_matches(inst: InstanceView, query: str, names: dict[str, str]) -> bool:
+    """True when the filter ``query`` matches the VRID (exactly, when numeric), an
+    address (master, VIP, any source) or a name (instance or host), substring-wise."""
+    q = _norm(query)
+    if not q:
+        return True
+    if q.isdigit():
+        return int(q) == inst.vrid
+    haystack: list[str] = list(inst.addresses)
+    haystack += [s.src for s in inst.sources]
+    if inst.master:
+        haystack.append(inst.master)
+    if inst.name:
+        haystack.append(inst.name)
+    haystack += [names[a] for a in haystack if a in names]
+    return any(q in h.lower() for h in haystack)
+
+
+def host_matches(host: HostView, query: str) -> bool:
+    """True when ``query`` matches a VRID the host advertises, an address or the name."""
+    q = _norm(query)
+    if not q:
+        return True
+    if q.isdigit():
+        return any(k.split("/")[0] == q for k in host.priorities)
+    haystack = list(host.addresses) + list(host.macs) + ([host.name] if host.name else [])
+    return any(q in h.lower() for h in haystack)
+
+
+def hexdump(data: bytes, width: int = 16) -> list[str]:
+    """``offset  hex bytes  ascii`` lines, like ``xxd`` / ``hexdump -C``."""
+    lines = []
+    for off in range(0, len(data), width):
+        chunk = data[off : off + width]
+        hexpart = " ".join(f"{b:02x}" for b in chunk).ljust(width * 3 - 1)
+        text = "".join(chr(b) if 32 <= b < 127 else "." for b in chunk)
+        lines.append(f"{off:04x}  {hexpart}  {text}")
+    return lines
+
+
+def mask_secret(data: bytes) -> str:
+    """A masked VRRPv2 auth field: length is shown, content never is."""
+    if not data or not any(data):
+        return "(empty)"
+    return f"******** ({len(data)} bytes, masked)"

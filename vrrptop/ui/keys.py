@@ -1,0 +1,93 @@
+"""The console's keys: one table that the bindings, the help screen, the command
+palette and the README's keys table are all generated from, so they cannot drift.
+
+Pure (no textual import): ``app.py`` turns these into ``Binding`` objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class KeyHelp:
+    """One key binding of the main screen."""
+
+    id: str
+    """Binding id (stable, for keymaps and tests)."""
+    key: str
+    """Textual key name(s), comma-separated."""
+    keys: str
+    """How the key is written for people."""
+    action: str
+    """Action name on the app (``action_<name>``)."""
+    label: str
+    """Short footer label."""
+    text: str
+    """What it does, for the help screen and the command palette."""
+    show: bool = True
+    """Shown in the footer."""
+    bind: bool = True
+    """False for keys a widget/screen handles itself (listed for help only)."""
+
+
+KEY_HELP: tuple[KeyHelp, ...] = (
+    KeyHelp("quit", "q", "q", "quit", "Quit", "Quit vrrptop (the terminal is restored)"),
+    KeyHelp("help", "question_mark", "?", "help", "Help", "Show this help"),
+    KeyHelp(
+        "filter",
+        "slash",
+        "/",
+        "filter",
+        "Filter",
+        "Filter rows by VRID, address or name (escape clears)",
+    ),
+    KeyHelp(
+        "sort",
+        "s",
+        "s",
+        "cycle_sort",
+        "Sort",
+        "Cycle the sort order: vrid, state, age, master, priority",
+    ),
+    KeyHelp(
+        "pause",
+        "space",
+        "space",
+        "toggle_pause",
+        "Pause",
+        "Pause/resume the display; capture keeps running and counting",
+    ),
+    KeyHelp("names", "n", "n", "toggle_names", "Names", "Toggle host names / numbers only"),
+    KeyHelp("clear", "c", "c", "clear", "Clear", "Clear counters, history and the event log"),
+    KeyHelp(
+        "details", "enter", "enter", "details", "Details", "Open the highlighted instance's details"
+    ),
+    KeyHelp(
+        "back",
+        "escape",
+        "escape",
+        "back",
+        "Back",
+        "Back: close details/help, or clear the filter",
+        show=False,
+        bind=False,
+    ),
+    KeyHelp("theme", "t", "t", "toggle_theme", "Theme", "Switch light/dark theme", show=False),
+    KeyHelp(
+        "palette",
+        "ctrl+p",
+        "ctrl+p",
+        "command_palette",
+        "Commands",
+        "Command palette: every action by name",
+        bind=False,
+    ),
+)
+
+
+def keys_markdown() -> str:
+    """The keys table in Markdown, for the README."""
+    lines = ["| key | does |", "|---|---|"]
+    lines += [f"| `{k.keys}` | {k.text} |" for k in KEY_HELP]
+    return "\n".join(lines)

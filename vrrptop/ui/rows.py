@@ -1,0 +1,137 @@
+"""Row content of the instances and hosts tables, as pure (text, level) cells.
+
+Which columns exist at a given terminal width, and what each cell says, is
+decided here without textual; the table widgets only colour and place them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from vrrptop.model.snapshot import HostView, InstanceView
+from vrrptop.ui.format import (
+    Level,
+    age_bar,
+    age_level,
+    fmt_interval,
+    fmt_seconds,
+    master_text,
+    state_word,
+    vip_holder_text,
+)
+
+Cell = tuple[str, Level | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One table column: stable id, header label, and the width tier it needs."""
+
+    id: str
+    label: str
+    min_width: int
+    """Shown only when the terminal is at least this wide."""
+
+
+INSTANCE_COLUMNS: tuple[Column, ...] = (
+    Column("vrid", "VRID", 0),
+    Column("family", "Fam", 0),
+    Column("state", "State", 0),
+    Column("master", "Master", 0),
+    Column("priority", "Prio", 0),
+    Column("age", "Age/Down", 0),
+    Column("name", "Name", 120),
+    Column("version", "Ver", 100),
+    Column("interval", "Int", 100),
+    Column("vips", "VIPs", 0),
+    Column("holder", "VIP holder", 100),
+    Column("adverts", "Adverts", 140),
+)
+
+
+def columns_for_width(width: int, columns: Sequence[Column] = INSTANCE_COLUMNS) -> list[Column]:
+    """The columns that fit a ``width``-cell terminal, in display order."""
+    return [c for c in columns if width >= c.min_width]
+
+
+def instance_key(inst: InstanceView) -> str:
+    """Stable row key: ``"210/4"``."""
+    return f"{inst.vrid}/{inst.family}"
+
+
+def instance_cells(
+    inst: InstanceView,
+    columns: Sequence[Column],
+    names: dict[str, str],
+    *,
+    show_names: bool,
+    wide: bool,
+) -> list[Cell]:
+    """The cells of ``inst``'s row for ``columns``."""
+    word, level = state_word(inst.state)
+    holder, holder_level = vip_holder_text(inst)
+    if wide or len(inst.addresses) <= 1:
+        vips = ", ".join(inst.addresses) or "-"
+    else:
+        vips = f"{inst.addresses[0]} +{len(inst.addresses) - 1}"
+    master = master_text(inst, names, show_names)
+    if not wide and show_names and inst.master in names:
+        master = names[inst.master]  # narrow: the name alone says more per cell
+    values: dict[str, Cell] = {
+        "vrid": (str(inst.vrid), None),
+        "family": (f"v{inst.family}", None),
+        "state": (word, level),
+        "master": (master, None if inst.master else "bad"),
+        "priority": ("-" if inst.priority is None else str(inst.priority), None),
+        "age": (
+            age_bar(inst.age_s, inst.master_down_s, 8 if wide else 5),
+            age_level(inst.age_s, inst.master_down_s),
+        ),
+        "name": (inst.name or "-", None if inst.name else "dim"),
+        "version": (f"v{inst.version}", None),
+        "interval": (fmt_interval(inst.interval_cs), None),
+        "vips": (vips, None),
+        "holder": (holder, holder_level),
+        "adverts": (str(inst.adverts), None),
+    }
+    return [values[c.id] for c in columns]
+
+
+def host_key(host: HostView) -> str:
+    """Stable row key: the host's first MAC, else its first address."""
+    return host.macs[0] if host.macs else host.addresses[0] if host.addresses else "?"
+
+
+def instance_masters(instances: Sequence[InstanceView]) -> dict[str, str | None]:
+    """``"vrid/family"`` -> current master address."""
+    return {instance_key(i): i.master for i in instances}
+
+
+def host_cells(
+    host: HostView,
+    instance_keys: Sequence[str],
+    masters: dict[str, str | None],
+    now: float,
+    *,
+    show_names: bool,
+) -> list[Cell]:
+    """Name, addresses, MACs, then one cell per instance: priority and mastership."""
+    name = host.name if (show_names and host.name) else "-"
+    cells: list[Cell] = [
+        (name, None if name != "-" else "dim"),
+        (", ".join(host.addresses) or "-", None),
+        (", ".join(host.macs) or "-", "dim"),
+    ]
+    for key in instance_keys:
+        prio = host.priorities.get(key)
+        if prio is None:
+            cells.append(("", None))
+            continue
+        if masters.get(key) in host.addresses:
+            cells.append((f"{prio} MASTER", "ok"))
+        elif key in host.last_master:
+            cells.append((f"{prio} (was {fmt_seconds(now - host.last_master[key])} ago)", None))
+        else:
+            cells.append((str(prio), None))
+    return cells

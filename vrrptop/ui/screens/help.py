@@ -1,0 +1,50 @@
+"""The `?` help screen: every key, generated from the bindings themselves."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from vrrptop.ui.keys import KEY_HELP
+
+
+def help_table() -> Table:
+    """Key, action and what it does, one row per entry of ``KEY_HELP``."""
+    table = Table(box=None, expand=False, show_header=True, header_style="bold")
+    table.add_column("key", style="bold", no_wrap=True)
+    table.add_column("does")
+    for entry in KEY_HELP:
+        table.add_row(entry.keys, entry.text)
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys and what they do; any of escape, q or ? closes it."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="help.back"),
+        Binding("q", "app.pop_screen", "Back", show=False, id="help.q"),
+        Binding("question_mark", "app.pop_screen", "Back", show=False, id="help.close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        """A framed, scrollable table of keys."""
+        with VerticalScroll(id="help-box") as box:
+            box.border_title = "vrrptop keys"
+            box.border_subtitle = "escape closes"
+            yield Static(help_table(), id="help-keys")
+            yield Static(
+                Text(
+                    "Mouse: click a row to select it, click again (or enter) for details; "
+                    "scroll any pane with the wheel.\n"
+                    "States are words as well as colours: ok, SILENT, SPLIT BRAIN, MISMATCH, "
+                    "CKSUM ERR, resigned. The age bar fills up to Master_Down_Interval.",
+                    style="dim",
+                ),
+                id="help-notes",
+            )

@@ -1,0 +1,123 @@
+"""The main screen: status header, instances, hosts and the event log."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input
+
+from vrrptop.ui.format import host_matches, instance_matches, names_by_address, sort_instances
+from vrrptop.ui.widgets.eventlog import EventLog
+from vrrptop.ui.widgets.status import StatusBar
+from vrrptop.ui.widgets.tables import WIDE, HostsTable, InstancesTable
+
+if TYPE_CHECKING:
+    from vrrptop.ui.app import VrrptopApp
+
+
+class MainScreen(Screen[None]):
+    """What `vrrptop em1` opens."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", show=False, id="main.back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        """Header, three panes, the (hidden) filter input and the footer."""
+        app = cast("VrrptopApp", self.app)
+        yield StatusBar(id="status")
+        with Vertical(id="panes"):
+            instances = InstancesTable(id="instances")
+            instances.border_title = "Virtual routers"
+            yield instances
+            hosts = HostsTable(id="hosts")
+            hosts.border_title = "Hosts"
+            yield hosts
+            log = EventLog(tz=app.tz, id="events")
+            log.border_title = "Events"
+            yield log
+        yield Input(
+            placeholder="filter: VRID, address or name  (enter keeps, escape clears)", id="filter"
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Start with the instances table focused so enter opens details."""
+        self.query_one("#filter", Input).display = False
+        self.query_one("#instances", InstancesTable).focus()
+        self.render_view()
+
+    def on_screen_resume(self) -> None:
+        """Coming back from details/help: show what changed meanwhile."""
+        self.render_view()
+
+    def on_resize(self) -> None:
+        """Columns depend on the width."""
+        self.render_view()
+
+    def render_view(self) -> None:
+        """Redraw the header and, unless paused, the tables from the app's state."""
+        app = cast("VrrptopApp", self.app)
+        if not self.is_mounted:
+            return
+        self.query_one("#status", StatusBar).show(app.header_info())
+        snap = app.shown_snapshot
+        if snap is None:
+            return
+        names = names_by_address(snap.hosts) if app.show_names else {}
+        all_names = names_by_address(snap.hosts)
+        rows = [i for i in snap.instances if instance_matches(i, app.filter_text, all_names)]
+        rows = sort_instances(rows, app.sort_key)
+        width = self.size.width or self.app.size.width
+        self.query_one("#instances", InstancesTable).show(
+            rows, names, show_names=app.show_names, width=width
+        )
+        hosts = [h for h in snap.hosts if host_matches(h, app.filter_text)]
+        self.query_one("#hosts", HostsTable).show(
+            hosts, sort_instances(snap.instances, "vrid"), snap.ts, show_names=app.show_names
+        )
+        self.set_class(width >= WIDE, "-wide")
+
+    @property
+    def event_log(self) -> EventLog:
+        """The log widget (the app appends events to it)."""
+        return self.query_one("#events", EventLog)
+
+    def selected_instance(self) -> str | None:
+        """``"vrid/family"`` of the highlighted instance row."""
+        return self.query_one("#instances", InstancesTable).selected_key()
+
+    def open_filter(self) -> None:
+        """Show and focus the filter input."""
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    def action_back(self) -> None:
+        """Escape: clear and hide the filter if it is in use."""
+        box = self.query_one("#filter", Input)
+        app = cast("VrrptopApp", self.app)
+        if box.display or app.filter_text:
+            box.value = ""
+            box.display = False
+            app.set_filter("")
+            self.query_one("#instances", InstancesTable).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Filter as the operator types."""
+        cast("VrrptopApp", self.app).set_filter(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter keeps the filter and returns to the table."""
+        box = self.query_one("#filter", Input)
+        box.display = bool(event.value)
+        self.query_one("#instances", InstancesTable).focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter or click on an instance row opens its details."""
+        if event.data_table.id == "instances" and event.row_key.value:
+            cast("VrrptopApp", self.app).open_details(str(event.row_key.value))

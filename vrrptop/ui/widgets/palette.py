@@ -1,0 +1,31 @@
+"""Levels (ok/warn/bad/dim) to Rich styles taken from the current Textual theme.
+
+Colours come from the theme so light and dark both read well; the words next to
+them carry the meaning, and NO_COLOR (handled by Textual) drops the colours.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import App
+
+from vrrptop.ui.format import Level
+
+
+def level_style(app: App[object], level: Level | None) -> str:
+    """Rich style string for ``level`` in ``app``'s current theme."""
+    if level is None:
+        return ""
+    if level == "dim":
+        return "dim"
+    theme = app.current_theme
+    if level == "ok":
+        return theme.success or "green"
+    if level == "warn":
+        return f"bold {theme.warning or 'yellow'}"
+    return f"bold {theme.error or 'red'}"
+
+
+def styled(app: App[object], text: str, level: Level | None) -> Text:
+    """``text`` as a Rich Text in ``level``'s style."""
+    return Text(text, style=level_style(app, level))

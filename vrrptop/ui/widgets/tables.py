@@ -1,0 +1,112 @@
+"""The instances and hosts tables: DataTables fed with pure row cells.
+
+Rows are updated in place when the set of rows is unchanged (the common case at
+10 refreshes a second), so the cursor and the scroll position stay put.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from vrrptop.model.snapshot import HostView, InstanceView
+from vrrptop.ui.rows import (
+    Cell,
+    Column,
+    columns_for_width,
+    host_cells,
+    host_key,
+    instance_cells,
+    instance_key,
+    instance_masters,
+)
+from vrrptop.ui.widgets.palette import level_style
+
+#: Terminal width from which tables use their wide layout.
+WIDE = 120
+
+
+class _RowTable(DataTable[Text]):
+    """DataTable with a keyed, in-place ``set_rows``."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+        self._col_ids: list[str] = []
+        self._row_ids: list[str] = []
+
+    def _text(self, cell: Cell) -> Text:
+        text, level = cell
+        return Text(text, style=level_style(self.app, level), no_wrap=True)
+
+    def set_rows(self, columns: Sequence[Column], rows: Sequence[tuple[str, list[Cell]]]) -> None:
+        """Show ``rows`` (key, cells) under ``columns``, keeping the cursor's row."""
+        col_ids = [c.id for c in columns]
+        row_ids = [key for key, _ in rows]
+        if col_ids == self._col_ids and row_ids == self._row_ids:
+            for key, cells in rows:
+                for col, cell in zip(col_ids, cells, strict=True):
+                    self.update_cell(key, col, self._text(cell), update_width=True)
+            return
+        selected = self.selected_key()
+        self.clear(columns=col_ids != self._col_ids)
+        if col_ids != self._col_ids:
+            for col in columns:
+                self.add_column(col.label, key=col.id)
+        for key, cells in rows:
+            self.add_row(*(self._text(c) for c in cells), key=key)
+        self._col_ids, self._row_ids = col_ids, row_ids
+        if selected in row_ids:
+            self.move_cursor(row=row_ids.index(selected))
+
+    def selected_key(self) -> str | None:
+        """Key of the row under the cursor, or None when empty."""
+        if not self._row_ids or self.row_count == 0:
+            return None
+        row = min(max(self.cursor_row, 0), len(self._row_ids) - 1)
+        return self._row_ids[row]
+
+
+class InstancesTable(_RowTable):
+    """One row per virtual router."""
+
+    def show(
+        self,
+        instances: Sequence[InstanceView],
+        names: dict[str, str],
+        *,
+        show_names: bool,
+        width: int,
+    ) -> None:
+        """Render ``instances`` (already filtered and sorted) for a ``width`` terminal."""
+        columns = columns_for_width(width)
+        wide = width >= WIDE
+        rows = [
+            (instance_key(i), instance_cells(i, columns, names, show_names=show_names, wide=wide))
+            for i in instances
+        ]
+        self.set_rows(columns, rows)
+
+
+class HostsTable(_RowTable):
+    """One row per real router, with its priority in each instance."""
+
+    def show(
+        self,
+        hosts: Sequence[HostView],
+        instances: Sequence[InstanceView],
+        now: float,
+        *,
+        show_names: bool,
+    ) -> None:
+        """Render ``hosts``; one column per instance in ``instances`` order."""
+        keys = [instance_key(i) for i in instances]
+        columns = [Column("name", "Host", 0), Column("addrs", "Addresses", 0)]
+        columns.append(Column("macs", "MAC", 0))
+        columns += [Column(f"i{k}", k, 0) for k in keys]
+        masters = instance_masters(instances)
+        rows = [
+            (host_key(h), host_cells(h, keys, masters, now, show_names=show_names)) for h in hosts
+        ]
+        self.set_rows(columns, rows)
