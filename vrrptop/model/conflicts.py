@@ -1,0 +1,123 @@
+"""Checks that compare several sources of one instance: split brain and mismatches.
+
+- **split brain**: two live sources that each sent at least ``SPLIT_MIN_ADVERTS`` (3)
+  adverts since both were advertising, i.e. they overlapped for two whole intervals.
+  A preemption (the old master sends at most one or two more adverts) or a one-off
+  contention (two backups whose timers expired together) therefore is not split
+  brain.  It ends when at most one source is live.
+- **mismatch**: among sources seen in the last ``WINDOW_S`` (60 s), different VIP sets
+  (compared as sets), intervals, versions or auth types; ``auth-mismatch`` when
+  simple-password auth data differs (compared as bytes, never reported).  One event
+  per field when it starts; it clears when the disagreeing sources age out.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from vrrptop.model.events import Event
+from vrrptop.model.source import Source
+
+if TYPE_CHECKING:
+    from vrrptop.model.instance import Instance
+
+#: Window for mismatch comparisons and the "checksum-errors" state, seconds.
+WINDOW_S = 60.0
+#: Adverts each source must send while overlapping for split brain (see docstring).
+#: Fixed: ``Source`` keeps exactly its last three advert times (t1..t3).
+SPLIT_MIN_ADVERTS = 3
+
+
+def check_split(inst: Instance, now: float, out: list[Event]) -> None:
+    """Detect (and emit once) or clear split brain on ``inst`` at ``now``."""
+    live = [s for s in inst.sources.values() if s.expiry > now]
+    if len(live) < 2:
+        inst.split = ()
+        return
+    involved: set[str] = set()
+    for i, a in enumerate(live):
+        for b in live[i + 1 :]:
+            start = max(a.run_start, b.run_start)
+            if a.t3 >= start and b.t3 >= start:  # t3: third-latest advert
+                involved.add(a.src)
+                involved.add(b.src)
+    if not involved:
+        return
+    srcs = tuple(sorted(involved, key=lambda x: inst.sources[x].ip))
+    if not inst.split:
+        inst.bump("split-brain")
+        inst.emit(
+            out,
+            now,
+            "split-brain",
+            "error",
+            f"Split brain on {inst.label}: {', '.join(srcs)} all advertise as master",
+            {"sources": list(srcs)},
+        )
+    inst.split = tuple(sorted(set(inst.split) | involved, key=lambda x: inst.sources[x].ip))
+
+
+def check_mismatch(inst: Instance, now: float, out: list[Event]) -> None:
+    """Detect (emit once per field) or clear configuration mismatches on ``inst``."""
+    recent = [s for s in inst.sources.values() if now - s.last_seen <= WINDOW_S]
+    found: dict[str, dict[str, Any]] = {}
+    if len(recent) > 1:
+        for field, _ in _FIELDS:
+            keys = {_key(s, field) for s in recent}
+            if len(keys) > 1:
+                found[field] = {s.src: _value(s, field) for s in recent}
+    for field, what in _FIELDS:
+        if field in found and field not in inst.mismatch:
+            inst.bump(f"mismatch-{field}")
+            inst.emit(
+                out,
+                now,
+                "mismatch",
+                "warning",
+                f"Routers on {inst.label} advertise different {what}: "
+                + ", ".join(sorted(found[field])),
+                {"field": field, "values": found[field]},
+            )
+    inst.mismatch = found
+    pass_auth = [s for s in recent if s.auth_type == 1]
+    differs = len({s.auth_data for s in pass_auth}) > 1
+    if differs and not inst.auth_mismatch:
+        srcs = sorted(s.src for s in pass_auth)
+        inst.bump("auth-mismatch")
+        inst.emit(
+            out,
+            now,
+            "auth-mismatch",
+            "warning",
+            f"Routers on {inst.label} use different authentication passwords: " + ", ".join(srcs),
+            {"field": "auth-data", "sources": srcs},
+        )
+    inst.auth_mismatch = differs
+
+
+# -- timers -------------------------------------------------------------------
+
+
+_FIELDS: tuple[tuple[str, str], ...] = (
+    ("addresses", "VIP sets"),
+    ("interval", "advert intervals"),
+    ("version", "VRRP versions"),
+    ("auth-type", "auth types"),
+)
+
+
+def _key(s: Source, field: str) -> Any:
+    if field == "addresses":
+        return s.addr_key
+    return _value(s, field)
+
+
+def _value(s: Source, field: str) -> Any:
+    """JSON-safe value of ``field`` for the mismatch detail (never auth data)."""
+    if field == "addresses":
+        return sorted(s.addresses)
+    if field == "interval":
+        return s.interval_cs
+    if field == "version":
+        return s.version
+    return s.auth_type

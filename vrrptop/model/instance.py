@@ -1,0 +1,322 @@
+"""Per-(VRID, family) tracking: master elections, timers, split brain, mismatches.
+
+Rules (documented here because they are judgement calls on top of the RFCs):
+
+- **Master**: the first source seen; then any source that wins the RFC election
+  against the live master's *current* advertised priority (higher priority, equal
+  priority -> higher IP compared numerically) -- a preemption; or the first source
+  advertising after the master went silent or resigned.
+- **master-lost**: no advert from the master for its own Master_Down_Interval
+  (``timers.master_down_interval`` of the master's priority, interval and version).
+  Fired once, at exactly that deadline; state "silent" until adverts resume.  A silent
+  or resigned master that advertises again starts a new term (``reason`` "resumed").
+- **contention**: a source that is not the master advertises while the master is live
+  and loses the election (backups should be silent).  Typical cause: two backups whose
+  timers expired together; the loser sends one advert.  Reported once per run.
+- **split brain** and **mismatch**: see ``conflicts``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Any
+
+from vrrptop.model.caps import MAX_HISTORY, MAX_SOURCES, evict_oldest
+from vrrptop.model.conflicts import WINDOW_S, check_mismatch, check_split
+from vrrptop.model.events import Event, EventKind, Severity
+from vrrptop.model.source import NEVER, Source, Term
+from vrrptop.model.stats import GapRing
+from vrrptop.wire.records import Advert
+
+#: At most one checksum-error event per source per this many seconds.
+CKSUM_EVENT_EVERY_S = 10.0
+
+INF = float("inf")
+
+
+def label(vrid: int, family: int) -> str:
+    """Human name of an instance, e.g. "VRID 210 (IPv4)"."""
+    return f"VRID {vrid} ({'IPv4' if family == 4 else 'IPv6'})"
+
+
+class Instance:
+    """Mutable state of one virtual router; only ``Tracker`` drives it."""
+
+    def __init__(self, vrid: int, family: int) -> None:
+        self.vrid = vrid
+        self.family = family
+        self.key = f"{vrid}/{family}"
+        self.label = label(vrid, family)
+        self.sources: dict[str, Source] = {}
+        self.master: Source | None = None
+        self.master_state = "ok"
+        """"ok", "silent" (master-lost fired) or "resigned" (priority 0 seen)."""
+        self.fast: Source | None = None
+        """The master while the fast path applies (state ok), else None."""
+        self.others_until = NEVER
+        """Until when some other source is live (the fast path waits for it)."""
+        self.due = INF
+        """Next time ``timers`` has work to do."""
+        self.first_seen = NEVER
+        self.last_seen = NEVER
+        self.adverts = 0
+        self.terms: deque[Term] = deque(maxlen=MAX_HISTORY)
+        self.gaps = GapRing()
+        self.problems: dict[str, int] = {}
+        self.checksum_errors = 0
+        self.last_cksum_error = NEVER
+        self.last_advert: Advert | None = None
+        self.split: tuple[str, ...] = ()
+        self.mismatch: dict[str, dict[str, Any]] = {}
+        self.auth_mismatch = False
+        self.evicted = 0
+        self.dirty = True
+        """Set on every change; the snapshot builder clears it after caching views."""
+        self.cache: Any = None
+        """View parts cached by ``views.instance_view`` while not dirty."""
+        self.indexed: tuple[str, ...] = ()
+        """Addresses this instance is registered under in the tracker's VIP index."""
+
+    # -- fast path ---------------------------------------------------------------
+
+    def repeat(self, rec: Advert, now: float) -> bool:
+        """Fast path: the live master repeating an identical, clean advert.
+
+        Returns False (nothing done) when the slow path must handle ``rec``.
+        """
+        m = self.fast
+        if (
+            m is None
+            or rec.src != m.src
+            or now < self.others_until
+            or rec.priority != m.priority
+            or rec.addresses != m.addresses
+            or rec.interval_cs != m.interval_cs
+            or not rec.checksum_ok
+            or rec.problems
+            or rec.version != m.version
+            or rec.auth_data != m.auth_data
+            or rec.src_mac != m.mac
+            or rec.auth_type != m.auth_type
+        ):
+            return False
+        self.gaps.add(now - m.last_seen, m.interval_s)
+        m.last_seen = m.last_master = now
+        m.adverts += 1
+        self.last_seen = now
+        self.adverts += 1
+        self.last_advert = rec
+        self.dirty = True
+        return True
+
+    # -- slow path ---------------------------------------------------------------
+
+    def advert(self, rec: Advert, now: float, out: list[Event]) -> None:
+        """Process any advert for this instance, appending events to ``out``."""
+        self.dirty = True
+        if self.adverts == 0:
+            self.first_seen = now
+        self.adverts += 1
+        self.last_seen = now
+        self.last_advert = rec
+        for p in rec.problems:
+            self.problems[p] = self.problems.get(p, 0) + 1
+        src = self._source(rec, now)
+        prev_seen = src.last_seen
+        prev_prio = src.priority
+        src.record(rec, now)
+        if not rec.checksum_ok:
+            self._checksum_error(rec, src, now, out)
+        m = self.master
+        if rec.priority == 0:
+            if src is m and self.master_state != "resigned":
+                self._resign(src, now, out)
+        elif m is None or self.master_state != "ok":
+            self._take_over(src, now, out, prev_seen)
+        elif src is m:
+            self.gaps.add(now - prev_seen, src.interval_s)
+            src.last_master = now
+            if prev_prio != src.priority:
+                self.emit(
+                    out,
+                    now,
+                    "priority-change",
+                    "info",
+                    f"Master {src.src} of {self.label} changed priority "
+                    f"{prev_prio} -> {src.priority}",
+                    {"src": src.src, "old": prev_prio, "new": src.priority},
+                )
+        elif src.rank() > m.rank():
+            self._take_over(src, now, out, prev_seen)
+        elif not src.contended:
+            src.contended = True
+            self.bump("contention")
+            self.emit(
+                out,
+                now,
+                "contention",
+                "info",
+                f"{src.src} also claimed master of {self.label} at priority {src.priority} "
+                f"but loses the election to {m.src}",
+                {"src": src.src, "priority": src.priority, "master": m.src},
+            )
+        if len(self.sources) > 1:
+            check_split(self, now, out)
+            check_mismatch(self, now, out)
+        self._schedule(now)
+
+    def _source(self, rec: Advert, now: float) -> Source:
+        src = self.sources.get(rec.src)
+        if src is None:
+            if len(self.sources) >= MAX_SOURCES:
+                keep = self.master.src if self.master else None
+                self.evicted += evict_oldest(self.sources, lambda s: s.last_seen, keep)
+            src = self.sources[rec.src] = Source(rec, now)
+        return src
+
+    def _take_over(self, src: Source, now: float, out: list[Event], prev_seen: float) -> None:
+        """``src`` becomes master; ``prev_seen`` is its advert before this one."""
+        old = self.master
+        old_state = self.master_state
+        if old is not None and self.terms and self.terms[-1].until is None:
+            self.terms[-1].until = now
+        self.master = src
+        self.master_state = "ok"
+        self.fast = src
+        src.last_master = now
+        self.terms.append(Term(src.src, now, src.priority, src.mac))
+        self.gaps.clear()
+        resumed = old is src
+        gap = None if old is None else now - (prev_seen if resumed else old.last_seen)
+        if old is None:
+            reason = "first"
+            msg = f"{src.src} is master of {self.label} at priority {src.priority}"
+        elif resumed:
+            reason = "resumed"
+            msg = f"{src.src} resumed as master of {self.label} after {gap:.1f} s"
+        elif old_state == "resigned":
+            reason = "resign"
+            msg = (
+                f"{src.src} took over {self.label} at priority {src.priority}, "
+                f"{gap:.1f} s after {old.src} resigned"
+            )
+        elif old_state == "silent":
+            reason = "failover"
+            msg = (
+                f"{src.src} took over {self.label} at priority {src.priority} "
+                f"after {gap:.1f} s without adverts from {old.src}"
+            )
+        else:
+            reason = "preempt"
+            msg = (
+                f"{src.src} (priority {src.priority}) preempted {old.src} "
+                f"(priority {old.priority}) as master of {self.label}"
+            )
+        self.emit(
+            out,
+            now,
+            "new-master",
+            "info",
+            msg,
+            {
+                "src": src.src,
+                "previous": None if old is None else old.src,
+                "priority": src.priority,
+                "gap_s": gap,
+                "reason": reason,
+                "mac": src.mac,
+            },
+        )
+
+    def _resign(self, src: Source, now: float, out: list[Event]) -> None:
+        self.master_state = "resigned"
+        self.fast = None
+        if self.terms and self.terms[-1].until is None:
+            self.terms[-1].until = now
+        self.bump("resign")
+        self.emit(
+            out,
+            now,
+            "resign",
+            "warning",
+            f"Master {src.src} of {self.label} resigned (priority 0 advert)",
+            {"src": src.src},
+        )
+
+    def _checksum_error(self, rec: Advert, src: Source, now: float, out: list[Event]) -> None:
+        self.checksum_errors += 1
+        self.last_cksum_error = now
+        if "bad-checksum" not in rec.problems:
+            self.bump("bad-checksum")
+        if now - src.cksum_event >= CKSUM_EVENT_EVERY_S:
+            src.cksum_event = now
+            self.emit(
+                out,
+                now,
+                "checksum-error",
+                "warning",
+                f"Bad checksum in advert from {src.src} for {self.label}",
+                {"src": src.src, "checksum": rec.checksum},
+            )
+
+    # -- checks that depend on several sources ------------------------------------
+
+    def timers(self, now: float, out: list[Event]) -> None:
+        """Fire what is due at ``now``: master-lost, end of split brain/mismatch."""
+        self.dirty = True
+        m = self.master
+        if m is not None and self.master_state == "ok" and now >= m.expiry:
+            deadline = m.expiry
+            self.master_state = "silent"
+            self.fast = None
+            if self.terms and self.terms[-1].until is None:
+                self.terms[-1].until = m.last_seen
+            self.bump("master-lost")
+            self.emit(
+                out,
+                deadline,
+                "master-lost",
+                "warning",
+                f"No advert from master {m.src} of {self.label} for {m.mdi:.2f} s "
+                "(Master_Down_Interval)",
+                {"src": m.src, "last_seen": m.last_seen, "master_down_s": m.mdi},
+            )
+        if self.split and sum(1 for s in self.sources.values() if s.expiry > now) < 2:
+            self.split = ()
+        if self.mismatch or self.auth_mismatch:
+            check_mismatch(self, now, out)
+        self._schedule(now)
+
+    def _schedule(self, now: float) -> None:
+        """Recompute ``due`` and ``others_until`` after any change."""
+        m = self.master
+        due = m.expiry if m is not None and self.master_state == "ok" else INF
+        others = NEVER
+        watch_window = bool(self.mismatch or self.auth_mismatch)
+        for s in self.sources.values():
+            if watch_window and s.last_seen + WINDOW_S >= now:
+                due = min(due, s.last_seen + WINDOW_S + 1e-9)
+            if s is m:
+                continue
+            e = s.expiry
+            if e > now:
+                others = max(others, e)
+                due = min(due, e)
+        self.others_until = others
+        self.due = due
+
+    # -- helpers ------------------------------------------------------------------
+
+    def bump(self, problem: str) -> None:
+        self.problems[problem] = self.problems.get(problem, 0) + 1
+
+    def emit(
+        self,
+        out: list[Event],
+        ts: float,
+        kind: EventKind,
+        severity: Severity,
+        message: str,
+        detail: dict[str, Any],
+    ) -> None:
+        out.append(Event(ts, kind, severity, message, self.vrid, self.family, detail))
