@@ -1,0 +1,32 @@
+"""Priority files: the seed's host-per-line ranking, its scheme, editing and saving."""
+
+from vrrptop.priority.errors import ConflictError, EditError, PriorityFileError, SaveError
+from vrrptop.priority.file import FileWarning, HostEntry, PriorityFile
+from vrrptop.priority.history import History
+from vrrptop.priority.lines import Line, LineKind, hostname_problem, is_hostname
+from vrrptop.priority.predict import HostPrediction, Prediction, elect, health_ok, predict
+from vrrptop.priority.scheme import Scheme, SchemeLike, effective_priority, rank_of
+
+__all__ = [
+    "ConflictError",
+    "EditError",
+    "FileWarning",
+    "History",
+    "HostEntry",
+    "HostPrediction",
+    "Line",
+    "LineKind",
+    "Prediction",
+    "PriorityFile",
+    "PriorityFileError",
+    "SaveError",
+    "Scheme",
+    "SchemeLike",
+    "effective_priority",
+    "elect",
+    "health_ok",
+    "hostname_problem",
+    "is_hostname",
+    "predict",
+    "rank_of",
+]

@@ -1,0 +1,145 @@
+"""Predict each host's effective priority and the VRRP election's winner.
+
+Election (RFC 5798 6.4.3 / 3768): the highest priority wins; on equal priority the
+higher primary IP address wins. keepalived preempts by default (the seed does not
+use ``nopreempt``), so the prediction is the steady state once scripts have run.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from vrrptop.priority.file import PriorityFile
+from vrrptop.priority.scheme import SchemeLike, effective_priority, rank_of
+
+
+def health_ok(value: object) -> bool | None:
+    """Normalise a health value: bool, None (unknown) or anything with ``.ok``."""
+    if value is None or isinstance(value, bool):
+        return value
+    ok = getattr(value, "ok", None)
+    return ok if isinstance(ok, bool) or ok is None else bool(ok)
+
+
+@dataclass(frozen=True, slots=True)
+class HostPrediction:
+    """What one host should advertise for one instance, and why."""
+
+    name: str
+    line: int | None
+    """Line the seed script's grep finds (None: not in service by grep)."""
+    listed_line: int | None
+    """Line where the host is mentioned at all (``#host`` included)."""
+    in_service: bool
+    healthy: bool | None
+    """DNS health as given (None = unknown, assumed OK)."""
+    rank: int | None
+    priority: int
+    reason: str
+    """One short phrase: "rank 4", "out of service", "DNS failing", ..."""
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """Expected priorities and master for one instance."""
+
+    hosts: tuple[HostPrediction, ...]
+    master: str | None
+    """Host name expected to win; None when nobody is known or the tie is unresolved."""
+    tie: tuple[str, ...] = ()
+    """Hosts tied at the top priority when addresses were missing to break the tie."""
+    reasons: tuple[str, ...] = ()
+
+    def priority_of(self, name: str) -> int | None:
+        """Expected priority of host ``name`` (None if not part of the prediction)."""
+        for host in self.hosts:
+            if host.name == name:
+                return host.priority
+        return None
+
+
+def _host_prediction(
+    file: PriorityFile, name: str, scheme: SchemeLike, health: Mapping[str, object]
+) -> HostPrediction:
+    listed = next((e.line for e in file.entries() if e.name == name), None)
+    line = file.grep_line(name)
+    healthy = health_ok(health.get(name))
+    rank = None if line is None else rank_of(line, file.line_count, scheme)
+    priority = effective_priority(rank, healthy is not False, scheme)
+    if line is None:
+        entries = [e for e in file.entries() if e.name == name]
+        if not entries:
+            reason = "not listed"
+        elif all(e.disabled for e in entries):
+            reason = "out of service"
+        else:
+            reason = "line will not match grep -x"
+    elif healthy is False:
+        reason = "DNS failing"
+    elif rank is None or not 1 <= rank <= scheme.scripts:
+        reason = f"rank {rank} has no track script (1..{scheme.scripts})"
+    else:
+        reason = f"rank {rank}" + (" (DNS unknown, assumed OK)" if healthy is None else "")
+    return HostPrediction(name, line, listed, line is not None, healthy, rank, priority, reason)
+
+
+def _ip_key(address: str) -> tuple[int, int] | None:
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return None
+    return (ip.version, int(ip))
+
+
+def elect(
+    priorities: Mapping[str, int], addresses: Mapping[str, str] | None = None
+) -> tuple[str | None, tuple[str, ...]]:
+    """Winner among ``name -> priority``; ties broken by the higher primary IP.
+
+    Returns ``(master, tie)``: ``tie`` lists the tied names when the tie could not be
+    broken (an address missing), and ``master`` is then None.
+    """
+    if not priorities:
+        return None, ()
+    top = max(priorities.values())
+    tied = sorted(name for name, prio in priorities.items() if prio == top)
+    if len(tied) == 1:
+        return tied[0], ()
+    keys = {name: _ip_key((addresses or {}).get(name, "")) for name in tied}
+    if any(key is None for key in keys.values()):
+        return None, tuple(tied)
+    return max(tied, key=lambda name: keys[name]), ()
+
+
+def predict(
+    file: PriorityFile,
+    scheme: SchemeLike,
+    health: Mapping[str, object] | None = None,
+    *,
+    addresses: Mapping[str, str] | None = None,
+    extra_hosts: Iterable[str] = (),
+) -> Prediction:
+    """Expected priority of every host in ``file`` (plus ``extra_hosts``, cluster
+    members not listed, who run at base) and the expected master.
+
+    ``health`` maps host name -> bool / None / object with ``.ok``; ``addresses``
+    maps host name -> primary address in the instance's family (for ties).
+    """
+    health = health or {}
+    names = list(dict.fromkeys([*file.hosts(), *extra_hosts]))
+    hosts = tuple(_host_prediction(file, name, scheme, health) for name in names)
+    master, tie = elect({h.name: h.priority for h in hosts}, addresses)
+    reasons: list[str] = []
+    if tie:
+        top = max(h.priority for h in hosts)
+        reasons.append(f"tie at priority {top} (addresses unknown): " + ", ".join(tie))
+    if hosts and all(h.priority == scheme.base for h in hosts):
+        reasons.append("no host gets a rank bonus: every host is at the base priority")
+    if scheme.span is None and scheme.direction == 1 and file.line_count != scheme.scripts:
+        reasons.append(
+            f"file has {file.line_count} lines and {scheme.scripts} track scripts: "
+            f"rank = {file.line_count + 1} - line (the seed script hard-codes 5 - line)"
+        )
+    return Prediction(hosts, master, tie, tuple(reasons))

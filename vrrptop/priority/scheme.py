@@ -1,0 +1,82 @@
+"""The seed's rank scheme: line number -> rank -> effective VRRP priority.
+
+Seed (``named_check TYPE NUM PRIO``, one ``vrrp_script`` per PRIO 1..4, weight
+PRIO*step): the script for PRIO succeeds only on the host whose rank is PRIO and
+whose DNS works, so the host's priority is ``base + step*rank``, or ``base``
+when it is out of service, broken, or its rank has no script.
+
+Rank: for direction (NUM) 0 a later line is higher: ``rank = line``. For NUM 1 an
+earlier line is higher: the seed computes ``5 - line`` for its four-line file;
+we generalise to ``rank = span + 1 - line`` where ``span`` defaults to the
+file's line count (so NUM 1 is the exact mirror of NUM 0 for any file length).
+Set ``span=4`` to reproduce the seed script literally (``5 - line``) when the file
+has more or fewer than four lines. keepalived clamps priorities to 1..254.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from vrrptop.priority.file import PriorityFile
+
+MIN_PRIORITY = 1
+MAX_PRIORITY = 254
+"""keepalived never advertises more than 254 for a tracked (non-owner) instance."""
+
+
+class SchemeLike(Protocol):
+    """Anything carrying the scheme parameters (``Scheme`` or a config instance)."""
+
+    @property
+    def direction(self) -> int: ...
+    @property
+    def base(self) -> int: ...
+    @property
+    def step(self) -> int: ...
+    @property
+    def scripts(self) -> int: ...
+    @property
+    def span(self) -> int | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Scheme:
+    """Parameters of one instance's priority scheme (seed defaults)."""
+
+    direction: int = 0
+    """The seed's NUM: 0 = later line higher rank, 1 = earlier line higher."""
+    base: int = 50
+    step: int = 50
+    scripts: int = 4
+    """Number of track scripts (ranks 1..scripts get a bonus)."""
+    span: int | None = None
+    """Constant N of ``rank = N + 1 - line`` for direction 1; None = line count."""
+
+
+def rank_of(line: int, line_count: int, scheme: SchemeLike) -> int:
+    """Rank of a host on 1-based ``line`` of a file of ``line_count`` lines."""
+    if scheme.direction == 1:
+        span = line_count if scheme.span is None else scheme.span
+        return span + 1 - line
+    return line
+
+
+def clamp(priority: int) -> int:
+    """keepalived's clamp of an effective priority to 1..254."""
+    return max(MIN_PRIORITY, min(MAX_PRIORITY, priority))
+
+
+def effective_priority(rank: int | None, healthy: bool, scheme: SchemeLike) -> int:
+    """``base + step*rank`` when in service, healthy and 1 <= rank <= scripts; else base."""
+    if rank is not None and healthy and 1 <= rank <= scheme.scripts:
+        return clamp(scheme.base + scheme.step * rank)
+    return clamp(scheme.base)
+
+
+def rank_in_file(file: PriorityFile, name: str, scheme: SchemeLike) -> int | None:
+    """The rank the seed script computes for host ``name`` (None: grep finds no line)."""
+    line = file.grep_line(name)
+    if line is None:
+        return None
+    return rank_of(line, file.line_count, scheme)
