@@ -129,11 +129,14 @@ class HealthBoard:
                     entry.failing_since = result.ts
             return entry.view()
 
-    def answering(self, key: tuple[str, int]) -> bool:
-        """True when the target's last probe was ok (the prober's pool choice)."""
+    def standing(self, key: tuple[str, int]) -> bool | None:
+        """Was the target's last probe ok? None before its first result (the
+        prober picks a concurrency pool with this)."""
         with self._lock:
             entry = self._entries.get(key)
-            return entry is not None and bool(entry.history) and entry.history[-1].ok
+            if entry is None or not entry.history:
+                return None
+            return entry.history[-1].ok
 
     def get(self, address: str, port: int = 53) -> TargetHealth | None:
         """Health of one target, None if unknown."""

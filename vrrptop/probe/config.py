@@ -22,9 +22,9 @@ class ProbeConfig:
     timeout: float = 1.0
     """Seconds for the whole probe, TCP retry included; one try."""
     max_concurrency: int = 256
-    """Probes in flight at once, per pool (targets that answered their last probe
-    and the others have separate pools, so black holes cannot starve servers that
-    answer)."""
+    """Probes in flight at once, per pool: targets whose last probe was ok, failed,
+    or that were not probed yet have separate pools, so black holes cannot starve
+    servers that answer."""
     history: int = 60
     """Results kept per target (latency sparkline)."""
     edns_payload: int | None = 1232

@@ -2,10 +2,11 @@
 
 One task per target runs a fixed-rate schedule (slot k at ``phase + k*interval``),
 with a random phase so the targets' probes are spread over the interval instead
-of bursting together. A probe holds a slot of a semaphore while in flight. Targets
-whose last probe was ok use one semaphore, the others (failing, or not probed yet)
-a second one, so a crowd of black-holed servers (each holding a slot until the
-timeout) can never delay the servers that answer.
+of bursting together. A probe holds a slot of a semaphore while in flight. There
+are three semaphores: targets whose last probe was ok, targets whose last probe
+failed, and targets not probed yet; so a crowd of black-holed servers (each
+holding a slot until the timeout) can never delay the servers that answer, nor
+the first probe of a new target.
 Probes run as their own tasks, so a slow probe never shifts its target's schedule;
 a target has at most two in flight (timeout >= interval), further slots are skipped.
 
@@ -77,8 +78,7 @@ class Prober:
         self._rng = rng or random.Random()
         self._targets: dict[tuple[str, int], ProbeTarget] = {}
         self._tasks: dict[tuple[str, int], asyncio.Task[None]] = {}
-        self._answering_pool: asyncio.Semaphore | None = None
-        self._other_pool: asyncio.Semaphore | None = None
+        self._pools: dict[bool | None, asyncio.Semaphore] = {}
         self._closed = False
 
     @property
@@ -120,12 +120,14 @@ class Prober:
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    def _pools(self) -> tuple[asyncio.Semaphore, asyncio.Semaphore]:
+    def _pool(self, key: tuple[str, int]) -> asyncio.Semaphore:
+        # Keyed by the last probe's outcome: True ok, False failed, None not yet.
         # Created lazily so they belong to the running loop.
-        if self._answering_pool is None or self._other_pool is None:
-            self._answering_pool = asyncio.Semaphore(self.config.max_concurrency)
-            self._other_pool = asyncio.Semaphore(self.config.max_concurrency)
-        return self._answering_pool, self._other_pool
+        standing = self.board.standing(key)
+        pool = self._pools.get(standing)
+        if pool is None:
+            pool = self._pools[standing] = asyncio.Semaphore(self.config.max_concurrency)
+        return pool
 
     async def _target_loop(self, key: tuple[str, int], phase: float) -> None:
         loop = asyncio.get_running_loop()
@@ -182,9 +184,7 @@ class Prober:
         target = self._targets.get(key)
         if target is None:
             return None
-        answering, others = self._pools()
-        pool = answering if self.board.answering(key) else others
-        async with pool:
+        async with self._pool(key):
             self.stats.lags.append(asyncio.get_running_loop().time() - due)
             self.stats.started += 1
             return await self._probe(target, self.config)
