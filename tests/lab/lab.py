@@ -1,0 +1,387 @@
+"""The lab: four keepalived + dnsmasq nodes and a monitor namespace, driven from Python."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from tests.lab import topology
+from tests.lab.configs import (
+    DNS_NAME,
+    DNS_TEXT,
+    PRIORITY_TYPE,
+    PROFILES,
+    SEED_PRIORITY,
+    Profile,
+    keepalived_conf,
+    named_check_script,
+    notify_script,
+)
+from tests.lab.procs import ProcTable, alive, read_pidfile, stop_all
+from tests.lab.topology import MON, NODES, node_host
+from tests.lab.views import (
+    INSTANCES,
+    InstanceKey,
+    NotifyRecord,
+    predicted_masters,
+    read_notify_log,
+    vip_holders,
+)
+
+DEFAULT_STATE_DIR = Path(os.environ.get("VRRPTOP_LAB_DIR", "/run/vrrptop-lab"))
+"""Not under /tmp: every keepalived gets a private /tmp bind-mounted over the host's."""
+
+SEED_MASTERS = {"testdns0": "recdns-wcdc", "testdns1": "recdns-cnh"}
+
+
+class LabError(RuntimeError):
+    """The lab could not do what was asked."""
+
+
+class Lab:
+    """A handle on the lab whose state lives in ``state_dir``."""
+
+    def __init__(self, state_dir: Path = DEFAULT_STATE_DIR) -> None:
+        if Path("/tmp") in state_dir.resolve().parents:
+            raise LabError(f"state dir {state_dir} must not be under /tmp")
+        self.state_dir = state_dir
+        self.procs = ProcTable(state_dir)
+        self.priority_file = state_dir / "etc" / f"priority.{PRIORITY_TYPE}"
+        self.notify_log = state_dir / "notify.log"
+        self._profile_file = state_dir / "profile"
+
+    # -- paths -------------------------------------------------------------------------
+    def node_dir(self, node: str) -> Path:
+        """Per-node directory: config, logs, pid files and its private /tmp."""
+        return self.state_dir / "nodes" / node_host(node).name
+
+    @property
+    def profile(self) -> Profile:
+        """The keepalived profile the lab runs (``default`` when unknown)."""
+        try:
+            return PROFILES[self._profile_file.read_text().strip()]
+        except (OSError, KeyError):
+            return PROFILES["default"]
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def is_up(self) -> bool:
+        """Namespaces exist and every node's dnsmasq and keepalived is running."""
+        if topology.existing_netns() != set(topology.ALL_NETNS):
+            return False
+        return all(self.running(n, d) for n in NODES for d in ("dnsmasq", "keepalived"))
+
+    def up(self, profile: str = "default", *, wait: bool = True, timeout: float = 30.0) -> None:
+        """Bring the lab up (idempotent); with ``wait``, until the seed masters hold."""
+        if profile not in PROFILES:
+            raise LabError(f"unknown profile {profile!r} (known: {', '.join(PROFILES)})")
+        if self.is_up() and self.profile.name == profile:
+            return
+        self.down()
+        for sub in ("bin", "etc", "nodes"):
+            (self.state_dir / sub).mkdir(parents=True, exist_ok=True)
+        self._write_exec(self.state_dir / "bin" / "named_check",
+                         named_check_script(self.priority_file.parent))  # fmt: skip
+        self._write_exec(self.state_dir / "bin" / "notify", notify_script(self.notify_log))
+        self.write_priority(SEED_PRIORITY.splitlines())
+        self.notify_log.write_text("")
+        self._profile_file.write_text(profile + "\n")
+        topology.create()
+        for node in NODES:
+            (self.node_dir(node) / "tmp").mkdir(parents=True, exist_ok=True)
+            self.dns_start(node)
+        for node in NODES:
+            self.keepalived_start(node)
+        if wait:
+            self.wait_for_masters(SEED_MASTERS, timeout)
+
+    def down(self) -> None:
+        """Stop every process the lab recorded and delete its namespaces."""
+        table = self.procs.load()
+        # keepalived first, gracefully, so its VIPs go; then the rest.
+        ka = [r for k, r in table.items() if k.endswith("/keepalived")]
+        stop_all(ka, self.procs)
+        stop_all(list(self.procs.load().values()), self.procs)
+        for key in list(self.procs.load()):
+            self.procs.drop(key)
+        topology.destroy()
+
+    def set_profile(self, profile: str, *, wait: bool = True, timeout: float = 30.0) -> None:
+        """Restart every keepalived with another profile (namespaces and DNS stay)."""
+        if profile not in PROFILES:
+            raise LabError(f"unknown profile {profile!r}")
+        for node in NODES:
+            self.keepalived_stop(node)
+        self._profile_file.write_text(profile + "\n")
+        for node in NODES:
+            self.keepalived_start(node)
+        if wait:
+            self.wait_for_masters(self.expected_masters(), timeout)
+
+    def reset(self, profile: str = "default", *, timeout: float = 30.0) -> None:
+        """Back to the seed state: seed file, all DNS and keepalived up, no isolation."""
+        if not self.is_up():
+            self.up(profile, timeout=timeout)
+            return
+        self.heal()
+        self.write_priority(SEED_PRIORITY.splitlines())
+        for node in NODES:
+            if not self.running(node, "dnsmasq"):
+                self.dns_start(node)
+        if self.profile.name != profile:
+            self.set_profile(profile, wait=False)
+        for node in NODES:
+            if not self.running(node, "keepalived"):
+                self.keepalived_start(node)
+        self.wait_for_masters(SEED_MASTERS, timeout)
+
+    @staticmethod
+    def _write_exec(path: Path, text: str) -> None:
+        path.write_text(text)
+        path.chmod(0o755)
+
+    # -- processes ---------------------------------------------------------------------
+    def running(self, node: str, daemon: str) -> bool:
+        """Whether the lab's ``daemon`` (dnsmasq/keepalived) runs on ``node``."""
+        rec = self.procs.load().get(f"{node_host(node).name}/{daemon}")
+        return rec is not None and alive(rec)
+
+    def _in_node(self, node: str, argv: list[str]) -> list[str]:
+        """argv run in the node's netns, own UTS (its hostname) and a private /tmp."""
+        host = node_host(node)
+        script = 'hostname "$1" && mount --bind "$2" /tmp && shift 2 && exec "$@"'
+        return [
+            "ip", "netns", "exec", host.netns,
+            "unshare", "--uts", "--mount", "--propagation", "private",
+            "sh", "-c", script, "lab-node", host.name, str(self.node_dir(node) / "tmp"),
+            *argv,
+        ]  # fmt: skip
+
+    def dns_start(self, node: str) -> None:
+        """Start the node's dnsmasq and wait until it answers."""
+        host, ndir = node_host(node), self.node_dir(node)
+        argv = [
+            "dnsmasq", "-k", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
+            "--bind-dynamic", "--user=root", "--group=root", "--log-facility=-",
+            f"--txt-record={DNS_NAME},{DNS_TEXT}", f"--pid-file={ndir / 'dnsmasq.pid'}",
+        ]  # fmt: skip
+        self.procs.spawn(f"{host.name}/dnsmasq", self._in_node(node, argv), ndir / "dnsmasq.log")
+        deadline = time.monotonic() + 5
+        while not self.dns_ok(node):
+            if time.monotonic() > deadline:
+                raise LabError(f"dnsmasq on {host.name} does not answer; see {ndir}/dnsmasq.log")
+            time.sleep(0.05)
+
+    def dns_stop(self, node: str) -> None:
+        """Stop the node's DNS server (its named_check scripts start failing)."""
+        self.procs.stop(f"{node_host(node).name}/dnsmasq")
+
+    def dns_ok(self, node: str) -> bool:
+        """Whether the node's DNS answers the check query on localhost (as named_check)."""
+        out = topology.ns_run(
+            node_host(node).netns,
+            ["dig", "@127.0.0.1", "+time=1", "+tries=1", "+short", DNS_NAME, "TXT"],
+            check=False,
+        )
+        return out.stdout.strip() == f'"{DNS_TEXT}"'
+
+    def keepalived_start(self, node: str, *, auth_pass: str | None = None) -> None:
+        """Write the node's keepalived.conf and start keepalived (VRRP only)."""
+        host, ndir = node_host(node), self.node_dir(node)
+        conf = ndir / "keepalived.conf"
+        conf.write_text(
+            keepalived_conf(
+                host,
+                self.profile,
+                named_check=self.state_dir / "bin" / "named_check",
+                notify=self.state_dir / "bin" / "notify",
+                auth_pass=auth_pass,
+            )
+        )
+        argv = [
+            "keepalived", "-n", "-l", "-D", "-G", "--vrrp", "-f", str(conf),
+            "-p", str(ndir / "keepalived.pid"), "-r", str(ndir / "vrrp.pid"),
+            "-c", str(ndir / "checkers.pid"), "-b", str(ndir / "bfd.pid"),
+        ]  # fmt: skip
+        (ndir / "vrrp.pid").unlink(missing_ok=True)
+        rec = self.procs.spawn(f"{host.name}/keepalived", self._in_node(node, argv),
+                               ndir / "keepalived.log")  # fmt: skip
+        # Record the VRRP child too, so a crashed run's child is found by ``down``.
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:
+            child = self._vrrp_child(node, rec.pid)
+            if child is not None:
+                self.procs.add(f"{host.name}/vrrp-child", child)
+                break
+            time.sleep(0.05)
+
+    def _vrrp_child(self, node: str, parent: int) -> int | None:
+        """The VRRP child's PID from its pid file, if it really is ``parent``'s child."""
+        child = read_pidfile(self.node_dir(node) / "vrrp.pid")
+        if child is None:
+            return None
+        try:
+            stat = Path(f"/proc/{child}/stat").read_text()
+        except OSError:
+            return None
+        return child if stat.rsplit(")", 1)[1].split()[1] == str(parent) else None
+
+    def keepalived_stop(self, node: str, *, timeout: float = 5.0) -> None:
+        """Graceful stop (SIGTERM): keepalived sends priority-0 adverts and drops VIPs."""
+        name = node_host(node).name
+        self.procs.stop(f"{name}/keepalived", timeout=timeout)
+        self.procs.stop(f"{name}/vrrp-child", timeout=timeout)
+
+    def keepalived_kill(self, node: str, *, remove_vips: bool = True) -> None:
+        """kill -9 keepalived: no goodbye advert, the backups wait Master_Down_Interval.
+
+        The parent is stopped first so it cannot respawn the VRRP child or tell it to
+        resign; ``remove_vips`` then clears the dead node's VIPs, as a reboot would.
+        """
+        host = node_host(node)
+        key = f"{host.name}/keepalived"
+        rec = self.procs.load().get(key)
+        if rec is None:
+            return
+        self.procs.signal(key, signal.SIGSTOP)
+        child = self._vrrp_child(node, rec.pid)
+        if child is not None:
+            os.kill(child, signal.SIGKILL)
+        self.procs.signal(key, signal.SIGKILL)
+        self.procs.wait_gone([rec], 5.0)
+        self.procs.drop(key)
+        self.procs.drop(f"{host.name}/vrrp-child")
+        if remove_vips:
+            for vip4, vip6 in topology.VIPS.values():
+                for vip, plen in ((vip4, 24), (vip6, 64)):
+                    topology.ns_run(host.netns, ["ip", "addr", "del", f"{vip}/{plen}",
+                                                 "dev", host.iface], check=False)  # fmt: skip
+
+    def keepalived_json(self, node: str, timeout: float = 3.0) -> str:
+        """keepalived's own dump of its state (``SIGJSON``), as JSON text."""
+        host, ndir = node_host(node), self.node_dir(node)
+        target = ndir / "tmp" / "keepalived.json"
+        target.unlink(missing_ok=True)
+        signum = subprocess.run(["keepalived", "--signum=JSON"], capture_output=True,
+                                text=True, check=True).stdout.strip()  # fmt: skip
+        if not self.procs.signal(f"{host.name}/keepalived", int(signum)):
+            raise LabError(f"keepalived is not running on {host.name}")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if target.exists() and target.stat().st_size:
+                time.sleep(0.1)
+                return target.read_text()
+            time.sleep(0.05)
+        raise LabError(f"no JSON dump from keepalived on {host.name}")
+
+    # -- priority file -----------------------------------------------------------------
+    def read_priority(self) -> list[str]:
+        """The priority file's lines."""
+        return self.priority_file.read_text().splitlines()
+
+    def write_priority(self, lines: Sequence[str]) -> None:
+        """Replace the priority file atomically (the track scripts never see it partial)."""
+        self.priority_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.priority_file.with_name(f".{self.priority_file.name}.tmp")
+        with open(tmp, "w") as fh:
+            fh.write("".join(f"{line}\n" for line in lines))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.priority_file)
+
+    def reorder(self, order: Sequence[str]) -> None:
+        """Rewrite the file in ``order`` (node names); commented-out state is kept."""
+        current = self.read_priority()
+        disabled = {line.lstrip("#") for line in current if line.startswith("#")}
+        names = [node_host(n).name for n in order]
+        rest = [line.lstrip("#") for line in current if line.lstrip("#") not in names]
+        self.write_priority([f"#{n}" if n in disabled else n for n in [*names, *rest]])
+
+    def disable(self, node: str) -> None:
+        """Comment the node out (it keeps its line, as in the seed)."""
+        name = node_host(node).name
+        self.write_priority([f"#{name}" if ln == name else ln for ln in self.read_priority()])
+
+    def enable(self, node: str) -> None:
+        """Uncomment the node."""
+        name = node_host(node).name
+        self.write_priority([name if ln == f"#{name}" else ln for ln in self.read_priority()])
+
+    # -- split brain -------------------------------------------------------------------
+    def split_brain(self, a: str, b: str) -> None:
+        """Hide ``a`` and ``b`` from each other (mon and the others still see both)."""
+        topology.set_isolated(node_host(a), True)
+        topology.set_isolated(node_host(b), True)
+
+    def heal(self) -> None:
+        """Undo :meth:`split_brain`."""
+        for node in NODES:
+            topology.set_isolated(node_host(node), False)
+
+    # -- views -------------------------------------------------------------------------
+    def notify_records(self, since: float = 0.0) -> list[NotifyRecord]:
+        """keepalived's state changes (ground truth), oldest first."""
+        return sorted(read_notify_log(self.notify_log, since), key=lambda r: r.ts)
+
+    def masters(self) -> dict[InstanceKey, str | None]:
+        """Who holds each VIP among nodes whose keepalived runs (None: nobody or several)."""
+        live = [n for n in NODES if self.running(n, "keepalived")]
+        return {k: (v[0] if len(v) == 1 else None) for k, v in vip_holders(live).items()}
+
+    def expected_masters(self) -> dict[str, str | None]:
+        """What the priority file, DNS health and running daemons should elect."""
+        dns = {n: self.running(n, "dnsmasq") for n in NODES}
+        live = [n for n in NODES if self.running(n, "keepalived")]
+        return predicted_masters(self.read_priority(), dns, live)
+
+    def wait_for_masters(
+        self, expected: Mapping[str, str | None], timeout: float = 20.0
+    ) -> dict[InstanceKey, str | None]:
+        """Wait until each base instance's VIPs (both families) are held by its master."""
+        want = {(b, f): (node_host(n).name if n else None) for b, n in expected.items()
+                for f in (4, 6)}  # fmt: skip
+        deadline = time.monotonic() + timeout
+        while True:
+            got = self.masters()
+            if all(got.get(k) == v for k, v in want.items()):
+                return got
+            if time.monotonic() >= deadline:
+                raise LabError(f"masters did not settle in {timeout}s: want {want}, got {got}")
+            time.sleep(0.1)
+
+    def mon_popen(self, argv: list[str], **kwargs: object) -> subprocess.Popen[bytes]:
+        """Start ``argv`` in the monitor namespace, recorded so ``down`` can stop it."""
+        proc: subprocess.Popen[bytes] = subprocess.Popen(  # type: ignore[call-overload]
+            ["ip", "netns", "exec", MON.netns, *argv], **kwargs
+        )
+        self.procs.add(f"mon/{proc.pid}", proc.pid)
+        return proc
+
+    def mon_forget(self, proc: subprocess.Popen[bytes]) -> None:
+        """Forget a monitor process that has exited."""
+        self.procs.drop(f"mon/{proc.pid}")
+
+    def status(self) -> dict[str, object]:
+        """A JSON-able summary: namespaces, daemons, priority file, VIP holders."""
+        return {
+            "state_dir": str(self.state_dir),
+            "profile": self.profile.name,
+            "netns": sorted(topology.existing_netns()),
+            "daemons": {
+                n: {d: self.running(n, d) for d in ("dnsmasq", "keepalived")} for n in NODES
+            },  # fmt: skip
+            "priority_file": self.read_priority() if self.priority_file.exists() else None,
+            "isolated": topology.isolated_ports()
+            if topology.BRIDGE_NS in topology.existing_netns()
+            else [],  # fmt: skip
+            "masters": {f"{b}/IPv{f}": m for (b, f), m in self.masters().items()}
+            if topology.existing_netns()
+            else {},  # fmt: skip
+            "expected": self.expected_masters() if self.priority_file.exists() else {},
+        }
+
+
+__all__ = ["DEFAULT_STATE_DIR", "INSTANCES", "SEED_MASTERS", "Lab", "LabError"]
