@@ -355,14 +355,19 @@ def test_capture_state_and_broken_getters() -> None:
     assert not any(name.startswith("vrrptop_instance") for name, _ in samples)
 
 
-def test_every_exposed_metric_is_documented() -> None:
+def full_exposition() -> str:
+    """An exposition with every metric family present (used by the contrib tests too)."""
     metrics = PrometheusMetrics(
         Holder(snapshot(instance())),
         get_probes=lambda: {VIP.address: Health(VIP, Result(NOW, VIP, True, "ok", 1.0), 0)},
         get_status=lambda: SourceStatus(name="em1", kind="live", state="running"),
     )
     metrics.observe_probe(Result(NOW, VIP, True, "ok", 1.0))
-    _, types = parse(metrics.render().decode())
+    return metrics.render().decode()
+
+
+def test_every_exposed_metric_is_documented() -> None:
+    _, types = parse(full_exposition())
     doc = prom.__doc__ or ""
     documented = set(re.findall(r"``(vrrptop_\w+)", doc))
     # "..._adverts_total" shorthand in the docstring stands for vrrptop_capture_*
