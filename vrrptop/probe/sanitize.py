@@ -33,17 +33,18 @@ def _unsafe(ch: str) -> bool:
 def safe_name(text: str | bytes | None, *, max_len: int = MAX_NAME) -> str:
     """Return ``text`` with control and format characters escaped (``\\x1b``).
 
-    Bytes are decoded as UTF-8 with invalid bytes escaped. A backslash is kept as is,
-    except that it is doubled when the text had anything to escape, so an escaped
-    string cannot pretend to be another one. The result is at most ``max_len``
-    characters (cut with "…"). ``None`` gives "".
+    Bytes are decoded as UTF-8 with invalid bytes escaped. A backslash is doubled,
+    so a name cannot pretend to contain an escape it does not (``a\\x1b`` and
+    ``a<ESC>`` display differently). The result is at most ``max_len`` characters
+    (cut with "…"). ``None`` gives "".
     """
     if text is None:
         return ""
     if isinstance(text, bytes):
         text = text.decode("utf-8", errors="backslashreplace")
+    text = text.replace("\\", "\\\\")
     if any(_unsafe(ch) for ch in text):
-        text = "".join(_escape(ch) if _unsafe(ch) else ch for ch in text.replace("\\", "\\\\"))
+        text = "".join(_escape(ch) if _unsafe(ch) else ch for ch in text)
     if len(text) > max_len:
         text = text[: max_len - 1] + "…"
     return text
