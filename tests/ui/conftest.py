@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC
+from pathlib import Path
 
 import pytest
 
-from tests.ui.scenario import T0, FakeEngine
+# The scenario module is imported as ``tests.ui.scenario`` whatever the cwd.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.ui.scenario import T0, FakeEngine  # noqa: E402
 from vrrptop.options import Options
 from vrrptop.ui.app import VrrptopApp
 from vrrptop.ui.factory import build_app

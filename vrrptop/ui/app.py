@@ -211,9 +211,8 @@ class VrrptopApp(App[int]):
     # -------------------------------------------------------------- actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Main-screen-only actions are hidden (and inert) on other screens."""
-        if action in _MAIN_ONLY and self.screen_stack and self.screen is not self.main_screen:
-            return False
-        return True
+        on_main = not self.screen_stack or self.screen is self.main_screen
+        return on_main or action not in _MAIN_ONLY
 
     def set_filter(self, text: str) -> None:
         """Filter the tables to rows matching ``text``."""

@@ -19,6 +19,7 @@ from vrrptop.ui.format import (
     fmt_seconds,
     hexdump,
     mask_secret,
+    secret_span,
     sparkline,
     state_word,
     vip_holder_text,
@@ -164,8 +165,13 @@ def problems_table(inst: InstanceView) -> Table:
     return table
 
 
-def hex_text(advert: Advert | None) -> RenderableType:
-    """Hex dump of the last advert's raw frame."""
-    lines = hexdump(advert.frame) if advert is not None and advert.frame else []
+def hex_text(advert: Advert | None, show_secrets: bool = False) -> RenderableType:
+    """Hex dump of the last advert's raw frame, the auth data masked."""
+    lines: list[str] = []
+    if advert is not None and advert.frame:
+        hidden = None
+        if not show_secrets and advert.auth_type is not None:
+            hidden = secret_span(advert.frame, advert.auth_data)
+        lines = hexdump(advert.frame, redact=hidden)
     body = Text("\n".join(lines) if lines else "(no raw frame kept)", no_wrap=True)
     return Group(Text("Raw frame", style="bold underline"), body)

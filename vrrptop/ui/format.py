@@ -6,6 +6,7 @@ red, how rows sort, what a filter matches) is testable with plain pytest.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 from collections.abc import Iterable, Sequence
 from datetime import datetime, tzinfo
@@ -224,10 +225,21 @@ def sort_instances(instances: Sequence[InstanceView], key: str) -> list[Instance
     if key == "age":
         return sorted(instances, key=lambda i: (-age_fraction(i.age_s, i.master_down_s), base(i)))
     if key == "master":
-        return sorted(instances, key=lambda i: (i.master or "~", base(i)))
+        return sorted(instances, key=lambda i: (address_key(i.master), base(i)))
     if key == "priority":
         return sorted(instances, key=lambda i: (-(i.priority or -1), base(i)))
     return sorted(instances, key=base)
+
+
+def address_key(address: str | None) -> tuple[int, int, str]:
+    """Sort key for an address: numeric, IPv4 before IPv6, unknown/None last."""
+    if address is None:
+        return (9, 0, "")
+    try:
+        ip = ipaddress.ip_address(address.split("%")[0])
+    except ValueError:
+        return (8, 0, address)
+    return (ip.version, int(ip), "")
 
 
 def next_sort_key(current: str) -> str:
@@ -272,15 +284,37 @@ def host_matches(host: HostView, query: str) -> bool:
     return any(q in h.lower() for h in haystack)
 
 
-def hexdump(data: bytes, width: int = 16) -> list[str]:
-    """``offset  hex bytes  ascii`` lines, like ``xxd`` / ``hexdump -C``."""
+def hexdump(data: bytes, width: int = 16, redact: range | None = None) -> list[str]:
+    """``offset  hex bytes  ascii`` lines, like ``xxd`` / ``hexdump -C``.
+
+    Byte offsets in ``redact`` are shown as ``**`` / ``*`` (a masked password).
+    """
+    hidden = redact or range(0)
     lines = []
     for off in range(0, len(data), width):
         chunk = data[off : off + width]
-        hexpart = " ".join(f"{b:02x}" for b in chunk).ljust(width * 3 - 1)
-        text = "".join(chr(b) if 32 <= b < 127 else "." for b in chunk)
+        hexes = ["**" if off + i in hidden else f"{b:02x}" for i, b in enumerate(chunk)]
+        hexpart = " ".join(hexes).ljust(width * 3 - 1)
+        text = "".join(
+            "*" if off + i in hidden else chr(b) if 32 <= b < 127 else "."
+            for i, b in enumerate(chunk)
+        )
         lines.append(f"{off:04x}  {hexpart}  {text}")
     return lines
+
+
+def secret_span(frame: bytes, auth_data: bytes) -> range | None:
+    """Where the auth data sits in ``frame`` (its last occurrence), to redact it.
+
+    The auth field ends the VRRPv2 message, so the last occurrence is the field
+    even if the same bytes happen to appear earlier; Ethernet padding may follow.
+    """
+    if not auth_data or not any(auth_data):
+        return None
+    start = frame.rfind(auth_data)
+    if start < 0:
+        return None
+    return range(start, start + len(auth_data))
 
 
 def mask_secret(data: bytes) -> str:

@@ -99,8 +99,9 @@ def instance_cells(
 
 
 def host_key(host: HostView) -> str:
-    """Stable row key: the host's first MAC, else its first address."""
-    return host.macs[0] if host.macs else host.addresses[0] if host.addresses else "?"
+    """Stable row key: the host's first address (MACs can be shared: VRRP virtual
+    MACs), else its first MAC."""
+    return host.addresses[0] if host.addresses else host.macs[0] if host.macs else "?"
 
 
 def instance_masters(instances: Sequence[InstanceView]) -> dict[str, str | None]:

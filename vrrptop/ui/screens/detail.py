@@ -80,7 +80,7 @@ class DetailScreen(Screen[None]):
             "sources": dv.sources_table(inst, names, snap.ts),
             "problems": dv.problems_table(inst),
             "advert": dv.advert_table(inst.last_advert, app.tz, app.options.show_secrets),
-            "hex": dv.hex_text(inst.last_advert),
+            "hex": dv.hex_text(inst.last_advert, app.options.show_secrets),
         }
         for name, renderable in content.items():
             self.query_one(f"#detail-{name}", Static).update(renderable)

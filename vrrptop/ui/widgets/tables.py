@@ -43,6 +43,7 @@ class _RowTable(DataTable[Text]):
     def set_rows(self, columns: Sequence[Column], rows: Sequence[tuple[str, list[Cell]]]) -> None:
         """Show ``rows`` (key, cells) under ``columns``, keeping the cursor's row."""
         col_ids = [c.id for c in columns]
+        rows = _unique_keys(rows)
         row_ids = [key for key, _ in rows]
         if col_ids == self._col_ids and row_ids == self._row_ids:
             for key, cells in rows:
@@ -66,6 +67,18 @@ class _RowTable(DataTable[Text]):
             return None
         row = min(max(self.cursor_row, 0), len(self._row_ids) - 1)
         return self._row_ids[row]
+
+
+def _unique_keys(rows: Sequence[tuple[str, list[Cell]]]) -> list[tuple[str, list[Cell]]]:
+    """Suffix repeated keys (``k``, ``k#2``...) so a surprising snapshot cannot crash
+    the table with a duplicate row key."""
+    seen: dict[str, int] = {}
+    out = []
+    for key, cells in rows:
+        n = seen.get(key, 0) + 1
+        seen[key] = n
+        out.append((key if n == 1 else f"{key}#{n}", cells))
+    return out
 
 
 class InstancesTable(_RowTable):
