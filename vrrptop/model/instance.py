@@ -12,7 +12,9 @@ Rules (documented here because they are judgement calls on top of the RFCs):
   or resigned master that advertises again starts a new term (``reason`` "resumed").
 - **contention**: a source that is not the master advertises while the master is live
   and loses the election (backups should be silent).  Typical cause: two backups whose
-  timers expired together; the loser sends one advert.  Reported once per run.
+  timers expired together; the loser sends one advert.  Reported once per run; not
+  for a just-preempted master's trailing advert (within 1.5 intervals of its last
+  advert as master).
 - **split brain** and **mismatch**: see ``conflicts``.
 """
 
@@ -57,6 +59,8 @@ class Instance:
         """Until when some other source is live (the fast path waits for it)."""
         self.due = INF
         """Next time ``timers`` has work to do."""
+        self.other_due = INF
+        """Next timer not about the master's deadline (other sources, mismatch window)."""
         self.first_seen = NEVER
         self.last_seen = NEVER
         self.adverts = 0
@@ -101,6 +105,8 @@ class Instance:
         ):
             return False
         self.gaps.add(now - m.last_seen, m.interval_s)
+        d = now + m.mdi  # the master's new deadline; keep ``due`` exact so scans stay rare
+        self.due = d if d < self.other_due else self.other_due
         m.last_seen = m.last_master = now
         m.adverts += 1
         self.last_seen = now
@@ -125,8 +131,6 @@ class Instance:
         prev_seen = src.last_seen
         prev_prio = src.priority
         src.record(rec, now)
-        if not rec.checksum_ok:
-            self._checksum_error(rec, src, now, out)
         m = self.master
         if rec.priority == 0:
             if src is m and self.master_state != "resigned":
@@ -148,7 +152,7 @@ class Instance:
                 )
         elif src.rank() > m.rank():
             self._take_over(src, now, out, prev_seen)
-        elif not src.contended:
+        elif not src.contended and not _just_deposed(src, now):
             src.contended = True
             self.bump("contention")
             self.emit(
@@ -160,6 +164,8 @@ class Instance:
                 f"but loses the election to {m.src}",
                 {"src": src.src, "priority": src.priority, "master": m.src},
             )
+        if not rec.checksum_ok:
+            self._checksum_error(rec, src, now, out)
         if len(self.sources) > 1:
             check_split(self, now, out)
             check_mismatch(self, now, out)
@@ -288,22 +294,24 @@ class Instance:
         self._schedule(now)
 
     def _schedule(self, now: float) -> None:
-        """Recompute ``due`` and ``others_until`` after any change."""
+        """Recompute ``due``, ``other_due`` and ``others_until`` after any change."""
         m = self.master
-        due = m.expiry if m is not None and self.master_state == "ok" else INF
+        other_due = INF
         others = NEVER
         watch_window = bool(self.mismatch or self.auth_mismatch)
         for s in self.sources.values():
             if watch_window and s.last_seen + WINDOW_S >= now:
-                due = min(due, s.last_seen + WINDOW_S + 1e-9)
+                other_due = min(other_due, s.last_seen + WINDOW_S + 1e-9)
             if s is m:
                 continue
             e = s.expiry
             if e > now:
                 others = max(others, e)
-                due = min(due, e)
+                other_due = min(other_due, e)
         self.others_until = others
-        self.due = due
+        self.other_due = other_due
+        due = m.expiry if m is not None and self.master_state == "ok" else INF
+        self.due = min(due, other_due)
 
     # -- helpers ------------------------------------------------------------------
 
@@ -320,3 +328,11 @@ class Instance:
         detail: dict[str, Any],
     ) -> None:
         out.append(Event(ts, kind, severity, message, self.vrid, self.family, detail))
+
+
+def _just_deposed(src: Source, now: float) -> bool:
+    """True for a preempted master's trailing advert (sent before it saw the winner).
+
+    Allowed within 1.5 of its intervals of its last advert as master: packets cross.
+    """
+    return src.last_master is not None and now - src.last_master <= 1.5 * src.interval_s
