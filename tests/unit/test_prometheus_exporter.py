@@ -242,6 +242,20 @@ def test_master_changes_stay_monotonic_when_history_ring_drops_terms() -> None:
     assert changes() == 7  # a scrape without news adds nothing
     holder.snap = snapshot(instance(masters=()))  # e.g. after a reset
     assert changes() == 7
+    # after the reset: the same master resumes (not a change), then another takes over
+    resumed = MasterTerm(src=terms[7].src, since=NOW + 20, until=None, priority=100)
+    other = MasterTerm(src=A if resumed.src == B else B, since=NOW + 30, until=None, priority=1)
+    holder.snap = snapshot(instance(masters=(resumed,)))
+    assert changes() == 7
+    holder.snap = snapshot(instance(masters=(resumed, other)))
+    assert changes() == 8
+
+
+def test_mismatch_shown_even_under_a_worse_state() -> None:
+    inst = instance(state="split-brain", extra={"mismatch": {"interval_cs": {A: 100, B: 200}}})
+    samples, _ = parse(PrometheusMetrics(Holder(snapshot(inst))).render().decode())
+    assert value(samples, "vrrptop_instance_mismatch", **inst_labels(inst)) == 1
+    assert value(samples, "vrrptop_instance_split_brain", **inst_labels(inst)) == 1
 
 
 def test_mismatch_flag_and_unknown_master() -> None:

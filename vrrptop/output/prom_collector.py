@@ -47,6 +47,13 @@ def _counter(name: str, doc: str, labels: Sequence[str]) -> CounterMetricFamily:
     return CounterMetricFamily(name, doc, labels=labels)
 
 
+def _mismatch(inst: InstanceView) -> bool:
+    # The state word shows only the worst problem (split brain hides a mismatch);
+    # the tracker also lists current mismatches in ``extra``.
+    extra = inst.extra
+    return inst.state == "mismatch" or bool(extra.get("mismatch") or extra.get("auth_mismatch"))
+
+
 def _family(inst: InstanceView) -> str:
     return str(inst.family)
 
@@ -55,32 +62,45 @@ def _labels(inst: InstanceView) -> list[str]:
     return [str(inst.vrid), _family(inst), inst.name or ""]
 
 
+@dataclasses.dataclass(slots=True)
+class _Seen:
+    newest: float
+    """``since`` of the newest master term already counted."""
+    src: str
+    """Its master's address."""
+    changes: int
+
+
 class _MasterChanges:
-    """Counts new master terms across scrapes, so the counter stays monotonic even
-    though the snapshot's history is a bounded ring buffer (and can be reset)."""
+    """Counts changes of master address across scrapes.
+
+    The snapshot's history is a bounded ring buffer that a reset empties, so counting
+    its length would not give a counter; instead each scrape counts the terms newer
+    than the last one seen whose master differs from the term before. A master that
+    resumes after going silent starts a new term but is not a change.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        # (vrid, family) -> (since of the newest term seen, or None; changes counted)
-        self._seen: dict[tuple[int, int], tuple[float | None, int]] = {}
+        self._seen: dict[tuple[int, int], _Seen] = {}
 
     def update(self, instances: Iterable[InstanceView]) -> dict[tuple[int, int], int]:
-        """Fold in the current histories and return the counts per instance."""
+        """Fold in the current histories and return the counts per (vrid, family)."""
         with self._lock:
-            seen: dict[tuple[int, int], tuple[float | None, int]] = {}
+            seen: dict[tuple[int, int], _Seen] = {}
             for inst in instances:
                 key = (inst.vrid, inst.family)
-                newest, count = self._seen.get(key, (None, 0))
-                if newest is None:
-                    new = len(inst.masters)
-                    count += max(new - 1, 0)  # the first master ever seen is not a change
-                else:
-                    count += sum(1 for term in inst.masters if term.since > newest)
-                if inst.masters:
-                    newest = max(newest or inst.masters[-1].since, inst.masters[-1].since)
-                seen[key] = (newest, count)
+                state = self._seen.get(key)
+                for term in inst.masters:
+                    if state is None:  # the first master ever seen is not a change
+                        state = _Seen(term.since, term.src, 0)
+                    elif term.since > state.newest:
+                        state.changes += term.src != state.src
+                        state.newest, state.src = term.since, term.src
+                if state is not None:
+                    seen[key] = state
             self._seen = seen  # instances that vanished are forgotten: bounded memory
-            return {key: value[1] for key, value in seen.items()}
+            return {key: state.changes for key, state in seen.items()}
 
 
 class SnapshotCollector:
@@ -170,7 +190,7 @@ class SnapshotCollector:
             adverts.add_metric(lv, inst.adverts)
             changes.add_metric(lv, counts.get((inst.vrid, inst.family), 0))
             split.add_metric(lv, float(inst.state == "split-brain"))
-            mismatch.add_metric(lv, float(inst.state == "mismatch"))
+            mismatch.add_metric(lv, float(_mismatch(inst)))
             for name in get_args(InstanceState):
                 state.add_metric([*lv, name], float(inst.state == name))
             cksum.add_metric(lv, inst.checksum_errors)

@@ -21,10 +21,11 @@ Metrics, per VRRP instance (labels vrid, family, name):
 - ``vrrptop_instance_last_advert_age_seconds``: seconds since the master's last advert.
 - ``vrrptop_instance_last_advert_timestamp_seconds``: when it was (capture clock).
 - ``vrrptop_instance_adverts_total``: adverts seen for the instance.
-- ``vrrptop_instance_master_changes_total``: master changes seen by this exporter
-  (new terms in the master history; the first master is not a change).
+- ``vrrptop_instance_master_changes_total``: changes of master address seen by this
+  exporter (the first master is not a change, nor a master resuming after silence).
 - ``vrrptop_instance_split_brain``: 1 while two routers claim mastership.
-- ``vrrptop_instance_mismatch``: 1 while routers disagree (interval, addresses, ...).
+- ``vrrptop_instance_mismatch``: 1 while routers disagree (interval, addresses,
+  version, password), even when the state shows a worse problem.
 - ``vrrptop_instance_state{state}``: 1 for the current state, 0 for the others
   (ok, silent, split-brain, mismatch, checksum-errors, resigned).
 - ``vrrptop_instance_checksum_errors_total``: adverts with a bad checksum.
