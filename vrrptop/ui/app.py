@@ -219,6 +219,12 @@ class VrrptopApp(App[int]):
         self.filter_text = text
         self.render_screens()
 
+    def set_sort(self, key: str) -> None:
+        """Sort the instances by ``key`` if it is one of ``SORT_KEYS``."""
+        if key in SORT_KEYS:
+            self.sort_key = key
+            self.render_screens()
+
     def open_details(self, key: str | None) -> None:
         """Open the detail screen of instance ``key`` (``"vrid/family"``)."""
         if key and self.screen is self.main_screen:

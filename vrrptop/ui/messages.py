@@ -61,6 +61,12 @@ class UpdateInbox:
             self._pending = True
             return wake
 
+    @property
+    def pending(self) -> bool:
+        """True when an update is waiting to be drained."""
+        with self._lock:
+            return self._pending
+
     def drain(self) -> Drained:
         """Take everything accumulated since the previous drain."""
         with self._lock:

@@ -117,6 +117,11 @@ class MainScreen(Screen[None]):
         box.display = bool(event.value)
         self.query_one("#instances", InstancesTable).focus()
 
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        """Clicking a column header sorts by it (when it is a sort order)."""
+        if event.data_table.id == "instances":
+            cast("VrrptopApp", self.app).set_sort(str(event.column_key.value))
+
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Enter or click on an instance row opens its details."""
         if event.data_table.id == "instances" and event.row_key.value:

@@ -1,0 +1,59 @@
+"""Reading what the console shows, for Pilot tests."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Static
+
+from vrrptop.ui.app import VrrptopApp
+from vrrptop.ui.widgets.eventlog import EventLog
+from vrrptop.ui.widgets.status import StatusBar
+
+
+async def settle(pilot: Pilot[int], app: VrrptopApp) -> None:
+    """Let pending updates reach the screen (past the ~10/s refresh limit)."""
+    for _ in range(50):
+        await pilot.pause()
+        if not app.inbox.pending and app._render_timer is None:
+            break
+        await pilot.pause(0.05)
+    await pilot.pause()
+
+
+def rows(app: VrrptopApp, table_id: str = "#instances") -> list[list[str]]:
+    """Plain text of every row of a table on the current screen."""
+    table = app.screen.query_one(table_id, DataTable)
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def row_by_vrid(app: VrrptopApp, vrid: int, fam: str = "v4") -> list[str]:
+    """The instances row of (vrid, family)."""
+    for row in rows(app):
+        if row[0] == str(vrid) and row[1] == fam:
+            return row
+    raise AssertionError(f"no row {vrid}/{fam} in {rows(app)}")
+
+
+def log_lines(app: VrrptopApp) -> list[str]:
+    """The event log's lines as plain text (main screen)."""
+    log = app.main_screen.query_one("#events", EventLog)
+    return [strip.text for strip in log.lines]
+
+
+def header(app: VrrptopApp) -> str:
+    """The header of the current screen as plain text."""
+    bar = app.screen.query_one("#status", StatusBar)
+    return render_text(bar.content)
+
+
+def render_text(renderable: object, width: int = 160) -> str:
+    """Any Rich renderable as plain text."""
+    console = Console(width=width, record=True, color_system=None)
+    console.print(renderable)
+    return console.export_text()
+
+
+def static_text(app: VrrptopApp, selector: str) -> str:
+    """Plain text of a Static on the current screen."""
+    return render_text(app.screen.query_one(selector, Static).content)
