@@ -104,7 +104,17 @@ class Instance:
             or rec.auth_type != m.auth_type
         ):
             return False
-        self.gaps.add(now - m.last_seen, m.interval_s)
+        # GapRing.add, inlined: this runs for nearly every advert.
+        g = self.gaps
+        gap = now - m.last_seen
+        if gap < g.min:
+            g.min = gap
+        if gap > g.max:
+            g.max = gap
+        g.count += 1
+        g.total += gap
+        g.dev_total += abs(gap - m.interval_s)
+        g.recent.append(gap)
         d = now + m.mdi  # the master's new deadline; keep ``due`` exact so scans stay rare
         self.due = d if d < self.other_due else self.other_due
         m.last_seen = m.last_master = now
