@@ -1,0 +1,157 @@
+"""Instances derived from keepalived.conf, and merging them with the TOML config.
+
+The seed's track scripts are ``named_check TYPE NUM PRIO`` with weight
+``PRIO*step``: they tell us the instance's priority file (``priority.TYPE`` in the
+keepalived config directory), its direction (NUM), the step and the number of
+rank scripts. The instance's own ``priority`` is the base.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from vrrptop.config.keepalived import (
+    KeepalivedConfig,
+    KeepalivedInstance,
+    parse_keepalived,
+    script_argv,
+)
+from vrrptop.config.loader import SEARCH_PATH, load_config
+from vrrptop.config.model import Config, InstanceConfig
+
+CHECK_SCRIPT_NAMES = ("named_check",)
+"""Basenames of rank-check scripts taking ``TYPE NUM PRIO`` arguments."""
+
+DEFAULT_KEEPALIVED_CONF = Path("/etc/keepalived/keepalived.conf")
+
+
+def _rank_scripts(
+    inst: KeepalivedInstance, conf: KeepalivedConfig
+) -> list[tuple[str, int, int, int, float]]:
+    """(TYPE, NUM, PRIO, weight, interval) of the instance's named_check scripts."""
+    found = []
+    for track in inst.track_scripts:
+        script = conf.scripts.get(track.name)
+        if script is None:
+            conf.warnings.append(f"{inst.where}: track_script {track.name!r} has no vrrp_script")
+            continue
+        argv = script_argv(script)
+        if not argv or os.path.basename(argv[0]) not in CHECK_SCRIPT_NAMES:
+            continue
+        try:
+            kind, num, prio = argv[1], int(argv[2]), int(argv[3])
+        except (IndexError, ValueError):
+            conf.warnings.append(f"{script.where}: {argv[0]} arguments are not TYPE NUM PRIO")
+            continue
+        weight = track.weight if track.weight is not None else (script.weight or 0)
+        found.append((kind, num, prio, weight, script.interval or 1.0))
+    return found
+
+
+def instance_from_keepalived(inst: KeepalivedInstance, conf: KeepalivedConfig) -> InstanceConfig:
+    """An ``InstanceConfig`` for one vrrp_instance (scheme from its named_check scripts)."""
+    base = InstanceConfig(
+        name=inst.name,
+        vrid=inst.vrid,
+        families=(inst.family,),
+        base=inst.priority,
+        vips=inst.advertised_vips,
+        advert_int=inst.advert_int,
+        interface=inst.interface,
+        source="keepalived",
+        scripts=0,
+        step=0,
+    )
+    ranks = _rank_scripts(inst, conf)
+    if not ranks:
+        return base
+    kinds = {r[0] for r in ranks}
+    nums = {r[1] for r in ranks}
+    if len(kinds) > 1 or len(nums) > 1:
+        conf.warnings.append(
+            f"{inst.where}: {inst.name}: named_check scripts disagree on TYPE/NUM, "
+            f"using {ranks[0][0]} {ranks[0][1]}"
+        )
+    kind, num = ranks[0][0], ranks[0][1]
+    steps = {r[3] // r[2] for r in ranks if r[2] > 0 and r[3] % r[2] == 0}
+    if len(steps) != 1 or any(r[2] <= 0 or r[3] % r[2] for r in ranks):
+        conf.warnings.append(
+            f"{inst.where}: {inst.name}: weights are not PRIO*step, using the first script's"
+        )
+    step = next(iter(steps)) if steps else ranks[0][3]
+    prios = sorted(r[2] for r in ranks)
+    if prios != list(range(1, len(prios) + 1)):
+        conf.warnings.append(f"{inst.where}: {inst.name}: rank scripts are {prios}, not 1..N")
+    return replace(
+        base,
+        priority_file=conf.config_dir / f"priority.{kind}",
+        direction=1 if num == 1 else 0,
+        step=step,
+        scripts=max(prios),
+        script_interval=max(r[4] for r in ranks),
+    )
+
+
+def instances_from_keepalived(conf: KeepalivedConfig) -> list[InstanceConfig]:
+    """Every vrrp_instance with a VRID, as ``InstanceConfig``."""
+    out = []
+    for inst in conf.instances:
+        if inst.vrid is None:
+            conf.warnings.append(f"{inst.where}: {inst.name}: no virtual_router_id, skipped")
+            continue
+        out.append(instance_from_keepalived(inst, conf))
+    return out
+
+
+def _fill(declared: InstanceConfig, derived: InstanceConfig) -> InstanceConfig:
+    """The TOML declaration wins; keepalived fills what it left unset."""
+    return replace(
+        declared,
+        vrid=declared.vrid if declared.vrid is not None else derived.vrid,
+        priority_file=declared.priority_file or derived.priority_file,
+        vips=declared.vips or derived.vips,
+        interface=declared.interface or derived.interface,
+        source="config+keepalived",
+    )
+
+
+def merge(config: Config, derived: list[InstanceConfig], warnings: list[str]) -> Config:
+    """Config instances plus keepalived ones, matched by name (then VRID)."""
+    instances = list(config.instances)
+    for inst in derived:
+        for i, declared in enumerate(instances):
+            same_vrid = declared.vrid == inst.vrid and set(declared.families) & set(inst.families)
+            if declared.name == inst.name or same_vrid:
+                if declared.source == "config":
+                    instances[i] = _fill(declared, inst)
+                break
+        else:
+            instances.append(inst)
+    return replace(config, instances=tuple(instances), warnings=(*config.warnings, *warnings))
+
+
+def resolve_config(
+    config_path: Path | None = None,
+    keepalived_path: Path | None = None,
+    *,
+    default_keepalived: Path = DEFAULT_KEEPALIVED_CONF,
+    search: Sequence[Path] = SEARCH_PATH,
+) -> tuple[Config, KeepalivedConfig | None]:
+    """The TOML config merged with keepalived.conf (``--keepalived-conf``, the
+    config's ``keepalived_conf``, or the default if readable).
+
+    Raises ``ConfigError`` for a bad TOML file or an unreadable *explicit*
+    keepalived path; a missing default keepalived.conf is silently skipped.
+    """
+    config = load_config(config_path, search)
+    path = keepalived_path or config.keepalived_conf
+    if path is None and os.access(default_keepalived, os.R_OK):
+        path = default_keepalived
+    if path is None:
+        return config, None
+    kconf = parse_keepalived(path)
+    derived = instances_from_keepalived(kconf)
+    return merge(config, derived, kconf.warnings), kconf
