@@ -22,7 +22,7 @@ from vrrptop.wire.vrrp import decode_ip112
 
 CACHE_MAX = 4096
 
-_cache: dict[tuple[int, bytes], tuple[tuple[Any, ...], tuple[Any, ...]]] = {}
+_cache: dict[tuple[int, bytes] | bytes, tuple[tuple[Any, ...], tuple[Any, ...]]] = {}
 
 # Re-stamping goes through the real constructor with positional arguments (twice as
 # fast as dataclasses.replace); the field order is read from the contract, not assumed.
@@ -38,23 +38,27 @@ def clear_cache() -> None:
     _cache.clear()
 
 
-def _ipv4_key(linktype: int, data: bytes, off: int) -> tuple[int, bytes]:
+def _ipv4_key(linktype: int, data: bytes, off: int) -> tuple[int, bytes] | bytes:
     """Key for an IPv4 frame: everything but the IP ID and header checksum."""
     if len(data) >= off + 20 and data[off] >> 4 == 4 and data[off + 9] == PROTO_VRRP:
-        return (linktype, data[: off + 4] + data[off + 6 : off + 10] + data[off + 12 :])
+        masked = data[: off + 4] + data[off + 6 : off + 10] + data[off + 12 :]
+        # Ethernet (the common case) keys on bare bytes: no tuple to build and hash.
+        return masked if linktype == 1 else (linktype, masked)
     return (linktype, data)
 
 
-def cache_key(linktype: int, data: bytes) -> tuple[int, bytes]:
+def cache_key(linktype: int, data: bytes) -> tuple[int, bytes] | bytes:
     """The cache key for a frame: frames with equal keys decode identically."""
     if linktype == 1:
-        off = 14
         et = data[12:14]
+        if et == _IPV4_TYPE:
+            return _ipv4_key(1, data, 14)
+        off = 14
         while et in _VLAN_TAGS:
             et = data[off + 2 : off + 4]
             off += 4
         if et == _IPV4_TYPE:
-            return _ipv4_key(linktype, data, off)
+            return _ipv4_key(1, data, off)
     elif linktype == 113:
         if data[14:16] == _IPV4_TYPE:
             return _ipv4_key(linktype, data, 16)
@@ -92,12 +96,23 @@ def decode_frame(frame: Frame) -> Advert | Carp | Garp | Malformed | None:
     """
     try:
         data = frame.data
-        key = cache_key(frame.linktype, data)
+        linktype = frame.linktype
+        # Inlined cache_key for the common case (untagged Ethernet, IPv4, proto 112).
+        if (
+            linktype == 1
+            and data[12:14] == _IPV4_TYPE
+            and len(data) >= 34
+            and data[23] == PROTO_VRRP
+            and data[14] >> 4 == 4
+        ):
+            key: tuple[int, bytes] | bytes = data[:18] + data[20:24] + data[26:]
+        else:
+            key = cache_key(linktype, data)
         hit = _cache.get(key)
         if hit is not None:
             return Advert(frame.ts, *hit[0], data, *hit[1])
         try:
-            rec = _decode(frame.ts, frame.linktype, data)
+            rec = _decode(frame.ts, linktype, data)
         except DecodeError as e:
             return Malformed(ts=frame.ts, reason=e.reason, src=e.src, proto=e.proto, frame=data)
         if type(rec) is Advert:
