@@ -8,6 +8,7 @@ Public API (nothing here imports textual):
 - ``Prober``: the asyncio scheduler; ``ProbeRunner``: the same on its own thread.
 - ``HealthBoard`` / ``TargetHealth``: per-target status and latency history.
 - ``ReverseNames`` (PTR, ``-n`` disables), ``HostResolver`` (name -> addresses).
+- ``targets_from_snapshot``: VIPs and hosts seen on the wire (+ configured ones).
 - ``safe_name``: escape control characters of untrusted text before display.
 """
 
@@ -19,6 +20,7 @@ from vrrptop.probe.prober import Prober, ProbeStats
 from vrrptop.probe.query import probe_once
 from vrrptop.probe.runner import ProbeRunner
 from vrrptop.probe.sanitize import safe_name
+from vrrptop.probe.targets import targets_from_snapshot
 from vrrptop.probe.types import (
     DEFAULT_QUERY,
     ProbeQuery,
@@ -47,4 +49,5 @@ __all__ = [
     "parse_query",
     "probe_once",
     "safe_name",
+    "targets_from_snapshot",
 ]

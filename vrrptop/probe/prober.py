@@ -36,6 +36,8 @@ ResultCallback = Callable[[ProbeResult], None]
 MAX_INFLIGHT_PER_TARGET = 2
 """A slot is skipped when the target still has this many probes in flight."""
 
+_POOL_NAMES: dict[bool | None, str] = {True: "answering", False: "failing", None: "new"}
+
 
 @dataclass(slots=True)
 class ProbeStats:
@@ -51,6 +53,16 @@ class ProbeStats:
     """Exceptions raised by ``on_result`` (logged; the loop continues)."""
     lags: deque[float] = field(default_factory=lambda: deque(maxlen=100_000))
     """Seconds between a slot's scheduled time and the query actually starting."""
+    pool_lags: dict[str, deque[float]] = field(default_factory=dict)
+    """The same per pool: "answering", "failing", "new"."""
+
+    def record_lag(self, pool: str, lag: float) -> None:
+        """Remember one probe's schedule lag."""
+        self.lags.append(lag)
+        ring = self.pool_lags.get(pool)
+        if ring is None:
+            ring = self.pool_lags[pool] = deque(maxlen=100_000)
+        ring.append(lag)
 
 
 class Prober:
@@ -120,14 +132,14 @@ class Prober:
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    def _pool(self, key: tuple[str, int]) -> asyncio.Semaphore:
+    def _pool(self, key: tuple[str, int]) -> tuple[str, asyncio.Semaphore]:
         # Keyed by the last probe's outcome: True ok, False failed, None not yet.
         # Created lazily so they belong to the running loop.
         standing = self.board.standing(key)
         pool = self._pools.get(standing)
         if pool is None:
             pool = self._pools[standing] = asyncio.Semaphore(self.config.max_concurrency)
-        return pool
+        return _POOL_NAMES[standing], pool
 
     async def _target_loop(self, key: tuple[str, int], phase: float) -> None:
         loop = asyncio.get_running_loop()
@@ -184,7 +196,8 @@ class Prober:
         target = self._targets.get(key)
         if target is None:
             return None
-        async with self._pool(key):
-            self.stats.lags.append(asyncio.get_running_loop().time() - due)
+        name, pool = self._pool(key)
+        async with pool:
+            self.stats.record_lag(name, asyncio.get_running_loop().time() - due)
             self.stats.started += 1
             return await self._probe(target, self.config)
