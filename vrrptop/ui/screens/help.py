@@ -40,7 +40,8 @@ class HelpScreen(ModalScreen[None]):
             yield Static(help_table(), id="help-keys")
             yield Static(
                 Text(
-                    "Mouse: click a row to select it, click again (or enter) for details; "
+                    "Mouse: click a row to select it, click again (or enter) for details; click a "
+                    "column header to sort by it; "
                     "scroll any pane with the wheel.\n"
                     "States are words as well as colours: ok, SILENT, SPLIT BRAIN, MISMATCH, "
                     "CKSUM ERR, resigned. The age bar fills up to Master_Down_Interval.",
