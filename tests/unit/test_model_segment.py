@@ -49,6 +49,20 @@ def test_mismatch_between_senders(
     assert t.snapshot(70.0).instances[0].state != "mismatch"
 
 
+def test_v3_checksum_variant_mismatch() -> None:
+    """RFC 9568 errata: one v3 router without the pseudo-header drops the other's adverts."""
+    t = Tracker()
+    v3 = {"version": 3, "auth_type": None, "auth_data": b""}
+    ev = feed(t, [(0.0, adv(A, 200, checksum_variant="v3", **v3))])
+    ev += feed(t, [(1.0, adv(B, 100, checksum_variant="v3-as-v2", checksum=0x4321, **v3))])
+    mism = [e for e in ev if e.kind == "mismatch"]
+    assert [e.detail for e in mism] == [{"field": "checksum", "values": {A: "v3", B: "v3-as-v2"}}]
+    # v2 next to v3 is reported as a version mismatch only.
+    t2 = Tracker()
+    ev = feed(t2, [(0.0, adv(A, 200)), (1.0, adv(B, 100, checksum_variant="v3", **v3))])
+    assert [e.detail["field"] for e in ev if e.kind == "mismatch"] == ["version", "auth-type"]
+
+
 def test_same_vips_in_another_order_is_no_mismatch() -> None:
     t = Tracker()
     two = ("198.51.100.1", "198.51.100.2")

@@ -6,7 +6,8 @@
   contention (two backups whose timers expired together) therefore is not split
   brain.  It ends when at most one source is live.
 - **mismatch**: among sources seen in the last ``WINDOW_S`` (60 s), different VIP sets
-  (compared as sets), intervals, versions or auth types; ``auth-mismatch`` when
+  (compared as sets), intervals, versions, auth types, or checksum variants between
+  VRRPv3 senders ("v3" vs "v3-as-v2": they drop each other's adverts); ``auth-mismatch`` when
   simple-password auth data differs (compared as bytes, never reported).  One event
   per field when it starts; it clears when the disagreeing sources age out.
 """
@@ -43,7 +44,7 @@ def check_split(inst: Instance, now: float, out: list[Event]) -> None:
                 involved.add(b.src)
     if not involved:
         return
-    srcs = tuple(sorted(involved, key=lambda x: inst.sources[x].ip))
+    srcs = _by_ip(inst, involved)
     if not inst.split:
         inst.bump("split-brain")
         inst.emit(
@@ -54,7 +55,13 @@ def check_split(inst: Instance, now: float, out: list[Event]) -> None:
             f"Split brain on {inst.label}: {', '.join(srcs)} all advertise as master",
             {"sources": list(srcs)},
         )
-    inst.split = tuple(sorted(set(inst.split) | involved, key=lambda x: inst.sources[x].ip))
+    inst.split = _by_ip(inst, set(inst.split) | involved)
+
+
+def _by_ip(inst: Instance, srcs: set[str]) -> tuple[str, ...]:
+    """Sources in numeric address order (an evicted one sorts first)."""
+    known = inst.sources
+    return tuple(sorted(srcs, key=lambda x: known[x].ip if x in known else -1))
 
 
 def check_mismatch(inst: Instance, now: float, out: list[Event]) -> None:
@@ -63,9 +70,16 @@ def check_mismatch(inst: Instance, now: float, out: list[Event]) -> None:
     found: dict[str, dict[str, Any]] = {}
     if len(recent) > 1:
         for field, _ in _FIELDS:
-            keys = {_key(s, field) for s in recent}
+            # Checksum variants only matter between VRRPv3 senders (v2 vs v3 is a
+            # version mismatch already); None (bad checksum) is not a variant.
+            group = (
+                [s for s in recent if s.version == 3 and s.variant is not None]
+                if field == "checksum"
+                else recent
+            )
+            keys = {_key(s, field) for s in group}
             if len(keys) > 1:
-                found[field] = {s.src: _value(s, field) for s in recent}
+                found[field] = {s.src: _value(s, field) for s in group}
     for field, what in _FIELDS:
         if field in found and field not in inst.mismatch:
             inst.bump(f"mismatch-{field}")
@@ -95,14 +109,12 @@ def check_mismatch(inst: Instance, now: float, out: list[Event]) -> None:
     inst.auth_mismatch = differs
 
 
-# -- timers -------------------------------------------------------------------
-
-
 _FIELDS: tuple[tuple[str, str], ...] = (
     ("addresses", "VIP sets"),
     ("interval", "advert intervals"),
     ("version", "VRRP versions"),
     ("auth-type", "auth types"),
+    ("checksum", "checksum variants (v3 with/without pseudo-header)"),
 )
 
 
@@ -120,4 +132,6 @@ def _value(s: Source, field: str) -> Any:
         return s.interval_cs
     if field == "version":
         return s.version
+    if field == "checksum":
+        return s.variant
     return s.auth_type

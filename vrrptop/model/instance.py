@@ -65,6 +65,8 @@ class Instance:
         self.last_seen = NEVER
         self.adverts = 0
         self.terms: deque[Term] = deque(maxlen=MAX_HISTORY)
+        self.terms_version = 0
+        """Bumped whenever ``terms`` changes, so views rebuild the history only then."""
         self.gaps = GapRing()
         self.problems: dict[str, int] = {}
         self.checksum_errors = 0
@@ -102,6 +104,7 @@ class Instance:
             or rec.auth_data != m.auth_data
             or rec.src_mac != m.mac
             or rec.auth_type != m.auth_type
+            or rec.checksum != m.checksum  # same bytes, same checksum (variant unchanged)
         ):
             return False
         # GapRing.add, inlined: this runs for nearly every advert.
@@ -194,13 +197,13 @@ class Instance:
         """``src`` becomes master; ``prev_seen`` is its advert before this one."""
         old = self.master
         old_state = self.master_state
-        if old is not None and self.terms and self.terms[-1].until is None:
-            self.terms[-1].until = now
+        self._end_term(now)
         self.master = src
         self.master_state = "ok"
         self.fast = src
         src.last_master = now
         self.terms.append(Term(src.src, now, src.priority, src.mac))
+        self.terms_version += 1
         self.gaps.clear()
         resumed = old is src
         gap = None if old is None else now - (prev_seen if resumed else old.last_seen)
@@ -247,8 +250,7 @@ class Instance:
     def _resign(self, src: Source, now: float, out: list[Event]) -> None:
         self.master_state = "resigned"
         self.fast = None
-        if self.terms and self.terms[-1].until is None:
-            self.terms[-1].until = now
+        self._end_term(now)
         self.bump("resign")
         self.emit(
             out,
@@ -285,8 +287,7 @@ class Instance:
             deadline = m.expiry
             self.master_state = "silent"
             self.fast = None
-            if self.terms and self.terms[-1].until is None:
-                self.terms[-1].until = m.last_seen
+            self._end_term(m.last_seen)
             self.bump("master-lost")
             self.emit(
                 out,
@@ -324,6 +325,12 @@ class Instance:
         self.due = min(due, other_due)
 
     # -- helpers ------------------------------------------------------------------
+
+    def _end_term(self, until: float) -> None:
+        """Close the running master term (if any) at ``until``."""
+        if self.terms and self.terms[-1].until is None:
+            self.terms[-1].until = until
+            self.terms_version += 1
 
     def bump(self, problem: str) -> None:
         self.problems[problem] = self.problems.get(problem, 0) + 1

@@ -34,6 +34,8 @@ class Source:
         "version",
         "auth_type",
         "auth_data",
+        "variant",
+        "checksum",
         "mdi",
         "first_seen",
         "last_seen",
@@ -67,6 +69,8 @@ class Source:
         self.mac: str | None = None
         self.auth_type: int | None = None
         self.auth_data = b""
+        self.variant: str | None = None
+        self.checksum = -1
         self.interval_s = 0.0
         self.mdi = 0.0
 
@@ -94,6 +98,9 @@ class Source:
         self.mac = rec.src_mac
         self.auth_type = rec.auth_type
         self.auth_data = rec.auth_data
+        self.checksum = rec.checksum
+        if rec.checksum_ok:  # a bad checksum tells nothing about the variant in use
+            self.variant = rec.checksum_variant
         if rec.addresses != self.addresses:
             self.addresses = rec.addresses
             self.addr_key = frozenset(rec.addresses)

@@ -2,8 +2,8 @@
 
 ``RECENT_GAPS`` (120) most recent gaps are kept for the sparkline; min/avg/max and
 jitter (mean absolute deviation from the advertised interval) cover every gap since
-the master's term began.  Updating is O(1) and allocation-free apart from the float; ``Instance.repeat``
-inlines ``add`` on the fast path (keep the two in step).
+the master's term began.  Updating is O(1) and allocation-free apart from the float;
+``Instance.repeat`` inlines ``add`` on the fast path (keep the two in step).
 """
 
 from __future__ import annotations

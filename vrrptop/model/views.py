@@ -42,7 +42,7 @@ class Holder:
 class _Parts:
     """Cached advert-dependent parts of an ``InstanceView``."""
 
-    __slots__ = ("sources", "masters", "gaps", "problems", "extra")
+    __slots__ = ("sources", "masters", "terms_version", "gaps", "problems", "extra")
 
     def __init__(self, inst: Instance) -> None:
         order = sorted(inst.sources.values(), key=lambda s: (-s.priority, -s.ip))
@@ -61,8 +61,15 @@ class _Parts:
             )
             for s in order
         )
-        terms = inst.terms
-        self.masters = tuple(MasterTerm(t.src, t.since, t.until, t.priority, t.mac) for t in terms)
+        cached = inst.cache
+        if cached is not None and cached.terms_version == inst.terms_version:
+            self.masters = cached.masters  # history changes rarely: reuse it
+        else:
+            terms = inst.terms
+            self.masters = tuple(
+                MasterTerm(t.src, t.since, t.until, t.priority, t.mac) for t in terms
+            )
+        self.terms_version = inst.terms_version
         self.gaps: GapStats = inst.gaps.view()
         self.problems = dict(inst.problems)
         extra: dict[str, Any] = {}
