@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from vrrptop.config.model import DnsConfig
 from vrrptop.errors import VrrptopError
 from vrrptop.options import Options
 from vrrptop.probe import (
@@ -43,6 +44,17 @@ def test_config_from_options_precedence() -> None:
     cli = ProbeConfig.from_options(opts, default_query="example.org/A")
     assert cli.query == ProbeQuery("x.example", "AAAA")
     assert (cli.expect, cli.interval, cli.timeout) == ("hello", 5, 0.5)
+
+
+def test_config_file_dns_table_fills_what_the_command_line_left_out() -> None:
+    dns = DnsConfig(query="example.net/TXT", expect="ok", interval=10.0, timeout=3.0)
+    merged = ProbeConfig.from_options(Options(), dns=dns)
+    assert merged.query == ProbeQuery("example.net", "TXT")
+    assert (merged.expect, merged.interval, merged.timeout) == ("ok", 10.0, 3.0)
+    opts = Options(query="x.example/A", expect="", probe_interval=1.0, probe_timeout=0.5)
+    cli = ProbeConfig.from_options(opts, dns=dns)
+    assert cli.query == ProbeQuery("x.example", "A")
+    assert (cli.expect, cli.interval, cli.timeout) == ("", 1.0, 0.5)
 
 
 @pytest.mark.parametrize("kw", [{"interval": 0}, {"timeout": -1}, {"max_concurrency": 0}])

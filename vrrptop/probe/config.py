@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 from vrrptop.errors import VrrptopError
 from vrrptop.options import Options
@@ -39,13 +40,25 @@ class ProbeConfig:
             raise VrrptopError("probe concurrency and history must be at least 1", 2)
 
     @classmethod
-    def from_options(cls, options: Options, *, default_query: str | None = None) -> ProbeConfig:
-        """Build from the run options; ``default_query`` is the configuration
-        file's query, used when ``--query`` is absent (then the seed's)."""
-        text = options.query or default_query or DEFAULT_QUERY
-        return cls(
-            query=parse_query(text),
-            expect=options.expect,
-            interval=options.probe_interval,
-            timeout=options.probe_timeout,
-        )
+    def from_options(
+        cls, options: Options, *, default_query: str | None = None, dns: Any = None
+    ) -> ProbeConfig:
+        """Build from the run options, falling back on the configuration file.
+
+        ``dns`` is the config file's ``[dns]`` table (``vrrptop.config`` ``DnsConfig``:
+        ``query``, ``expect``, ``interval``, ``timeout``; read by duck typing).
+        Command-line values win; an interval or timeout left at its command-line
+        default yields to the file's. ``default_query`` is an older way to pass
+        only the file's query. Without either, the seed's ``cam.ac.uk/TXT``.
+        """
+        text = options.query or getattr(dns, "query", None) or default_query or DEFAULT_QUERY
+        expect = options.expect if options.expect is not None else getattr(dns, "expect", None)
+        interval, timeout = options.probe_interval, options.probe_timeout
+        if interval == _OPTION_DEFAULTS["probe_interval"]:
+            interval = getattr(dns, "interval", None) or interval
+        if timeout == _OPTION_DEFAULTS["probe_timeout"]:
+            timeout = getattr(dns, "timeout", None) or timeout
+        return cls(query=parse_query(text), expect=expect, interval=interval, timeout=timeout)
+
+
+_OPTION_DEFAULTS: dict[str, Any] = {f.name: f.default for f in fields(Options)}
