@@ -142,7 +142,8 @@ def exporter(holder: Holder) -> Iterator[Exporter]:
 
 
 def test_scrape_reports_the_snapshot_values(exporter: Exporter, holder: Holder) -> None:
-    assert exporter.port > 0 and exporter.url.startswith("http://127.0.0.1:")
+    assert exporter.port > 0 and exporter.url == f"http://127.0.0.1:{exporter.port}/metrics"
+    assert exporter.where == f"127.0.0.1 port {exporter.port}"
     inst = holder.snap.instances[0]
     lab = inst_labels(inst)
     samples, types = scrape(exporter)
@@ -406,6 +407,7 @@ def test_default_binds_all_addresses(holder: Holder) -> None:
     exp = start_exporter("0", holder)
     try:
         assert exp.host in ("::", "0.0.0.0")
+        assert exp.where == f"port {exp.port} on all addresses"
         loop = "::1" if exp.host == "::" else "127.0.0.1"
         with socket.create_connection((loop, exp.port), timeout=2):
             pass

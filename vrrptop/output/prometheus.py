@@ -206,6 +206,13 @@ class Exporter:
         """The port actually bound (useful with port 0)."""
 
     @property
+    def where(self) -> str:
+        """For the operator: "port 9712 on all addresses" or "127.0.0.1 port 9712"."""
+        if self.host in ("::", "0.0.0.0"):
+            return f"port {self.port} on all addresses"
+        return f"{self.host} port {self.port}"
+
+    @property
     def url(self) -> str:
         """``http://HOST:PORT/metrics`` as the operator would type it."""
         host = f"[{self.host}]" if ":" in self.host else self.host
