@@ -7,6 +7,7 @@ import threading
 
 import pytest
 
+from vrrptop.options import Options
 from vrrptop.probe import HostResolver, ReverseNames, safe_name
 from vrrptop.probe.lookup_cache import LookupCache
 
@@ -163,6 +164,8 @@ def test_reverse_names_disabled_by_numeric_never_resolve() -> None:
     threading.Event().wait(0.05)
     assert calls == []
     names.close()
+    assert not ReverseNames.from_options(Options(numeric=True)).enabled
+    assert ReverseNames.from_options(Options()).enabled
 
 
 def test_reverse_names_only_look_up_literal_addresses() -> None:

@@ -11,6 +11,7 @@ import ipaddress
 import socket
 from collections.abc import Callable
 
+from vrrptop.options import Options
 from vrrptop.probe.lookup_cache import LookupCache
 from vrrptop.probe.sanitize import safe_name
 
@@ -51,6 +52,13 @@ class ReverseNames:
             on_update=on_update,
             thread_name="vrrptop-ptr",
         )
+
+    @classmethod
+    def from_options(
+        cls, options: Options, on_update: Callable[[str, str | None], None] | None = None
+    ) -> ReverseNames:
+        """Enabled unless ``-n`` (``options.numeric``)."""
+        return cls(enabled=not options.numeric, on_update=on_update)
 
     def _resolve(self, address: str) -> str | None:
         name = self._resolver(address)

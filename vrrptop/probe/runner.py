@@ -12,6 +12,7 @@ import contextlib
 import logging
 import threading
 from collections.abc import Iterable
+from typing import Any
 
 from vrrptop.options import Options
 from vrrptop.probe.board import HealthBoard
@@ -25,6 +26,8 @@ log = logging.getLogger(__name__)
 
 class ProbeRunner:
     """Thread wrapper around ``Prober``: ``start()``, ``set_targets()``, ``stop()``.
+
+    A stopped runner cannot be started again; make a new one.
 
     ``on_result`` is called on the probe thread for every result; it must only
     hand the result over (e.g. ``app.call_from_thread`` / ``post_message`` or a
@@ -57,9 +60,12 @@ class ProbeRunner:
         on_result: ResultCallback | None = None,
         *,
         default_query: str | None = None,
+        dns: Any = None,
     ) -> ProbeRunner:
-        """A runner configured from the run options (``--query``, ``--expect``...)."""
-        return cls(ProbeConfig.from_options(options, default_query=default_query), on_result)
+        """A runner configured from the run options (``--query``, ``--expect``...)
+        and the config file's ``[dns]`` table (see ``ProbeConfig.from_options``)."""
+        config = ProbeConfig.from_options(options, default_query=default_query, dns=dns)
+        return cls(config, on_result)
 
     @property
     def stats(self) -> ProbeStats:
@@ -88,9 +94,12 @@ class ProbeRunner:
         self._ready.wait(timeout=5.0)
 
     def set_targets(self, targets: Iterable[ProbeTarget]) -> None:
-        """Probe exactly these targets from now on; any thread, any time."""
+        """Probe exactly these targets from now on; any thread, any time (cheap
+        when nothing changed, so it can follow every snapshot)."""
         wanted = list(targets)
         with self._lock:
+            if wanted == self._targets:
+                return
             self._targets = wanted
             loop = self._loop
         if loop is not None:
