@@ -1,0 +1,219 @@
+"""Correlation: the seed cluster, declared (priority file + DNS) versus observed."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from vrrptop.config.model import InstanceConfig
+from vrrptop.model.correlation import Correlator, attach, correlate
+from vrrptop.model.snapshot import (
+    Counters,
+    GapStats,
+    HostView,
+    InstanceView,
+    Snapshot,
+    SourceView,
+)
+from vrrptop.priority import PriorityFile
+
+PFILE = Path("/etc/keepalived/priority.testdns")
+FILES = {PFILE: PriorityFile.parse(b"recdns-cnh\n#recdns-rnb\nrecdns-sby\nrecdns-wcdc\n")}
+HOSTS = {
+    "recdns-cnh": ("198.51.100.1", "2001:db8::1"),
+    "recdns-rnb": ("198.51.100.2",),
+    "recdns-sby": ("198.51.100.3",),
+    "recdns-wcdc": ("198.51.100.4",),
+}
+T0 = InstanceConfig("testdns0", 210, (4,), PFILE, 0, vips=("198.51.100.210",))
+T1 = InstanceConfig("testdns1", 211, (4,), PFILE, 1, vips=("198.51.100.211",))
+NOW = 1000.0
+
+
+def view(vrid: int, master: str | None, priority: int | None, **kw: Any) -> InstanceView:
+    """A hand-built instance view (what the tracker would show)."""
+    src = (
+        (SourceView(master, None, priority or 0, 100, (), 2, 0.0, NOW, 10, NOW),)
+        if master and priority is not None
+        else ()
+    )
+    fields: dict[str, Any] = dict(
+        vrid=vrid,
+        family=4,
+        version=2,
+        state="ok",
+        master=master,
+        master_mac=None,
+        priority=priority,
+        interval_cs=100,
+        addresses=(f"198.51.100.{vrid}",),
+        auth_type=1,
+        first_seen=0.0,
+        last_seen=NOW,
+        age_s=0.2,
+        master_down_s=3.8,
+        adverts=10,
+        checksum_variant="v2",
+        checksum_errors=0,
+        masters=(),
+        sources=src,
+        gaps=GapStats(),
+        vip_holders=(),
+        problems={},
+        last_advert=None,
+    )
+    fields.update(kw)
+    return InstanceView(**fields)
+
+
+def snap(*views: InstanceView, hosts: tuple[HostView, ...] = ()) -> Snapshot:
+    return Snapshot(NOW, tuple(views), hosts, Counters())
+
+
+HEALTHY = {name: True for name in HOSTS}
+
+
+def test_all_healthy_prediction_matches_observation() -> None:
+    s = snap(view(210, "198.51.100.4", 250), view(211, "198.51.100.1", 250))
+    out = correlate(s, [T0, T1], FILES, HEALTHY, NOW, hosts=HOSTS)
+    c0, c1 = out[(210, 4)], out[(211, 4)]
+    assert (c0.predicted_master, c0.observed_master_name, c0.agrees) == (
+        "recdns-wcdc",
+        "recdns-wcdc",
+        True,
+    )
+    assert (c1.predicted_master, c1.observed_master_name) == ("recdns-cnh", "recdns-cnh")
+    assert c0.alarms == () and c1.alarms == ()
+    expected = {h.name: h.expected_priority for h in c0.hosts}
+    assert expected == {"recdns-cnh": 100, "recdns-rnb": 50, "recdns-sby": 200, "recdns-wcdc": 250}
+    wcdc = next(h for h in c0.hosts if h.name == "recdns-wcdc")
+    assert wcdc.advertised_priority == 250 and wcdc.addresses == ("198.51.100.4",)
+
+
+def test_master_dns_failing_then_mismatch_after_settling() -> None:
+    health = {**HEALTHY, "recdns-wcdc": False}
+    s = snap(view(210, "198.51.100.4", 250))
+    # Just changed: the DNS failure alarms at once, the mismatch waits for settling.
+    fresh = correlate(s, [T0], FILES, health, NOW, hosts=HOSTS, changed_at={(210, 4): NOW - 1})
+    c = fresh[(210, 4)]
+    assert c.predicted_master == "recdns-sby" and not c.settled
+    assert c.settle_remaining_s == pytest.approx(1.0 + 3.8 - 1)  # script interval + MDI
+    assert [a.kind for a in c.alarms] == ["master-dns-failing"]
+    assert "recdns-wcdc" in c.alarms[0].message
+    later = correlate(s, [T0], FILES, health, NOW, hosts=HOSTS, changed_at={(210, 4): NOW - 10})
+    kinds = {a.kind for a in later[(210, 4)].alarms}
+    assert kinds == {"master-dns-failing", "master-mismatch", "priority-mismatch"}
+    assert later[(210, 4)].agrees is False
+
+
+def test_health_by_address_and_health_objects() -> None:
+    class Summary:
+        def __init__(self, ok: bool | None) -> None:
+            self.ok = ok
+
+    health = {"198.51.100.4": Summary(False), "198.51.100.3": Summary(True)}
+    out = correlate(snap(view(210, "198.51.100.3", 200)), [T0], FILES, health, NOW, hosts=HOSTS)
+    c = out[(210, 4)]
+    assert c.predicted_master == "recdns-sby"
+    # wcdc's address fails, so sby (rank 3, 200) should be master, and it is.
+    assert c.alarms == ()
+    assert {h.name: h.healthy for h in c.hosts}["recdns-wcdc"] is False
+
+
+def test_vip_not_answering_dns() -> None:
+    out = correlate(
+        snap(view(210, "198.51.100.4", 250)),
+        [T0],
+        FILES,
+        {**HEALTHY, "198.51.100.210": False},
+        NOW,
+        hosts=HOSTS,
+    )
+    (alarm,) = out[(210, 4)].alarms
+    assert alarm.kind == "vip-dns-failing" and alarm.address == "198.51.100.210"
+
+
+def test_silent_and_missing_instances_and_unknown_vrid() -> None:
+    s = snap(view(210, "198.51.100.4", 250, state="silent"), view(77, "203.0.113.9", 100))
+    out = correlate(s, [T0, T1], FILES, HEALTHY, NOW, hosts=HOSTS)
+    assert [a.kind for a in out[(210, 4)].alarms] == ["instance-silent"]
+    assert out[(210, 4)].observed_master is None
+    assert "never seen" in out[(211, 4)].alarms[0].message
+    unknown = out[(77, 4)]
+    assert not unknown.configured and unknown.alarms[0].kind == "unknown-vrid"
+    # Not yet settled: no silence alarm for an instance that may simply not have spoken yet.
+    early = correlate(s, [T1], FILES, HEALTHY, NOW, hosts=HOSTS, changed_at={(211, 4): NOW})
+    assert early[(211, 4)].alarms == ()
+
+
+def test_no_config_means_no_unknown_vrid_alarm() -> None:
+    assert correlate(snap(view(77, "203.0.113.9", 100)), [], {}, {}, NOW) == {}
+
+
+def test_injected_resolver_and_ptr_fallback() -> None:
+    calls: list[str] = []
+
+    def resolve(name: str) -> list[str]:
+        calls.append(name)
+        if name == "recdns-cnh":
+            raise OSError("resolver down")
+        return {"recdns-wcdc": ["198.51.100.4"]}.get(name, [])
+
+    ptr = HostView(("198.51.100.3",), (), "recdns-sby.example.org", {}, {}, NOW)
+    s = snap(view(210, "198.51.100.3", 200), hosts=(ptr,))
+    out = correlate(s, [T0], FILES, {}, NOW, resolve=resolve)
+    c = out[(210, 4)]
+    assert c.observed_master_name == "recdns-sby"  # via the PTR short name
+    assert c.predicted_master == "recdns-wcdc"
+    assert sorted(set(calls)) == ["recdns-cnh", "recdns-rnb", "recdns-sby", "recdns-wcdc"]
+    assert not any(":" in name or name[0].isdigit() for name in calls)
+
+
+def test_tie_broken_by_highest_address_when_all_out_of_service() -> None:
+    files = {PFILE: PriorityFile.parse("#recdns-cnh\n#recdns-sby\n")}
+    out = correlate(snap(view(210, "198.51.100.3", 50)), [T0], files, {}, NOW, hosts=HOSTS)
+    c = out[(210, 4)]
+    assert c.predicted_master == "recdns-sby" and c.alarms == ()
+    no_addr = correlate(snap(view(210, "198.51.100.3", 50)), [T0], files, {}, NOW)
+    assert no_addr[(210, 4)].predicted_master is None
+    assert no_addr[(210, 4)].tie == ("recdns-cnh", "recdns-sby")
+
+
+def test_correlator_tracks_changes_for_settling() -> None:
+    s = snap(view(210, "198.51.100.4", 250))
+    corr = Correlator()
+    first = corr.update(s, [T0], FILES, HEALTHY, NOW, hosts=HOSTS)[(210, 4)]
+    assert not first.settled  # vrrptop just started
+    steady = corr.update(s, [T0], FILES, HEALTHY, NOW + 10, hosts=HOSTS)[(210, 4)]
+    assert steady.settled and steady.alarms == ()
+    broken = {**HEALTHY, "recdns-wcdc": False}
+    changed = corr.update(s, [T0], FILES, broken, NOW + 11, hosts=HOSTS)[(210, 4)]
+    assert not changed.settled and {a.kind for a in changed.alarms} == {"master-dns-failing"}
+    later = corr.update(s, [T0], FILES, broken, NOW + 30, hosts=HOSTS)[(210, 4)]
+    assert "master-mismatch" in {a.kind for a in later.alarms}
+    corr.note_change(NOW + 31)
+    assert not corr.update(s, [T0], FILES, broken, NOW + 32, hosts=HOSTS)[(210, 4)].settled
+
+
+def test_attach_puts_correlation_in_extra_without_mutating() -> None:
+    v = view(210, "198.51.100.4", 250)
+    s = snap(v)
+    out = correlate(s, [T0], FILES, {**HEALTHY, "recdns-wcdc": False}, NOW, hosts=HOSTS)
+    s2 = attach(s, out)
+    (v2,) = s2.instances
+    assert v.extra == {} and v2.name == "testdns0"
+    assert v2.extra["expected_master"] == "recdns-sby"
+    kinds = {a["kind"] for a in v2.extra["alarms"]}
+    assert kinds == {"master-dns-failing", "master-mismatch", "priority-mismatch"}
+    assert v2.extra["expected_priorities"]["recdns-wcdc"] == 50
+    assert replace(v2, extra={}, name=None) == v
+
+
+def test_instance_without_priority_file() -> None:
+    bare = InstanceConfig("other", 5, (4,), None)
+    out = correlate(snap(view(5, "203.0.113.1", 100)), [bare], FILES, {}, NOW)
+    c = out[(5, 4)]
+    assert c.predicted_master is None and c.alarms == () and "no priority file" in c.reasons[0]
