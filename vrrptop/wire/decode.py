@@ -10,6 +10,7 @@ call instead of a full parse. The cache is bounded and simply cleared when full.
 from __future__ import annotations
 
 from dataclasses import fields
+from operator import attrgetter
 from typing import Any
 
 from vrrptop.wire.arp import decode_arp
@@ -29,6 +30,7 @@ _cache: dict[tuple[int, bytes] | bytes, tuple[tuple[Any, ...], tuple[Any, ...]]]
 _NAMES = [f.name for f in fields(Advert)]
 _FRAME_AT = _NAMES.index("frame")
 assert _NAMES[0] == "ts"
+_get_all = attrgetter(*_NAMES)
 _VLAN_TAGS = frozenset(t.to_bytes(2, "big") for t in VLAN_TPIDS)
 _IPV4_TYPE = b"\x08\x00"
 
@@ -118,7 +120,7 @@ def decode_frame(frame: Frame) -> Advert | Carp | Garp | Malformed | None:
         if type(rec) is Advert:
             if len(_cache) >= CACHE_MAX:
                 _cache.clear()
-            values = tuple(getattr(rec, n) for n in _NAMES)
+            values = _get_all(rec)
             _cache[key] = (values[1:_FRAME_AT], values[_FRAME_AT + 1 :])
         return rec
     except Exception as e:  # last resort: a decoder bug must not kill the capture

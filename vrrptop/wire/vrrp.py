@@ -117,9 +117,8 @@ def decode_ip112(ts: float, data: bytes, ip: IpPacket, link: Link, frame: bytes)
         naddr = (captured - VRRP_HEADER) // alen
     else:
         naddr = count
-    addresses = tuple(
-        ntop(msg[VRRP_HEADER + i * alen : VRRP_HEADER + (i + 1) * alen]) for i in range(naddr)
-    )
+    end = VRRP_HEADER + naddr * alen
+    addresses = tuple(map(ntop, [msg[i : i + alen] for i in range(VRRP_HEADER, end, alen)]))
 
     if version == 2:
         auth_type: int | None = msg[4]
