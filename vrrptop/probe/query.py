@@ -12,6 +12,7 @@ covering UDP and the TCP retry, and IPv6 scope ids resolved by the C library
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import struct
 import time
@@ -26,6 +27,8 @@ import dns.rdatatype
 from vrrptop.probe.config import ProbeConfig
 from vrrptop.probe.sanitize import safe_name
 from vrrptop.probe.types import ProbeResult, ProbeStatus, ProbeTarget
+
+log = logging.getLogger(__name__)
 
 MAX_ANSWER = 1024
 """Characters of answer text kept in a result (display only)."""
@@ -181,11 +184,15 @@ async def probe_once(target: ProbeTarget, config: ProbeConfig) -> ProbeResult:
         return result("timeout", f"no {how} within {config.timeout:g} s", tcp=used_tcp)
     except ConnectionRefusedError:
         where = "TCP" if used_tcp else "UDP"
-        return result("refused", f"connection refused ({where} port {target.port} closed)")
+        detail = f"connection refused ({where} port {target.port} closed)"
+        return result("refused", detail, tcp=used_tcp)
     except OSError as exc:
         return result("network-error", f"{exc.strerror or exc}", tcp=used_tcp)
     except dns.exception.DNSException as exc:
         return result("network-error", f"malformed reply: {exc}", tcp=used_tcp)
+    except Exception as exc:  # a bug or an exotic reply: still a result, and logged
+        log.exception("probe of %s failed unexpectedly", target.address)
+        return result("network-error", f"unexpected error: {exc!r}", tcp=used_tcp)
     latency_ms = (time.perf_counter() - start) * 1000.0
     ok, status, rcode, answer, detail = classify(query, reply, config.expect)
     return result(
