@@ -37,7 +37,10 @@ def node_of(src: str | None, mac: str | None = None) -> str | None:
 
 
 class Monitor:
-    """``vrrptop -i mon0 --json`` in ``vl-mon``; every line parsed into ``records``."""
+    """``vrrptop -i mon0 --json`` in ``vl-mon``; every line parsed into ``records``.
+
+    Each record gains ``_rx``: the wall-clock time its line was read.
+    """
 
     def __init__(self, lab: Lab, extra: list[str] | None = None) -> None:
         self.lab = lab
@@ -48,8 +51,6 @@ class Monitor:
         with open(self.stderr_path, "wb") as err:
             self.proc = lab.mon_popen(argv, stdout=subprocess.PIPE, stderr=err, cwd=str(REPO))
         self.records: list[Record] = []
-        self.received: list[float] = []
-        """Wall-clock arrival time of each record (same index as ``records``)."""
         self._cond = threading.Condition()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -61,9 +62,9 @@ class Monitor:
                 rec = json.loads(line)
             except ValueError:
                 continue
+            rec["_rx"] = time.time()  # arrival: what a user watching vrrptop sees
             with self._cond:
                 self.records.append(rec)
-                self.received.append(time.time())
                 self._cond.notify_all()
         with self._cond:
             self._cond.notify_all()

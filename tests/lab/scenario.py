@@ -69,21 +69,29 @@ def assert_chain(events: list[Record], first_previous: str | None) -> None:
 
 def notify_delays(
     lab: Lab, mon: Monitor, seen: Mapping[InstanceKey, list[Record]], since: float
-) -> dict[str, float]:
-    """Seconds between keepalived's MASTER notify and vrrptop's matching new-master.
+) -> dict[str, tuple[float, float]]:
+    """Per instance: (capture ts, arrival) of vrrptop's last new-master minus keepalived's
+    MASTER notify time, in seconds.
 
-    Positive: vrrptop reported after keepalived's notify script ran. Both clocks are
-    this machine's wall clock (vrrptop stamps live packets with capture time).
+    The first is the packet's capture time (the notify script runs just after keepalived
+    sends its first advert as master, so it is slightly negative); the second is when the
+    JSON line reached the reader, what an operator watching vrrptop experiences. Both
+    clocks are this machine's wall clock.
     """
-    notes = lab.notify_records(since)
-    out: dict[str, float] = {}
-    for key, evs in seen.items():
-        if not evs:
-            continue
-        ev = evs[-1]
-        node = rec_node(ev)
-        masters = [r for r in notes if r.state == "MASTER" and r.node == node
-                   and r.instance == keepalived_name(key)]  # fmt: skip
-        if masters:
-            out[f"{key[0]}/IPv{key[1]}"] = round(ev["ts"] - masters[-1].ts, 3)
-    return out
+    out: dict[str, tuple[float, float]] = {}
+    deadline = time.monotonic() + 3  # notify scripts run asynchronously after the VIP moves
+    while True:
+        notes = lab.notify_records(since)
+        for key, evs in seen.items():
+            if not evs:
+                continue
+            ev = evs[-1]
+            node = rec_node(ev)
+            masters = [r for r in notes if r.state == "MASTER" and r.node == node
+                       and r.instance == keepalived_name(key)]  # fmt: skip
+            if masters:
+                t = masters[-1].ts
+                out[f"{key[0]}/IPv{key[1]}"] = (round(ev["ts"] - t, 3), round(ev["_rx"] - t, 3))
+        if len(out) == sum(1 for evs in seen.values() if evs) or time.monotonic() > deadline:
+            return out
+        time.sleep(0.1)
