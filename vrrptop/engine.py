@@ -61,6 +61,7 @@ class Engine:
         writer: PcapWriter | None = None,
         tracker: Tracker | None = None,
         clock: Callable[[], float] = time.time,
+        keep_snapshots: bool = False,
     ) -> None:
         self.source = source
         self.options = options or Options()
@@ -70,6 +71,9 @@ class Engine:
         self.writer = writer
         self.tracker = tracker or Tracker()
         self.clock = clock
+        # Building a snapshot costs O(instances); headless runs without a reader
+        # (no UI, no exporter) only build the final one.
+        self.keep_snapshots = keep_snapshots or on_update is not None
         self._stop = threading.Event()
         self._reset = threading.Event()
         self._thread: threading.Thread | None = None
@@ -143,6 +147,8 @@ class Engine:
 
     def _publish(self) -> None:
         self._check_source()
+        if not self.keep_snapshots and not self._ended:
+            return
         self._latest = self._make_snapshot()
         if self.on_update is not None:
             events, self._pending = tuple(self._pending), []
