@@ -39,7 +39,7 @@ def _read(path: Path) -> list[tuple[int, bytes]]:
     with open(path, "rb") as f:
         ng = f.read(4) == b"\x0a\x0d\x0d\x0a"
     if ng:
-        return [(m.linktype, d) for d, m in RawPcapNgReader(str(path))]
+        return [(m.linktype, d) for d, m in RawPcapNgReader(str(path))]  # type: ignore[attr-defined]
     reader = RawPcapReader(str(path))
     return [(reader.linktype, d) for d, _ in reader]
 

@@ -7,6 +7,8 @@ learn for a VIP. Ordinary who-has requests and unicast replies are not ours.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from vrrptop.wire.errors import DecodeError
 from vrrptop.wire.ip import ntop
 from vrrptop.wire.link import Link
@@ -42,6 +44,7 @@ def decode_arp(ts: float, data: bytes, link: Link) -> Garp | None:
     tpa = arp[24:28]
     if spa == _ZERO_IP:
         return None
+    kind: Literal["arp-request", "arp-reply"]
     if op == OP_REQUEST:
         if spa != tpa:
             return None

@@ -9,6 +9,7 @@ call instead of a full parse. The cache is bounded and simply cleared when full.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import fields
 from operator import attrgetter
 from typing import Any
@@ -31,6 +32,7 @@ _NAMES = [f.name for f in fields(Advert)]
 _FRAME_AT = _NAMES.index("frame")
 assert _NAMES[0] == "ts"
 _get_all = attrgetter(*_NAMES)
+_new_advert: Callable[..., Advert] = Advert  # positional re-stamp; mypy cannot count *args
 _VLAN_TAGS = frozenset(t.to_bytes(2, "big") for t in VLAN_TPIDS)
 _IPV4_TYPE = b"\x08\x00"
 
@@ -112,7 +114,7 @@ def decode_frame(frame: Frame) -> Advert | Carp | Garp | Malformed | None:
             key = cache_key(linktype, data)
         hit = _cache.get(key)
         if hit is not None:
-            return Advert(frame.ts, *hit[0], data, *hit[1])
+            return _new_advert(frame.ts, *hit[0], data, *hit[1])
         try:
             rec = _decode(frame.ts, linktype, data)
         except DecodeError as e:

@@ -74,14 +74,17 @@ def parse_ipv4(data: bytes, off: int) -> IpPacket | None:
     # Only follow AH far enough to see whether VRRP (auth type 2) is inside.
     if proto == PROTO_AH and (ihl < 20 or n < off + ihl + 2 or data[off + ihl] != PROTO_VRRP):
         return None
+    src = data[off + 12 : off + 16]
     if ihl < 20:
-        raise DecodeError(f"bad IPv4 header length {ihl} (expected >= 20)", "ip")
+        raise DecodeError(f"bad IPv4 header length {ihl} (expected >= 20)", "ip", ntop(src))
     if n < off + ihl:
-        raise DecodeError(f"truncated IPv4 options ({n - off} < {ihl} bytes)", "ip")
+        raise DecodeError(f"truncated IPv4 options ({n - off} < {ihl} bytes)", "ip", ntop(src))
     if total < ihl:
-        raise DecodeError(f"IPv4 total length {total} < header length {ihl}", "ip")
+        raise DecodeError(f"IPv4 total length {total} < header length {ihl}", "ip", ntop(src))
     if frag:
-        raise DecodeError(f"IPv4 fragment at offset {frag * 8} (VRRP is never fragmented)", "ip")
+        raise DecodeError(
+            f"IPv4 fragment at offset {frag * 8} (VRRP is never fragmented)", "ip", ntop(src)
+        )
     start = off + ihl
     ah = False
     if proto == PROTO_AH:
@@ -89,7 +92,6 @@ def parse_ipv4(data: bytes, off: int) -> IpPacket | None:
         start += ah_len
         proto = PROTO_VRRP
         ah = True
-    src = data[off + 12 : off + 16]
     dst = data[off + 16 : off + 20]
     return IpPacket(4, proto, data[off + 8], src, dst, start, off + total, ah)
 

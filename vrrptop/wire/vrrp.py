@@ -122,12 +122,13 @@ def decode_ip112(ts: float, data: bytes, ip: IpPacket, link: Link, frame: bytes)
 
     if version == 2:
         auth_type: int | None = msg[4]
+        unknown_auth = msg[4] > 2
         interval_cs = msg[5] * 100
         mlen = addr_end + V2_AUTH_LEN
         auth_data = msg[addr_end:mlen]
         if declared < mlen and declared >= addr_end:
             problems.append("auth-missing")
-        if auth_type > 2:
+        if unknown_auth:
             problems.append("unknown-auth-type")
         if ip.family == 6:
             problems.append("v2-over-ipv6")
