@@ -230,6 +230,11 @@ def test_priority_change_of_the_master() -> None:
     assert iv.priority == 50
     # The master's own timer follows its new priority: 3 + 206/256.
     assert iv.master_down_s == pytest.approx(3 + 206 / 256)
+    # A backup at 200 now outranks the weakened master and preempts it.
+    ev = feed(t, [(5.3, adv(B, 200)), (5.9, adv(A, 50))] + beats(B, 200, 6.3, 4))
+    assert kinds(ev) == ["new-master"]
+    assert (ev[0].detail["src"], ev[0].detail["previous"]) == (B, A)
+    assert ev[0].detail["reason"] == "preempt"
 
 
 def test_gap_statistics_of_the_master() -> None:
