@@ -68,3 +68,11 @@ def test_cache_is_bounded() -> None:
         msg = v2_msg(vrid=1 + i % 255, prio=1 + (i // 255) % 254)
         decode_frame(fr(eth_ip4(msg, src=f"198.51.100.{1 + i // 64516 % 250}")))
     assert 0 < len(dec._cache) <= dec.CACHE_MAX
+
+
+def test_oversized_frames_are_decoded_but_not_cached() -> None:
+    clear_cache()
+    big = eth_ip4(v2_msg(vrid=200) + b"\x00" * (dec.CACHE_FRAME_MAX))
+    rec = decode_frame(fr(big))
+    assert isinstance(rec, Advert) and rec.vrid == 200 and "trailing-bytes" in rec.problems
+    assert len(dec._cache) == 0

@@ -23,6 +23,9 @@ from vrrptop.wire.records import Advert, Carp, Frame, Garp, Malformed
 from vrrptop.wire.vrrp import decode_ip112
 
 CACHE_MAX = 4096
+#: Larger frames are decoded but not cached: real adverts are well under this, and
+#: it bounds the cache's memory (keys hold the frame) to about 8 MiB.
+CACHE_FRAME_MAX = 2048
 
 _cache: dict[tuple[int, bytes] | bytes, tuple[tuple[Any, ...], tuple[Any, ...]]] = {}
 
@@ -119,7 +122,7 @@ def decode_frame(frame: Frame) -> Advert | Carp | Garp | Malformed | None:
             rec = _decode(frame.ts, linktype, data)
         except DecodeError as e:
             return Malformed(ts=frame.ts, reason=e.reason, src=e.src, proto=e.proto, frame=data)
-        if type(rec) is Advert:
+        if type(rec) is Advert and len(data) <= CACHE_FRAME_MAX:
             if len(_cache) >= CACHE_MAX:
                 _cache.clear()
             values = _get_all(rec)
