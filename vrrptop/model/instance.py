@@ -333,6 +333,7 @@ class Instance:
             self.terms_version += 1
 
     def bump(self, problem: str) -> None:
+        """Count one occurrence of ``problem`` in this instance's problem table."""
         self.problems[problem] = self.problems.get(problem, 0) + 1
 
     def emit(
@@ -344,6 +345,7 @@ class Instance:
         message: str,
         detail: dict[str, Any],
     ) -> None:
+        """Append an event about this instance to ``out``."""
         out.append(Event(ts, kind, severity, message, self.vrid, self.family, detail))
 
 

@@ -156,6 +156,7 @@ def host_views(instances: Iterable[Instance]) -> tuple[HostView, ...]:
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
+        """Union-find root of node ``x`` ("a"+address or "m"+MAC)."""
         root = x
         while parent.setdefault(root, root) != root:
             root = parent[root]
