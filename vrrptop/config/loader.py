@@ -148,7 +148,7 @@ def _instance(ctx: _Ctx, name: str, data: Any) -> InstanceConfig:
         table,
         data,
         "families",
-        lambda v: isinstance(v, list) and v and all(f in (4, 6) for f in v),
+        lambda v: isinstance(v, list) and bool(v) and all(f in (4, 6) for f in v),
         "a list of 4 and/or 6",
         [4],
     )

@@ -184,7 +184,7 @@ def correlate_instance(
     settle = inst.script_interval + (mdi if mdi is not None else 4 * inst.advert_int)
     remaining = 0.0 if changed_at is None else max(0.0, changed_at + settle - now)
     settled = remaining == 0.0
-    advertised = {}
+    advertised: dict[str, int] = {}
     if view is not None:
         for src in view.sources:
             name = _name_of(src.src, names, snapshot, [h.name for h in known])

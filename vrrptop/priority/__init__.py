@@ -4,11 +4,25 @@ from vrrptop.priority.errors import ConflictError, EditError, PriorityFileError,
 from vrrptop.priority.file import FileWarning, HostEntry, PriorityFile
 from vrrptop.priority.history import History
 from vrrptop.priority.lines import Line, LineKind, hostname_problem, is_hostname
+from vrrptop.priority.onsave import OnSaveResult, run_on_save
 from vrrptop.priority.predict import HostPrediction, Prediction, elect, health_ok, predict
 from vrrptop.priority.scheme import Scheme, SchemeLike, effective_priority, rank_of
+from vrrptop.priority.session import EditSession, MasterChange, master_changes, unified_diff
+from vrrptop.priority.store import DiskState, LoadedFile, changed_on_disk, load, save
 
 __all__ = [
     "ConflictError",
+    "DiskState",
+    "EditSession",
+    "LoadedFile",
+    "MasterChange",
+    "OnSaveResult",
+    "changed_on_disk",
+    "load",
+    "master_changes",
+    "run_on_save",
+    "save",
+    "unified_diff",
     "EditError",
     "FileWarning",
     "History",

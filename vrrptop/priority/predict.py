@@ -107,10 +107,13 @@ def elect(
     tied = sorted(name for name, prio in priorities.items() if prio == top)
     if len(tied) == 1:
         return tied[0], ()
-    keys = {name: _ip_key((addresses or {}).get(name, "")) for name in tied}
-    if any(key is None for key in keys.values()):
-        return None, tuple(tied)
-    return max(tied, key=lambda name: keys[name]), ()
+    keys: dict[str, tuple[int, int]] = {}
+    for name in tied:
+        key = _ip_key((addresses or {}).get(name, ""))
+        if key is None:
+            return None, tuple(tied)
+        keys[name] = key
+    return max(tied, key=keys.__getitem__), ()
 
 
 def predict(
