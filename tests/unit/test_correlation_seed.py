@@ -217,3 +217,27 @@ def test_instance_without_priority_file() -> None:
     out = correlate(snap(view(5, "203.0.113.1", 100)), [bare], FILES, {}, NOW)
     c = out[(5, 4)]
     assert c.predicted_master is None and c.alarms == () and "no priority file" in c.reasons[0]
+
+
+def test_probe_board_keys_and_non_blocking_resolver() -> None:
+    """Health keyed like HealthBoard.snapshot() ((address, port) -> .ok objects) and a
+    resolver that returns None for names it has not resolved yet."""
+
+    class TargetHealth:
+        def __init__(self, ok: bool | None) -> None:
+            self.ok = ok
+
+    board = {("198.51.100.4", 53): TargetHealth(False), ("198.51.100.210", 53): TargetHealth(True)}
+    known = {"recdns-wcdc": ("198.51.100.4",), "recdns-sby": ("198.51.100.3",)}
+    out = correlate(
+        snap(view(210, "198.51.100.4", 250)), [T0], FILES, board, NOW, resolve=known.get
+    )
+    c = out[(210, 4)]
+    assert c.predicted_master == "recdns-sby"
+    assert {a.kind for a in c.alarms} == {
+        "master-dns-failing",
+        "master-mismatch",
+        "priority-mismatch",
+    }
+    cnh = next(h for h in c.hosts if h.name == "recdns-cnh")
+    assert cnh.addresses == () and cnh.healthy is None

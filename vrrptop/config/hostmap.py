@@ -10,8 +10,9 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Callable, Mapping, Sequence
 
-Resolver = Callable[[str], Sequence[str]]
-"""``resolve(name) -> addresses`` (may raise; treated as "unknown")."""
+Resolver = Callable[[str], Sequence[str] | None]
+"""``resolve(name) -> addresses`` (None or raising means "unknown"), e.g.
+``vrrptop.probe.hosts.HostResolver.lookup`` (non-blocking)."""
 
 
 def normalise(address: str) -> str:
@@ -46,7 +47,7 @@ class HostMap:
             found: Sequence[str] = self._hosts.get(name, ())
             if not found and self._resolve is not None:
                 try:
-                    found = self._resolve(name)
+                    found = self._resolve(name) or ()
                 except Exception:  # a resolver failure means "unknown", never a crash
                     found = ()
             self._cache[name] = tuple(normalise(a) for a in found)

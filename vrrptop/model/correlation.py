@@ -113,6 +113,16 @@ class Correlation:
         }
 
 
+def _health_by_address(health: Mapping[Any, object]) -> dict[str, object]:
+    """Accept the probe board's ``(address, port)`` keys as well as names/addresses."""
+    out: dict[str, object] = {}
+    for key, value in health.items():
+        text = key[0] if isinstance(key, tuple) else str(key)
+        out[text] = value
+        out.setdefault(normalise(text), value)
+    return out
+
+
 def _health_of(name: str, addrs: Sequence[str], health: Mapping[str, object]) -> bool | None:
     """A host is healthy if its name says so, else if any of its addresses answers."""
     if name in health:
@@ -192,18 +202,11 @@ def correlate_instance(
                 advertised.setdefault(name, src.priority)
     hosts = tuple(
         HostExpectation(
-            h.name,
-            names.addresses(h.name),
-            h.line,
-            h.in_service,
-            h.healthy,
-            h.rank,
-            h.priority,
-            advertised.get(h.name),
-            h.reason,
+            h.name, names.addresses(h.name), h.line, h.in_service, h.healthy, h.rank,
+            h.priority, advertised.get(h.name), h.reason,
         )
         for h in known
-    )
+    )  # fmt: skip
     alarms: list[Alarm] = []
     if (view is None or view.state == "silent") and settled:
         why = "never seen" if view is None else "silent"
@@ -270,7 +273,7 @@ def correlate(
     snapshot: Snapshot,
     instances: Sequence[InstanceConfig],
     files: Mapping[Path, PriorityFile],
-    health: Mapping[str, object],
+    health: Mapping[Any, object],
     now: float,
     *,
     hosts: Mapping[str, Sequence[str]] | None = None,
@@ -281,13 +284,15 @@ def correlate(
     """Correlate every configured instance, and flag unknown VRIDs on the wire.
 
     ``files`` maps priority-file paths (as in ``InstanceConfig.priority_file``) to
-    parsed files; ``health`` maps host names and/or addresses (hosts and VIPs) to
-    bool / None / an object with ``.ok``; ``hosts`` is the config's name ->
+    parsed files; ``health`` maps host names and/or addresses (hosts and VIPs), or
+    the probe board's ``(address, port)`` keys, to bool / None / an object with
+    ``.ok`` (``TargetHealth``); ``hosts`` is the config's name ->
     addresses table; ``resolve(name)`` is tried for other names (never called
     for addresses); ``changed_at[(vrid, family)]`` is when that instance's
     prediction inputs last changed (see ``Correlator``).
     """
     names = HostMap(hosts, resolve)
+    health = _health_by_address(health)
     views = {(v.vrid, v.family): v for v in snapshot.instances}
     out: dict[Key, Correlation] = {}
     for inst in instances:
@@ -348,7 +353,7 @@ class Correlator:
         snapshot: Snapshot,
         instances: Sequence[InstanceConfig],
         files: Mapping[Path, PriorityFile],
-        health: Mapping[str, object],
+        health: Mapping[Any, object],
         now: float,
         **kwargs: Any,
     ) -> dict[Key, Correlation]:
