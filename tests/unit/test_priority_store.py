@@ -301,3 +301,65 @@ def test_crash_safety_hundreds_of_sigkills(fast_dir: Path) -> None:
         for leftover in _temps(tmp_path):  # what a SIGKILL leaves; the real file is intact
             leftover.unlink()
     assert seen == set(contents)
+
+
+_RO_CHILD = """
+import os, sys
+from pathlib import Path
+from vrrptop.priority import SaveError
+from vrrptop.priority.store import load, save
+path = Path(sys.argv[1])
+loaded = load(path)
+os.system(f"mount -o remount,ro {path.parent}")
+try:
+    save(loaded, loaded.file.disable(0))
+except SaveError as exc:
+    print("SaveError", exc.errno, exc)
+print("content", path.read_bytes() == loaded.raw)
+print("entries", sorted(os.listdir(path.parent)))
+"""
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root for a private mount namespace")
+def test_real_read_only_file_system(tmp_path: Path) -> None:
+    """A tmpfs remounted read-only inside a private mount namespace (no monkeypatch)."""
+    mnt = tmp_path / "mnt"
+    mnt.mkdir()
+    repo = Path(__file__).resolve().parents[2]
+    script = (
+        f"mount -t tmpfs tmpfs {mnt} && printf 'recdns-cnh\\n' > {mnt}/p && "
+        f"{sys.executable} -c '{_RO_CHILD}' {mnt}/p"
+    )
+    try:
+        run = subprocess.run(
+            ["unshare", "--mount", "--propagation", "private", "sh", "-c", script],
+            capture_output=True,
+            text=True,
+            env=dict(os.environ, PYTHONPATH=str(repo)),
+            timeout=60,
+        )
+    except FileNotFoundError:
+        pytest.skip("unshare not installed")
+    if run.returncode != 0 or "content" not in run.stdout:
+        pytest.skip(f"no private mount namespace here: {run.stderr.strip()[:200]}")
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith(f"SaveError {errno.EROFS} cannot save")
+    assert "Read-only file system" in lines[0]
+    assert lines[1] == "content True"
+    assert lines[2] == "entries ['p']"  # no temp file, no backup
+    assert list(mnt.iterdir()) == []  # the mount never leaked out of the namespace
+
+
+def test_stale_temp_files_of_a_killed_save_are_cleaned(seed_file: Path) -> None:
+    old = seed_file.parent / f"{TEMP_PREFIX}{seed_file.name}.abc123.tmp"
+    fresh = seed_file.parent / f"{TEMP_PREFIX}{seed_file.name}.def456.tmp"
+    other = seed_file.parent / f"{TEMP_PREFIX}other-file.abc123.tmp"
+    for p in (old, fresh, other):
+        p.write_bytes(b"partial")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    os.utime(other, (time.time() - 3600, time.time() - 3600))
+    loaded = load(seed_file)
+    save(loaded, loaded.file.disable(0))
+    assert not old.exists()  # ours and old: left by a killed save
+    assert fresh.exists()  # may belong to a save in progress
+    assert other.exists()  # another file's

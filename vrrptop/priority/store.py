@@ -160,6 +160,28 @@ def _backup_path(real: Path, backup_dir: Path | None) -> Path:
     return backup_dir / f"{real.name}.{stamp}"
 
 
+STALE_TEMP_S = 600.0
+"""Temporary files of ours older than this were left by a killed vrrptop."""
+
+
+def remove_stale_temps(target: Path, older_than: float = STALE_TEMP_S) -> list[Path]:
+    """Delete our temporary files for ``target`` left by a killed save; best effort."""
+    removed = []
+    cutoff = time.time() - older_than
+    try:
+        candidates = list(target.parent.glob(f"{TEMP_PREFIX}{target.name}.*{TEMP_SUFFIX}"))
+    except OSError:
+        return removed
+    for tmp in candidates:
+        try:
+            if tmp.lstat().st_mtime < cutoff:
+                tmp.unlink()
+                removed.append(tmp)
+        except OSError:
+            continue
+    return removed
+
+
 def save(
     loaded: LoadedFile,
     new: PriorityFile | bytes,
@@ -202,6 +224,7 @@ def save(
         new_st = os.stat(real)
     except OSError as exc:
         raise SaveError(_oneline("save", loaded.path, exc), exc.errno) from None
+    remove_stale_temps(real)
     state = DiskState(
         _digest(data), new_st.st_size, new_st.st_mtime_ns, new_st.st_ino, new_st.st_dev
     )
