@@ -159,7 +159,8 @@ def test_unicast_destination() -> None:
     assert rec.problems == ("unicast-dst",)
     msg = v3_msg("2001:db8::1", "2001:db8::2", ("2001:db8::10",))
     rec6 = decode(eth_ip6(msg, src="2001:db8::1", dst="2001:db8::2"))
-    assert isinstance(rec6, Advert) and rec6.checksum_ok and rec6.problems == ("unicast-dst",)
+    assert isinstance(rec6, Advert) and rec6.checksum_ok
+    assert rec6.problems == ("unicast-dst", "src-not-link-local")
 
 
 def test_other_multicast_group() -> None:
@@ -264,3 +265,22 @@ def test_not_ours_is_none() -> None:
     assert decode(udp) is None
     assert decode(b"") is None
     assert decode(b"\x00" * 13) is None
+
+
+def test_every_problem_word_is_documented() -> None:
+    from vrrptop.wire.vrrp import PROBLEMS
+
+    msg = bytearray(v2_msg(vrid=0, addrs=(), adv=0, auth_type=5, first=0x23, auth=b""))
+    rec = decode(eth_ip4(bytes(msg) + b"\x00" * 3, ttl=1, dst="198.51.100.99"))
+    assert isinstance(rec, Advert)
+    assert set(rec.problems) == {
+        "ttl-not-255",
+        "unicast-dst",
+        "auth-missing",  # 11 bytes: 3 of the 8 auth bytes
+        "unknown-auth-type",
+        "unknown-type",
+        "vrid-0",
+        "no-addresses",
+        "zero-interval",
+    }
+    assert set(rec.problems) <= set(PROBLEMS)

@@ -17,6 +17,25 @@ from vrrptop.wire.records import Advert, Carp, ChecksumVariant
 GROUP_V4 = bytes((224, 0, 0, 18))
 GROUP_V6 = bytes.fromhex("ff020000000000000000000000000012")
 
+#: Every word ``Advert.problems`` can hold, with a one-line explanation for the UI.
+PROBLEMS: dict[str, str] = {
+    "bad-checksum": "checksum matches no variant (v2, v3 with or without pseudo-header)",
+    "truncated-capture": "capture cut the message: checksum not verified",
+    "ttl-not-255": "TTL / hop limit is not 255 (RFC: receivers must discard)",
+    "unicast-dst": "sent to a unicast address (unicast peers), not the VRRP group",
+    "wrong-group": "sent to a multicast group other than 224.0.0.18 / ff02::12",
+    "count-mismatch": "address count does not fit in the message length",
+    "trailing-bytes": "extra bytes after the message (e.g. an HMAC trailer)",
+    "auth-missing": "VRRPv2 message without its 8 bytes of auth data",
+    "unknown-auth-type": "VRRPv2 auth type is not 0, 1 or 2",
+    "unknown-type": "message type is not 1 (advertisement)",
+    "v2-over-ipv6": "VRRPv2 is defined for IPv4 only",
+    "src-not-link-local": "VRRP over IPv6 must come from a link-local address",
+    "vrid-0": "VRID 0 is not valid (1-255)",
+    "no-addresses": "address count is 0",
+    "zero-interval": "advertisement interval is 0",
+}
+
 VRRP_HEADER = 8
 V2_AUTH_LEN = 8
 CARP_LEN = 36
@@ -157,6 +176,8 @@ def decode_ip112(ts: float, data: bytes, ip: IpPacket, link: Link, frame: bytes)
     if ip.dst != (GROUP_V4 if ip.family == 4 else GROUP_V6):
         multicast = ip.dst[0] >= 224 if ip.family == 4 else ip.dst[0] == 0xFF
         problems.append("wrong-group" if multicast else "unicast-dst")
+    if ip.family == 6 and not (ip.src[0] == 0xFE and ip.src[1] & 0xC0 == 0x80):
+        problems.append("src-not-link-local")
     if b0 & 0x0F != 1:
         problems.append("unknown-type")
     if msg[1] == 0:
