@@ -241,3 +241,22 @@ def test_probe_board_keys_and_non_blocking_resolver() -> None:
     }
     cnh = next(h for h in c.hosts if h.name == "recdns-cnh")
     assert cnh.addresses == () and cnh.healthy is None
+
+
+def test_recent_master_change_gets_the_settle_grace() -> None:
+    from vrrptop.model.snapshot import MasterTerm
+
+    term = MasterTerm("198.51.100.3", NOW - 1.0, None, 200)
+    s = snap(view(210, "198.51.100.3", 200, masters=(term,)))
+    c = correlate(s, [T0], FILES, HEALTHY, NOW, hosts=HOSTS)[(210, 4)]
+    assert not c.settled and c.alarms == ()  # sby just took over: maybe a reboot
+    later = correlate(s, [T0], FILES, HEALTHY, NOW + 10, hosts=HOSTS)[(210, 4)]
+    assert [a.kind for a in later.alarms] == ["master-mismatch"]
+    assert later.alarms[0].host == "recdns-sby" and later.alarms[0].address == "198.51.100.3"
+
+
+def test_no_known_addresses_is_a_note_not_an_alarm() -> None:
+    c = correlate(snap(view(210, "198.51.100.3", 200)), [T0], FILES, {}, NOW)[(210, 4)]
+    assert c.predicted_master == "recdns-wcdc" and c.observed_master_name is None
+    assert c.alarms == () and any("cannot name 198.51.100.3" in r for r in c.reasons)
+    assert c.agrees is None  # the observed master cannot be named

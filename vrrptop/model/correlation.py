@@ -97,8 +97,8 @@ class Correlation:
 
     @property
     def agrees(self) -> bool | None:
-        """True/False when both masters are known, else None."""
-        if self.predicted_master is None or self.observed_master is None:
+        """True/False when both masters are known by name, else None."""
+        if self.predicted_master is None or self.observed_master_name is None:
             return None
         return self.observed_master_name == self.predicted_master
 
@@ -192,6 +192,11 @@ def correlate_instance(
     observed_name = _name_of(observed, names, snapshot, [h.name for h in known])
     mdi = view.master_down_s if view is not None and view.master_down_s > 0 else None
     settle = inst.script_interval + (mdi if mdi is not None else 4 * inst.advert_int)
+    # The last change of inputs, or of the observed master (a reboot: the prediction
+    # follows only when the probes notice, so give it the same grace).
+    if view is not None and view.masters:
+        last_term = view.masters[-1].since
+        changed_at = last_term if changed_at is None else max(changed_at, last_term)
     remaining = 0.0 if changed_at is None else max(0.0, changed_at + settle - now)
     settled = remaining == 0.0
     advertised: dict[str, int] = {}
@@ -208,60 +213,41 @@ def correlate_instance(
         for h in known
     )  # fmt: skip
     alarms: list[Alarm] = []
+    notes: list[str] = []
+
+    def alarm(
+        kind: AlarmKind, text: str, severity: Severity = "error", on_master: bool = True
+    ) -> None:
+        host, addr = (observed_name, observed) if on_master else (None, None)
+        alarms.append(Alarm(kind, f"{label}{text}", severity, host, addr))
+
     if (view is None or view.state == "silent") and settled:
         why = "never seen" if view is None else "silent"
-        alarms.append(
-            Alarm("instance-silent", f"{label} is configured but {why} on the wire", "error")
-        )
+        alarm("instance-silent", f" is configured but {why} on the wire", on_master=False)
     predicted = prediction.master if prediction else None
-    if settled and predicted is not None and observed is not None and observed_name != predicted:
+    comparable = observed_name is not None or any(h.addresses for h in hosts)
+    if not comparable and observed is not None and predicted is not None:
+        notes.append(f"no address known for the hosts of the file: cannot name {observed}")
+    if comparable and settled and predicted and observed and observed_name != predicted:
         who = observed_name or f"{observed} (unknown host)"
-        alarms.append(
-            Alarm(
-                "master-mismatch",
-                f"{label}: master is {who} but the priority file predicts {predicted}",
-                "error",
-                observed_name,
-                observed,
-            )
-        )
+        alarm("master-mismatch", f": master is {who} but the file predicts {predicted}")
     if observed is not None and observed_name is not None:
-        ok = _health_of(observed_name, names.addresses(observed_name), health)
-        if ok is False:
-            alarms.append(
-                Alarm(
-                    "master-dns-failing",
-                    f"{label}: master {observed_name} fails its DNS check but is still master",
-                    "error",
-                    observed_name,
-                    observed,
-                )
-            )
+        if _health_of(observed_name, names.addresses(observed_name), health) is False:
+            alarm("master-dns-failing", f": master {observed_name} fails its DNS check but is "
+                  "still master")  # fmt: skip
         expected = prediction.priority_of(observed_name) if prediction else None
         if settled and expected is not None and view is not None and view.priority != expected:
-            alarms.append(
-                Alarm(
-                    "priority-mismatch",
-                    f"{label}: {observed_name} advertises priority {view.priority}, "
-                    f"the priority file predicts {expected}",
-                    "warning",
-                    observed_name,
-                    observed,
-                )
-            )
-    vips = list(dict.fromkeys([*(view.addresses if view else ()), *inst.vips]))
-    for vip in vips:
+            alarm("priority-mismatch", f": {observed_name} advertises priority {view.priority}, "
+                  f"the file predicts {expected}", "warning")  # fmt: skip
+    for vip in dict.fromkeys([*(view.addresses if view else ()), *inst.vips]):
         value = health.get(vip, health.get(normalise(vip)))
         if family_of(vip) == family and health_ok(value) is False:
-            alarms.append(
-                Alarm(
-                    "vip-dns-failing",
-                    f"{label}: VIP {vip} does not answer DNS",
-                    "error",
-                    address=vip,
-                )
-            )
-    reasons = prediction.reasons if prediction else ("no priority file: no prediction",)
+            alarms.append(Alarm("vip-dns-failing", f"{label}: VIP {vip} does not answer DNS",
+                                "error", address=vip))  # fmt: skip
+    reasons = (
+        *(prediction.reasons if prediction else ("no priority file: no prediction",)),
+        *notes,
+    )
     return Correlation(
         inst.vrid, family, inst.name, True, hosts, predicted,
         prediction.tie if prediction else (), observed, observed_name, settled, remaining,

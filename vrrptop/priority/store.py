@@ -166,7 +166,7 @@ STALE_TEMP_S = 600.0
 
 def remove_stale_temps(target: Path, older_than: float = STALE_TEMP_S) -> list[Path]:
     """Delete our temporary files for ``target`` left by a killed save; best effort."""
-    removed = []
+    removed: list[Path] = []
     cutoff = time.time() - older_than
     try:
         candidates = list(target.parent.glob(f"{TEMP_PREFIX}{target.name}.*{TEMP_SUFFIX}"))
