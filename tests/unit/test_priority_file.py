@@ -158,6 +158,8 @@ def test_add_host_validates_and_keeps_style() -> None:
     assert PriorityFile.parse("").add_host("c").render() == b"c\n"
     assert PriorityFile.parse("a\r\nb\r\n").add_host("c").render() == b"a\r\nb\r\nc\r\n"
     assert PriorityFile.parse("a\nb\n").add_host("c", 0).render() == b"c\na\nb\n"
+    with pytest.raises(EditError, match="already on line 2"):
+        PriorityFile.parse("a\n#c\n").add_host("c")
     for bad in ("", "bad name", "-x", "x" * 64):
         with pytest.raises(EditError):
             PriorityFile.parse("a\n").add_host(bad)

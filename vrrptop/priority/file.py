@@ -237,6 +237,9 @@ class PriorityFile:
         problem = hostname_problem(name)
         if problem:
             raise EditError(problem)
+        for entry in self.entries():
+            if entry.name == name:
+                raise EditError(f"{name} is already on line {entry.line}")
         eol = self.dominant_eol()
         text = name + ("\r" if eol == "\r\n" else "")
         lines = list(self.lines)
