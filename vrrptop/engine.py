@@ -62,6 +62,7 @@ class Engine:
         tracker: Tracker | None = None,
         clock: Callable[[], float] = time.time,
         keep_snapshots: bool = False,
+        decorate: Callable[[Snapshot], Snapshot] | None = None,
     ) -> None:
         self.source = source
         self.options = options or Options()
@@ -73,7 +74,10 @@ class Engine:
         self.clock = clock
         # Building a snapshot costs O(instances); headless runs without a reader
         # (no UI, no exporter) only build the final one.
-        self.keep_snapshots = keep_snapshots or on_update is not None
+        self.keep_snapshots = keep_snapshots
+        #: Adds what the wire cannot know (DNS health, expectations) to each snapshot;
+        #: runs on the engine thread at publish time, never per packet.
+        self.decorate = decorate
         self._stop = threading.Event()
         self._reset = threading.Event()
         self._thread: threading.Thread | None = None
@@ -129,6 +133,8 @@ class Engine:
         dropped = self.source.status().dropped
         if dropped != snap.counters.dropped:
             snap = replace(snap, counters=replace(snap.counters, dropped=dropped))
+        if self.decorate is not None:
+            snap = self.decorate(snap)
         return snap
 
     def _check_source(self) -> None:
@@ -147,7 +153,7 @@ class Engine:
 
     def _publish(self) -> None:
         self._check_source()
-        if not self.keep_snapshots and not self._ended:
+        if not (self.keep_snapshots or self.on_update is not None or self._ended):
             return
         self._latest = self._make_snapshot()
         if self.on_update is not None:

@@ -16,9 +16,10 @@ from pathlib import Path
 
 from vrrptop.capture.base import FrameSource
 from vrrptop.capture.writer import PcapWriter
-from vrrptop.engine import Engine
+from vrrptop.config.model import Config
 from vrrptop.errors import VrrptopError
 from vrrptop.model.events import Event
+from vrrptop.monitor import Monitor, load_configuration
 from vrrptop.options import Options
 
 #: Events kept for the end-of-run report (the JSON stream has all of them).
@@ -66,13 +67,13 @@ class _EventLog:
 
 
 @contextmanager
-def _stop_on_signals(engine: Engine) -> Iterator[None]:
+def _stop_on_signals(monitor: Monitor) -> Iterator[None]:
     """SIGINT/SIGTERM/SIGHUP stop the engine cleanly (outputs flushed, pcap valid)."""
     signals = [signal.SIGINT, signal.SIGTERM, signal.SIGHUP]
     previous = {s: signal.getsignal(s) for s in signals}
 
     def handler(signum: int, frame: object) -> None:
-        engine.stop()
+        monitor.engine.stop()
 
     for s in signals:
         signal.signal(s, handler)
@@ -83,7 +84,9 @@ def _stop_on_signals(engine: Engine) -> Iterator[None]:
             signal.signal(s, h)
 
 
-def run_headless(options: Options, source: FrameSource, writer: PcapWriter | None) -> int:
+def run_headless(
+    options: Options, config: Config, source: FrameSource, writer: PcapWriter | None
+) -> int:
     """--json / --report / --no-ui: run the engine in this thread, print at the end."""
     from vrrptop.output.jsonl import JsonLinesWriter
 
@@ -96,19 +99,24 @@ def run_headless(options: Options, source: FrameSource, writer: PcapWriter | Non
         sinks.append(jsonl)
     log = _EventLog()
     sinks.append(log)
-    engine = Engine(source, options=options, sinks=sinks, writer=writer)
+    on_probe = (lambda result: jsonl.line(result.to_json())) if jsonl is not None else None
+    monitor = Monitor(
+        options, source, config=config, writer=writer, sinks=sinks, on_probe=on_probe
+    )
     if source.kind == "live":
         # Like tcpdump: tell stderr when the capture is open (scripts wait for it).
         print(f"vrrptop: listening on {source.name}", file=sys.stderr, flush=True)
     try:
-        with _stop_on_signals(engine):
-            snap = engine.run()
+        monitor.start_services()
+        with _stop_on_signals(monitor):
+            snap = monitor.engine.run()
     except BrokenPipeError:
         # `vrrptop --json | head`: the reader left; exit quietly like tcpdump.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     finally:
+        monitor.stop()
         source.close()
         if writer is not None:
             writer.close()
@@ -131,6 +139,10 @@ def run_headless(options: Options, source: FrameSource, writer: PcapWriter | Non
 
 def run(options: Options) -> int:
     """Run vrrptop; returns the exit status."""
+    # Configuration first: a broken file is reported before any capture starts.
+    config = load_configuration(options)
+    for warning in config.warnings:
+        print(f"vrrptop: warning: {warning}", file=sys.stderr)
     source = open_source(options)
     writer = None
     try:
@@ -141,16 +153,20 @@ def run(options: Options) -> int:
         raise
     headless = options.json or options.report or options.no_ui
     if headless:
-        return run_headless(options, source, writer)
+        return run_headless(options, config, source, writer)
+    from vrrptop.ui import run_ui
+
     try:
-        from vrrptop.ui import run_ui
-    except ImportError:
-        return run_headless(options, source, writer)
-    engine = Engine(source, options=options, writer=writer)
+        monitor = Monitor(options, source, config=config, writer=writer)
+    except VrrptopError:
+        source.close()
+        raise
     try:
-        return run_ui(options, engine)
+        monitor.start_services()
+        return run_ui(options, monitor.engine)
     finally:
-        engine.stop()
-        engine.join(2)
+        monitor.stop()
+        monitor.engine.join(2)
+        source.close()
         if writer is not None:
             writer.close()

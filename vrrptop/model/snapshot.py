@@ -143,3 +143,8 @@ class Snapshot:
     hosts: tuple[HostView, ...]
     counters: Counters
     malformed_reasons: dict[str, int] = field(default_factory=dict)
+    health: dict[str, Any] = field(default_factory=dict)
+    """DNS health by target address (``vrrptop.probe.board.TargetHealth``: ``.ok``,
+    ``.status``, ``.latencies``...), filled when probing; empty otherwise."""
+    files: tuple[Any, ...] = ()
+    """Priority files in use (``vrrptop.priority.store.LoadedFile``), as last read."""

@@ -8,6 +8,7 @@ cached by its content and only the timestamp is formatted per line.
 from __future__ import annotations
 
 import json
+import threading
 from typing import IO, Any
 
 from vrrptop.model.events import Event
@@ -139,11 +140,14 @@ class JsonLinesWriter:
         self.line_buffered = line_buffered
         self._bodies: dict[tuple[Any, ...], str] = {}
         self._encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+        # Probe results arrive from the prober's thread; lines must never interleave.
+        self._lock = threading.Lock()
 
     def _emit(self, line: str) -> None:
-        self.stream.write(line)
-        if self.line_buffered:
-            self.stream.flush()
+        with self._lock:
+            self.stream.write(line)
+            if self.line_buffered:
+                self.stream.flush()
 
     def record(self, record: Record) -> None:
         """Write one decoded record."""
@@ -177,7 +181,8 @@ class JsonLinesWriter:
     def snapshot(self, snap: Snapshot) -> None:
         """Write the final snapshot line and flush."""
         self._emit(self._encode(snapshot_json(snap)) + "\n")
-        self.stream.flush()
+        with self._lock:
+            self.stream.flush()
 
     def flush(self) -> None:
         """Flush the stream."""

@@ -1,0 +1,193 @@
+"""One vrrptop session minus the console: engine, DNS probes, priority files,
+correlation and the Prometheus exporter, wired together. No textual.
+
+The engine thread calls ``decorate`` a few times a second with a fresh snapshot;
+that is where probe targets follow the segment, priority files are re-read when
+they change on disk, and the expectation (who *should* be master) is attached.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from vrrptop.capture.base import FrameSource
+from vrrptop.capture.writer import PcapWriter
+from vrrptop.config.derive import resolve_config
+from vrrptop.config.model import Config
+from vrrptop.engine import Engine, EngineUpdate, Sink
+from vrrptop.model.correlation import Correlator, attach
+from vrrptop.model.snapshot import Snapshot
+from vrrptop.options import Options
+from vrrptop.priority import store
+from vrrptop.priority.store import LoadedFile
+
+#: How often priority files are checked for changes made by others (seconds).
+FILE_POLL_S = 1.0
+
+
+def load_configuration(options: Options) -> Config:
+    """The TOML config merged with keepalived.conf; errors are one-line VrrptopErrors."""
+    config, _kconf = resolve_config(options.config, options.keepalived_conf)
+    return config
+
+
+class Monitor:
+    """Everything that runs for one session; the console or a headless runner drives it."""
+
+    def __init__(
+        self,
+        options: Options,
+        source: FrameSource,
+        *,
+        config: Config | None = None,
+        writer: PcapWriter | None = None,
+        sinks: Iterable[Sink] = (),
+        on_update: Callable[[EngineUpdate], None] | None = None,
+        on_probe: Callable[[Any], None] | None = None,
+    ) -> None:
+        self.options = options
+        self.source = source
+        self.config = config if config is not None else load_configuration(options)
+        self.on_probe = on_probe
+        paths = [*options.priority_files, *self.config.all_priority_files()]
+        self._paths: list[Path] = list(dict.fromkeys(Path(p) for p in paths))
+        # A broken priority file stops vrrptop before capture starts (one line, exit 65).
+        self.files: dict[Path, LoadedFile] = {p: store.load(p) for p in self._paths}
+        self._files_lock = threading.Lock()
+        self._next_poll = 0.0
+        self.correlator = Correlator()
+        self.probes = None
+        self.resolver = None
+        self.exporter = None
+        # Only a live capture is probed: addresses in a replayed file belong to
+        # another network, and probing them from here would be wrong and unsafe.
+        self.probing = source.kind == "live" and not options.no_probe
+        self.engine = Engine(
+            source,
+            options=options,
+            sinks=sinks,
+            writer=writer,
+            on_update=on_update,
+            keep_snapshots=self.probing or bool(options.prometheus),
+            decorate=self.decorate,
+        )
+
+    # -- lifecycle ----------------------------------------------------------------
+    def start_services(self) -> None:
+        """Start the DNS prober and the exporter (not the engine)."""
+        if self.probing:
+            from vrrptop.probe.hosts import HostResolver
+            from vrrptop.probe.runner import ProbeRunner
+
+            self.resolver = HostResolver(static=self.config.hosts)
+            self.probes = ProbeRunner.from_options(
+                self.options, self._on_probe_result, dns=self.config.dns
+            )
+            self.probes.start()
+        if self.options.prometheus:
+            from vrrptop.output.prometheus import start_exporter
+
+            self.exporter = start_exporter(
+                self.options.prometheus,
+                self.engine.snapshot,
+                get_status=self.source.status,
+                get_probes=self.probes.board.snapshot if self.probes else None,
+            )
+            print(
+                f"vrrptop: Prometheus metrics on {self.exporter.where} ({self.exporter.url})",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    def stop(self) -> None:
+        """Stop everything this monitor started; safe to call twice."""
+        self.engine.stop()
+        if self.probes is not None:
+            self.probes.stop()
+        if self.exporter is not None:
+            self.exporter.stop()
+            self.exporter = None
+
+    def _on_probe_result(self, result: Any) -> None:
+        if self.exporter is not None:
+            self.exporter.observe_probe(result)
+        if self.on_probe is not None:
+            self.on_probe(result)
+
+    # -- priority files -------------------------------------------------------------
+    def reload_files(self, now: float) -> None:
+        """Re-read priority files that changed on disk (someone else, or our editor)."""
+        if now < self._next_poll:
+            return
+        self._next_poll = now + FILE_POLL_S
+        changed = False
+        for path, loaded in list(self.files.items()):
+            try:
+                if not store.changed_on_disk(loaded):
+                    continue
+                fresh = store.load(path)
+            except Exception:  # noqa: BLE001 - keep the last good content; the editor says why
+                continue
+            with self._files_lock:
+                self.files[path] = fresh
+            changed = True
+        if changed:
+            self.correlator.note_change(now)
+
+    def file_saved(self, loaded: LoadedFile, now: float) -> None:
+        """Our editor saved ``loaded``: use it at once and start a settle period."""
+        with self._files_lock:
+            self.files[loaded.path] = loaded
+        self.correlator.note_change(now)
+
+    # -- the decoration -------------------------------------------------------------
+    def _file_hosts(self) -> list[str]:
+        hosts: list[str] = []
+        for loaded in self.files.values():
+            hosts.extend(loaded.file.hosts())
+        return hosts
+
+    def _update_probe_targets(self, snap: Snapshot) -> None:
+        from vrrptop.probe.targets import targets_from_snapshot
+        from vrrptop.probe.types import ProbeTarget
+
+        extra: list[ProbeTarget] = []
+        for inst in self.config.instances:
+            for vip in inst.vips:
+                extra.append(ProbeTarget(vip, "vip"))
+        if self.resolver is not None:
+            for name in self._file_hosts():
+                for addr in self.resolver.lookup(name) or ():
+                    extra.append(ProbeTarget(addr, "host", name))
+        targets = targets_from_snapshot(snap, interface=self.options.interface, extra=extra)
+        assert self.probes is not None
+        self.probes.set_targets(targets)
+
+    def decorate(self, snap: Snapshot) -> Snapshot:
+        """Attach DNS health, priority files and the expectation to a snapshot."""
+        now = snap.ts
+        if self._paths:
+            self.reload_files(now)
+        health: dict[Any, Any] = {}
+        if self.probes is not None:
+            self._update_probe_targets(snap)
+            health = self.probes.board.snapshot()
+        files = {p: lf.file for p, lf in self.files.items()}
+        if self.config.instances:
+            correlations = self.correlator.update(
+                snap,
+                self.config.instances,
+                files,
+                health,
+                now,
+                hosts=self.config.hosts,
+                resolve=self.resolver.lookup if self.resolver is not None else None,
+            )
+            snap = attach(snap, correlations)
+        by_address = {key[0]: value for key, value in health.items()}
+        return replace(snap, health=by_address, files=tuple(self.files.values()))
