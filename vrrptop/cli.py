@@ -97,6 +97,13 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         parser.error("nothing to watch: give an interface (vrrptop em1), -r FILE or --demo")
     if ns.speed and not (ns.read or ns.demo):
         parser.error("--speed only applies to -r FILE or --demo")
+    if ns.prometheus is not None:
+        from vrrptop.output.prometheus import parse_listen_address
+
+        try:
+            parse_listen_address(ns.prometheus)
+        except ValueError as exc:
+            parser.error(str(exc))
     return Options(
         interface=interface,
         read_file=ns.read,
