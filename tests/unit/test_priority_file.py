@@ -13,7 +13,7 @@ SEED = b"recdns-cnh\n#recdns-rnb\nrecdns-sby\nrecdns-wcdc\n"
 # Arbitrary text, with line-ish pieces mixed in so CRLF, '#', blanks and host names
 # are common; NUL is excluded because it is rejected on purpose (tested below).
 _pieces = st.one_of(
-    st.text(alphabet=st.characters(blacklist_characters="\0"), max_size=12),
+    st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\0"), max_size=12),
     st.sampled_from(
         ["\n", "\r\n", "\r", "#", " ", "\t", "recdns-cnh", "#recdns-rnb", "é", "\ufeff"]
     ),
@@ -106,6 +106,11 @@ def test_broken_files_raise_one_line_error(data: bytes, word: str) -> None:
     assert info.value.exit_code != 0
 
 
+def test_lone_surrogates_rejected_at_parse_not_at_save() -> None:
+    with pytest.raises(PriorityFileError, match="UTF-8"):
+        PriorityFile.parse("host\ud800\n")
+
+
 @pytest.mark.parametrize(
     ("name", "ok"),
     [
@@ -177,7 +182,7 @@ def test_delete_line() -> None:
 
 _line_texts = st.one_of(
     st.sampled_from(["h1", "h2", "#h3", "# c", "", "  ", "h4\r", "x y", "#", "h5 "]),
-    st.text(alphabet=st.characters(blacklist_characters="\0\n"), max_size=8),
+    st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\0\n"), max_size=8),
 )
 files = st.lists(_line_texts, max_size=12).flatmap(
     lambda texts: st.booleans().map(

@@ -83,6 +83,12 @@ class PriorityFile:
             text = data
             if "\0" in text:
                 raise PriorityFileError("priority file contains NUL characters: not a host list")
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise PriorityFileError(
+                    f"priority file text cannot be written as UTF-8 (character {exc.start})"
+                ) from None
         parts = text.split("\n")
         lines = [Line(part, "\n") for part in parts[:-1]]
         if parts[-1]:
