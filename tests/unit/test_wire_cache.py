@@ -11,7 +11,7 @@ from test_wire_support import GROUP4, eth_ip4, fr, v2_msg
 
 from vrrptop.wire import decode as dec
 from vrrptop.wire.decode import clear_cache, decode_frame
-from vrrptop.wire.records import Advert
+from vrrptop.wire.records import Advert, Frame
 
 
 def cold(data: bytes, ts: float, linktype: int = 1) -> object:
@@ -76,3 +76,11 @@ def test_oversized_frames_are_decoded_but_not_cached() -> None:
     rec = decode_frame(fr(big))
     assert isinstance(rec, Advert) and rec.vrid == 200 and "trailing-bytes" in rec.problems
     assert len(dec._cache) == 0
+
+
+def test_bytearray_and_memoryview_frames_are_accepted() -> None:
+    data = eth_ip4(v2_msg(vrid=33))
+    clear_cache()
+    for buf in (bytearray(data), memoryview(data), bytearray(data)):
+        rec = decode_frame(Frame(1.0, 1, buf))  # type: ignore[arg-type]
+        assert isinstance(rec, Advert) and rec.vrid == 33 and rec.frame == data

@@ -103,6 +103,8 @@ def decode_frame(frame: Frame) -> Advert | Carp | Garp | Malformed | None:
     """
     try:
         data = frame.data
+        if type(data) is not bytes:  # bytearray/memoryview from a careless source
+            data = bytes(data)
         linktype = frame.linktype
         # Inlined cache_key for the common case (untagged Ethernet, IPv4, proto 112).
         if (
