@@ -9,6 +9,7 @@ from vrrptop.priority.predict import HostPrediction, Prediction, elect, health_o
 from vrrptop.priority.scheme import Scheme, SchemeLike, effective_priority, rank_of
 from vrrptop.priority.session import EditSession, MasterChange, master_changes, unified_diff
 from vrrptop.priority.store import DiskState, LoadedFile, changed_on_disk, load, save
+from vrrptop.priority.watch import PriorityWatcher, WatchState
 
 __all__ = [
     "ConflictError",
@@ -33,6 +34,8 @@ __all__ = [
     "Prediction",
     "PriorityFile",
     "PriorityFileError",
+    "PriorityWatcher",
+    "WatchState",
     "SaveError",
     "Scheme",
     "SchemeLike",
