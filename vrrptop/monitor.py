@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vrrptop.capture.base import FrameSource
 from vrrptop.capture.writer import PcapWriter
@@ -25,6 +25,11 @@ from vrrptop.model.snapshot import Snapshot
 from vrrptop.options import Options
 from vrrptop.priority import store
 from vrrptop.priority.store import LoadedFile
+
+if TYPE_CHECKING:
+    from vrrptop.output.prometheus import Exporter
+    from vrrptop.probe.hosts import HostResolver
+    from vrrptop.probe.runner import ProbeRunner
 
 #: How often priority files are checked for changes made by others (seconds).
 FILE_POLL_S = 1.0
@@ -61,9 +66,9 @@ class Monitor:
         self._files_lock = threading.Lock()
         self._next_poll = 0.0
         self.correlator = Correlator()
-        self.probes = None
-        self.resolver = None
-        self.exporter = None
+        self.probes: ProbeRunner | None = None
+        self.resolver: HostResolver | None = None
+        self.exporter: Exporter | None = None
         # Only a live capture is probed: addresses in a replayed file belong to
         # another network, and probing them from here would be wrong and unsafe.
         self.probing = source.kind == "live" and not options.no_probe
@@ -85,21 +90,23 @@ class Monitor:
             from vrrptop.probe.runner import ProbeRunner
 
             self.resolver = HostResolver(static=self.config.hosts)
-            self.probes = ProbeRunner.from_options(
+            probes = ProbeRunner.from_options(
                 self.options, self._on_probe_result, dns=self.config.dns
             )
-            self.probes.start()
+            self.probes = probes
+            probes.start()
         if self.options.prometheus:
             from vrrptop.output.prometheus import start_exporter
 
-            self.exporter = start_exporter(
+            exporter = start_exporter(
                 self.options.prometheus,
                 self.engine.snapshot,
                 get_status=self.source.status,
                 get_probes=self.probes.board.snapshot if self.probes else None,
             )
+            self.exporter = exporter
             print(
-                f"vrrptop: Prometheus metrics on {self.exporter.where} ({self.exporter.url})",
+                f"vrrptop: Prometheus metrics on {exporter.where} ({exporter.url})",
                 file=sys.stderr,
                 flush=True,
             )

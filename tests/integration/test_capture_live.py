@@ -5,6 +5,7 @@ Frames are sent from the peer end with scapy; vrrptop runs as the real command
 never the DNS/other traffic, and must never transmit anything itself.
 """
 
+# ruff: noqa: E501  (the sender script is scapy code kept readable on one line per frame)
 from __future__ import annotations
 
 import json
@@ -12,7 +13,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -202,4 +202,6 @@ def test_missing_interface_is_one_line_error():
         timeout=30,
     )
     assert r.returncode == 69
-    assert r.stderr.strip().splitlines() == ["vrrptop: no such interface: 'nosuch0' (list them with `ip link`)"]
+    assert r.stderr.strip().splitlines() == [
+        "vrrptop: no such interface: 'nosuch0' (list them with `ip link`)"
+    ]

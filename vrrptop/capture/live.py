@@ -11,6 +11,7 @@ multicast groups, and it never transmits.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import socket
 import struct
@@ -20,7 +21,7 @@ from collections import deque
 from collections.abc import Iterator
 
 from vrrptop.capture import bpf
-from vrrptop.capture.base import SourceStatus
+from vrrptop.capture.base import SourceKind, SourceState, SourceStatus
 from vrrptop.errors import VrrptopError
 from vrrptop.wire.records import Frame
 
@@ -68,8 +69,8 @@ def check_interface(interface: str) -> None:
 class LiveSource:
     """Frames from a live interface; yields None when idle so timers can fire."""
 
-    kind = "live"
-    packet_clock = False
+    kind: SourceKind = "live"
+    packet_clock: bool = False
 
     def __init__(self, interface: str, queue_limit: int = QUEUE_LIMIT) -> None:
         check_interface(interface)
@@ -81,7 +82,7 @@ class LiveSource:
         self._received = 0
         self._queue_drops = 0
         self._kernel_drops = 0
-        self._state = "starting"
+        self._state: SourceState = "starting"
         self._message = ""
         self._sock, self._linktype = self._open()
         self._state = "running"
@@ -203,10 +204,8 @@ class LiveSource:
         self._state = "lost"
         self._message = f"capture on {self.name} lost ({exc.strerror or exc}); retrying"
         self._wake.set()
-        try:
+        with contextlib.suppress(OSError):
             self._sock.close()
-        except OSError:
-            pass
 
     def _reattach(self) -> None:
         """Retry opening the interface once a second until it comes back."""
@@ -241,17 +240,15 @@ class LiveSource:
         self._stop.set()
         self._wake.set()
         self._thread.join(timeout=2)
-        try:
+        with contextlib.suppress(OSError):
             self._sock.close()
-        except OSError:
-            pass
 
     def status(self) -> SourceStatus:
         """State and counters (kernel drops plus queue overflows)."""
         return SourceStatus(
             self.name,
             "live",
-            self._state,  # type: ignore[arg-type]
+            self._state,
             self._received,
             self._kernel_drops + self._queue_drops,
             self._message,

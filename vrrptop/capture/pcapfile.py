@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from vrrptop.capture.base import SourceStatus
+from vrrptop.capture.base import SourceKind, SourceState, SourceStatus
 from vrrptop.errors import VrrptopError
 from vrrptop.wire.records import Frame
 
@@ -48,8 +48,8 @@ class PcapFileSource:
     capture pass per second of wall time.
     """
 
-    kind = "file"
-    packet_clock = True
+    kind: SourceKind = "file"
+    packet_clock: bool = True
 
     def __init__(self, path: Path, speed: float | None = None) -> None:
         self.path = Path(path)
@@ -58,7 +58,7 @@ class PcapFileSource:
         self._reader = _open_reader(self.path)
         self._closed = False
         self._received = 0
-        self._state = "running"
+        self._state: SourceState = "running"
         self._message = ""
 
     def _classic_records(self) -> Iterator[Frame]:
@@ -135,9 +135,10 @@ class PcapFileSource:
     @staticmethod
     def _paced(frames: Iterator[Frame], speed: float) -> Iterator[Frame]:
         """Sleep so that ``speed`` seconds of capture pass per second of wall time."""
-        start_wall = start_ts = None
+        start_wall = -1.0
+        start_ts = 0.0
         for frame in frames:
-            if start_wall is None:
+            if start_wall < 0:
                 start_wall, start_ts = time.monotonic(), frame.ts
             delay = (frame.ts - start_ts) / speed - (time.monotonic() - start_wall)
             if delay > 0:
@@ -150,4 +151,4 @@ class PcapFileSource:
 
     def status(self) -> SourceStatus:
         """Frames read so far; a file never drops frames."""
-        return SourceStatus(self.name, "file", self._state, self._received, 0, self._message)  # type: ignore[arg-type]
+        return SourceStatus(self.name, "file", self._state, self._received, 0, self._message)

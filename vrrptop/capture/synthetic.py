@@ -10,7 +10,7 @@ import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from vrrptop.capture.base import SourceStatus
+from vrrptop.capture.base import SourceKind, SourceState, SourceStatus
 from vrrptop.wire.records import Frame
 
 LINKTYPE_ETHERNET = 1
@@ -36,6 +36,10 @@ def advert_frame(spec: RouterSpec) -> bytes:
     from scapy.layers.inet6 import IPv6
     from scapy.layers.l2 import Ether
     from scapy.layers.vrrp import VRRP, VRRPv3
+    from scapy.packet import Packet
+
+    ip: Packet
+    vrrp: Packet
 
     vrid = spec.vrid
     if spec.family == 4:
@@ -63,7 +67,11 @@ def advert_frame(spec: RouterSpec) -> bytes:
         )
     else:
         vrrp = VRRPv3(
-            vrid=vrid, priority=spec.priority, ipcount=len(vips), addrlist=vips, adv=spec.interval_cs
+            vrid=vrid,
+            priority=spec.priority,
+            ipcount=len(vips),
+            addrlist=vips,
+            adv=spec.interval_cs,
         )
     return bytes(Ether(src=mac_src, dst=mac_dst) / ip / vrrp)
 
@@ -80,8 +88,8 @@ def default_segment(routers: int = 100) -> list[RouterSpec]:
 class SyntheticSource:
     """Round-robin adverts of ``specs`` at ``rate`` frames per second of packet time."""
 
-    kind = "synthetic"
-    packet_clock = True
+    kind: SourceKind = "synthetic"
+    packet_clock: bool = True
 
     def __init__(
         self,
@@ -100,7 +108,7 @@ class SyntheticSource:
         self._frames = [advert_frame(s) for s in self.specs]
         self._closed = False
         self._received = 0
-        self._state = "running"
+        self._state: SourceState = "running"
 
     def frames(self) -> Iterator[Frame | None]:
         """Yield frames until ``count`` is reached (forever when None) or closed."""
@@ -122,4 +130,4 @@ class SyntheticSource:
 
     def status(self) -> SourceStatus:
         """Frames produced so far."""
-        return SourceStatus(self.name, "synthetic", self._state, self._received, 0, "")  # type: ignore[arg-type]
+        return SourceStatus(self.name, "synthetic", self._state, self._received, 0, "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from vrrptop.errors import VrrptopError
 from vrrptop.wire.records import Frame
@@ -19,7 +20,7 @@ class PcapWriter:
         self.path = Path(path)
         self.skipped = 0
         self.written = 0
-        self._writer = None
+        self._writer: Any = None  # scapy's RawPcapWriter once the first frame arrives
         self._linktype: int | None = None
         try:
             # Create it now so a bad path fails before capture starts.
