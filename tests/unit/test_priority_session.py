@@ -111,3 +111,14 @@ def test_unified_diff_shows_cr_and_missing_newline() -> None:
     diff = unified_diff(old, new, "p")
     assert "-b  (no newline at end)" in diff and "+#b  (no newline at end)" in diff
     assert " a\\r" in diff
+
+
+def test_notes_for_grep_mismatch_hard_links_and_symlinks(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.write_bytes(b"recdns-cnh \nrecdns-sby\n")
+    os.link(real, tmp_path / "other-name")
+    (tmp_path / "link").symlink_to(real)
+    notes = EditSession.open(tmp_path / "link").notes
+    assert any(n.startswith("line 1:") and "grep -x" in n for n in notes)
+    assert any("2 hard links" in n for n in notes)
+    assert any("is a link to" in n for n in notes)

@@ -120,6 +120,19 @@ class EditSession:
             return f"{real.parent} is not writable (the file is replaced atomically)"
         return None
 
+    @property
+    def notes(self) -> list[str]:
+        """Things to show next to the file: lines grep will not match, hard links..."""
+        out = [f"line {w.line}: {w.message}" for w in self.file.warnings()]
+        if self.loaded.state.nlink > 1:
+            out.append(
+                f"{self.loaded.real_path} has {self.loaded.state.nlink} hard links: saving "
+                "replaces this name only"
+            )
+        if self.loaded.real_path != self.loaded.path:
+            out.append(f"{self.loaded.path} is a link to {self.loaded.real_path}")
+        return out
+
     def apply(self, edit: Callable[[PriorityFile], PriorityFile]) -> PriorityFile:
         """Apply a ``PriorityFile -> PriorityFile`` edit; ``EditError`` if read-only."""
         reason = self.read_only_reason

@@ -37,6 +37,8 @@ class DiskState:
     mtime_ns: int
     inode: int
     device: int
+    nlink: int = 1
+    """Hard links: saving replaces this name only, the other links keep the old file."""
 
     def same_stat(self, st: os.stat_result) -> bool:
         """True when ``st`` matches size, mtime, inode and device."""
@@ -92,7 +94,7 @@ def load(path: str | os.PathLike[str], *, max_size: int = MAX_SIZE) -> LoadedFil
         parsed = PriorityFile.parse(data, max_size=max_size)
     except PriorityFileError as exc:
         raise PriorityFileError(f"{given}: {exc}", exc.exit_code) from None
-    state = DiskState(_digest(data), st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev)
+    state = DiskState(_digest(data), st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev, st.st_nlink)
     return LoadedFile(given, real, data, parsed, state)
 
 
@@ -226,6 +228,6 @@ def save(
         raise SaveError(_oneline("save", loaded.path, exc), exc.errno) from None
     remove_stale_temps(real)
     state = DiskState(
-        _digest(data), new_st.st_size, new_st.st_mtime_ns, new_st.st_ino, new_st.st_dev
+        _digest(data), new_st.st_size, new_st.st_mtime_ns, new_st.st_ino, new_st.st_dev, 1
     )
     return replace(loaded, real_path=real, raw=data, file=parsed, state=state, backup=backup_to)
