@@ -83,3 +83,13 @@ def test_open_errors_are_one_line(tmp_path, content, needle):
     with pytest.raises(VrrptopError) as exc:
         PcapFileSource(path)
     assert needle in str(exc.value) and "\n" not in str(exc.value)
+
+
+def test_records_longer_than_snaplen_are_cut_like_libpcap(tmp_path):
+    data = bytearray(_pcap([(1, 0, bytes(range(54)))]))
+    struct.pack_into("<I", data, 16, 41)  # header snaplen 41, record holds 54 bytes
+    path = tmp_path / "snap.pcap"
+    path.write_bytes(bytes(data))
+    (frame,) = PcapFileSource(path).frames()
+    assert frame.data == bytes(range(41))
+    assert frame.wirelen == 58

@@ -68,6 +68,9 @@ class PcapFileSource:
         divisor = 1e9 if getattr(reader, "nano", False) else 1e6
         header = struct.Struct(reader.endian + "IIII")
         unpack_from = header.unpack_from
+        # libpcap cuts records to the header's snaplen even when a (broken or fuzzed)
+        # file stores more; do the same so vrrptop sees what tcpdump sees.
+        snaplen = getattr(reader, "snaplen", 0) or 0x40000
         fh = reader.f
         buf = b""
         pos = 0
@@ -97,7 +100,8 @@ class PcapFileSource:
                 if self._closed:
                     return
                 self._received += 1
-                yield Frame(sec + frac / divisor, linktype, buf[pos + 16 : stop], wirelen)
+                cut = stop if caplen <= snaplen else pos + 16 + snaplen
+                yield Frame(sec + frac / divisor, linktype, buf[pos + 16 : cut], wirelen)
                 pos = stop
 
     def _scapy_records(self) -> Iterator[Frame]:
