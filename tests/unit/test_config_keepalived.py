@@ -147,3 +147,18 @@ def test_parser_never_raises_on_arbitrary_text(text: str) -> None:
     conf = parse_keepalived_text(text, base=Path("/nonexistent-vrrptop-test"))
     instances_from_keepalived(conf)
     assert isinstance(conf.warnings, list)
+
+
+SAMPLES = Path("/usr/share/doc/keepalived/samples")
+
+
+@pytest.mark.skipif(not SAMPLES.is_dir(), reason="keepalived samples not installed")
+def test_keepalived_shipped_samples_parse_without_crashing() -> None:
+    """keepalived's own sample configurations (Debian package) as real-world input."""
+    found = 0
+    for path in sorted(SAMPLES.iterdir()):
+        if path.is_file() and path.suffix != ".gz":
+            conf = parse_keepalived(path)
+            found += len(instances_from_keepalived(conf))
+            assert all("\n" not in w for w in conf.warnings)
+    assert found > 0

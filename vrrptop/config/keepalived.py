@@ -199,6 +199,8 @@ def _instance(node: Node, warnings: list[str], version: int) -> KeepalivedInstan
             values["track_scripts"] = _track(child, warnings)
         elif key in ("native_ipv6", "nopreempt"):
             values[key] = True
+        elif key.startswith(("@", "$")):
+            warnings.append(f"{child.where()}: conditional/variable lines are not supported")
         elif key not in _IGNORED:
             warnings.append(f"{child.where()}: vrrp_instance: {key!r} not understood, ignored")
     name = node.args[0] if node.args else f"<unnamed at {node.where()}>"
