@@ -39,7 +39,7 @@ Step = tuple[float, str, Callable[[Lab], None], dict[str, str] | None]
 STORY: list[Step] = [
     (1, "keepalived starts on all four nodes: initial election",
      lambda lab: _start_all(lab), SEED_MASTERS),
-    (12, "priority file reversed (wcdc, #rnb, sby, cnh): both masters move",
+    (12, "priority file reversed (wcdc, sby, #rnb, cnh): both masters move",
      lambda lab: lab.reorder(list(reversed(SEED_ORDER))), SWAPPED),
     (24, "priority file back to the seed order", lambda lab: lab.reorder(SEED_ORDER),
      SEED_MASTERS),
