@@ -44,7 +44,7 @@ def lab() -> Iterator[Lab]:
         pytest.skip(reason)
     the_lab = Lab()
     try:
-        the_lab.up()
+        the_lab.up(fresh=True)  # whatever a crashed earlier run left behind goes
         yield the_lab
     finally:
         the_lab.down()

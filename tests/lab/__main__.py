@@ -20,6 +20,7 @@ def _parser() -> argparse.ArgumentParser:
     up = sub.add_parser("up", help="create namespaces, start DNS and keepalived (idempotent)")
     up.add_argument("--profile", choices=sorted(PROFILES), default="default")
     up.add_argument("--no-wait", action="store_true", help="do not wait for the seed masters")
+    up.add_argument("--fresh", action="store_true", help="start over even if already up")
     sub.add_parser("down", help="stop everything the lab started and delete its namespaces")
     st = sub.add_parser("status", help="namespaces, daemons, priority file, VIP holders")
     st.add_argument("--json", action="store_true")
@@ -68,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         match args.cmd:
             case "up":
-                lab.up(args.profile, wait=not args.no_wait)
+                lab.up(args.profile, wait=not args.no_wait, fresh=args.fresh)
                 print(json.dumps(lab.status(), indent=1))
             case "down":
                 lab.down()

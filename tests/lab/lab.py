@@ -21,6 +21,7 @@ from tests.lab.configs import (
     named_check_script,
     notify_script,
 )
+from tests.lab.priofile import reordered, toggled, write_atomic
 from tests.lab.procs import ProcTable, alive, read_pidfile, stop_all
 from tests.lab.topology import MON, NODES, node_host
 from tests.lab.views import (
@@ -74,11 +75,23 @@ class Lab:
             return False
         return all(self.running(n, d) for n in NODES for d in ("dnsmasq", "keepalived"))
 
-    def up(self, profile: str = "default", *, wait: bool = True, timeout: float = 30.0) -> None:
-        """Bring the lab up (idempotent); with ``wait``, until the seed masters hold."""
+    def up(
+        self,
+        profile: str = "default",
+        *,
+        wait: bool = True,
+        fresh: bool = False,
+        timeout: float = 30.0,
+    ) -> None:
+        """Bring the lab up; with ``wait``, until the seed masters hold.
+
+        Idempotent: a lab already up with this profile is left alone, unless ``fresh``
+        (what test sessions use), which always starts over from the seed state. Anything
+        else first cleans up what an earlier (possibly crashed) run recorded.
+        """
         if profile not in PROFILES:
             raise LabError(f"unknown profile {profile!r} (known: {', '.join(PROFILES)})")
-        if self.is_up() and self.profile.name == profile:
+        if not fresh and self.is_up() and self.profile.name == profile:
             return
         self.down()
         for sub in ("bin", "etc", "nodes"):
@@ -284,31 +297,20 @@ class Lab:
 
     def write_priority(self, lines: Sequence[str]) -> None:
         """Replace the priority file atomically (the track scripts never see it partial)."""
-        self.priority_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.priority_file.with_name(f".{self.priority_file.name}.tmp")
-        with open(tmp, "w") as fh:
-            fh.write("".join(f"{line}\n" for line in lines))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.priority_file)
+        write_atomic(self.priority_file, lines)
 
     def reorder(self, order: Sequence[str]) -> None:
         """Rewrite the file in ``order`` (node names); commented-out state is kept."""
-        current = self.read_priority()
-        disabled = {line.lstrip("#") for line in current if line.startswith("#")}
         names = [node_host(n).name for n in order]
-        rest = [line.lstrip("#") for line in current if line.lstrip("#") not in names]
-        self.write_priority([f"#{n}" if n in disabled else n for n in [*names, *rest]])
+        self.write_priority(reordered(self.read_priority(), names))
 
     def disable(self, node: str) -> None:
         """Comment the node out (it keeps its line, as in the seed)."""
-        name = node_host(node).name
-        self.write_priority([f"#{name}" if ln == name else ln for ln in self.read_priority()])
+        self.write_priority(toggled(self.read_priority(), node_host(node).name, enable=False))
 
     def enable(self, node: str) -> None:
         """Uncomment the node."""
-        name = node_host(node).name
-        self.write_priority([name if ln == f"#{name}" else ln for ln in self.read_priority()])
+        self.write_priority(toggled(self.read_priority(), node_host(node).name, enable=True))
 
     # -- split brain -------------------------------------------------------------------
     def split_brain(self, a: str, b: str) -> None:

@@ -122,3 +122,22 @@ def test_foreign_adverts_match_scapy_checksums() -> None:
     assert as_v2[:6] == ref[:6] and as_v2[8:] == ref[8:]
     assert checksum(as_v2) == 0  # message-only checksum verifies without pseudo-header
     assert as_v2[6:8] != ref[6:8]
+
+
+def test_priority_file_edits_keep_commented_lines(tmp_path: Path) -> None:
+    from tests.lab.priofile import reordered, toggled, write_atomic
+
+    order = ["recdns-wcdc", "recdns-rnb", "recdns-sby", "recdns-cnh"]
+    assert reordered(SEED_LINES, order) == [
+        "recdns-wcdc", "#recdns-rnb", "recdns-sby", "recdns-cnh"
+    ]  # fmt: skip
+    assert reordered(SEED_LINES, ["recdns-sby"]) == [
+        "recdns-sby", "recdns-cnh", "#recdns-rnb", "recdns-wcdc"
+    ]  # fmt: skip
+    off = toggled(SEED_LINES, "recdns-wcdc", enable=False)
+    assert off == ["recdns-cnh", "#recdns-rnb", "recdns-sby", "#recdns-wcdc"]
+    assert toggled(off, "recdns-wcdc", enable=True) == SEED_LINES
+    target = tmp_path / "etc" / "priority.testdns"
+    write_atomic(target, off)
+    assert target.read_text() == "recdns-cnh\n#recdns-rnb\nrecdns-sby\n#recdns-wcdc\n"
+    assert [p.name for p in target.parent.iterdir()] == ["priority.testdns"]
