@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.lab import Lab, foreign
 from tests.lab.monitor import Monitor, node_of
 from tests.lab.scenario import key_of, rec_node, wait_new_masters
 from tests.lab.topology import VIPS, node_host
-from tests.lab.views import INSTANCES, notify_masters
+from tests.lab.views import INSTANCES, instance_key, notify_masters
 
 pytestmark = pytest.mark.lab
 
@@ -37,6 +39,14 @@ def test_initial_election_matches_keepalived(monitor: Monitor, seed_lab: Lab) ->
         assert inst["interval_cs"] == 100
         assert inst["addresses"] == [VIPS[base][0 if family == 4 else 1]]
         assert inst["state"] == "ok"
+    # keepalived's own data dump agrees on state and effective priority.
+    for node in set(SEED.values()):
+        for entry in json.loads(seed_lab.keepalived_json(node)):
+            data = entry["data"]
+            key = instance_key(data["iname"])
+            if SEED[key[0]] == node:
+                assert data["state"] == 2, data  # 2 = MASTER in keepalived's dump
+                assert data["effective_priority"] == by_key[key]["priority"]
     adverts = [a for a in monitor.adverts() if key_of(a)]
     assert adverts
     for adv in adverts:
