@@ -180,6 +180,8 @@ class Lab:
             "dnsmasq", "-k", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
             "--bind-dynamic", "--user=root", "--group=root", "--log-facility=-",
             f"--txt-record={DNS_NAME},{DNS_TEXT}", f"--pid-file={ndir / 'dnsmasq.pid'}",
+            # A, AAAA and PTR for every lab host, so vrrptop in vl-mon can resolve names.
+            *(f"--host-record={h.name},{h.ipv4},{h.ipv6}" for h in topology.HOSTS),
         ]  # fmt: skip
         self.procs.spawn(f"{host.name}/dnsmasq", self._in_node(node, argv), ndir / "dnsmasq.log")
         deadline = time.monotonic() + 5

@@ -42,10 +42,12 @@ class Monitor:
     Each record gains ``_rx``: the wall-clock time its line was read.
     """
 
-    def __init__(self, lab: Lab, extra: list[str] | None = None) -> None:
+    def __init__(self, lab: Lab, extra: list[str] | None = None, *, probe: bool = False) -> None:
+        """Start vrrptop; ``probe`` keeps its DNS probes and name resolution on."""
         self.lab = lab
-        argv = [sys.executable, "-m", "vrrptop", "-i", MON.iface, "--json", "-n",
-                "--no-probe", *(extra or [])]  # fmt: skip
+        quiet = [] if probe else ["-n", "--no-probe"]
+        argv = [sys.executable, "-m", "vrrptop", "-i", MON.iface, "--json", *quiet,
+                *(extra or [])]  # fmt: skip
         # stderr to a file: a pipe nobody reads could fill up and block vrrptop.
         self.stderr_path = lab.state_dir / "vrrptop.stderr"
         with open(self.stderr_path, "wb") as err:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
 PREFIX = "vl"
 NODES: tuple[str, ...] = ("recdns-cnh", "recdns-rnb", "recdns-sby", "recdns-wcdc")
@@ -108,6 +109,7 @@ def _sysctl(netns: str, key: str, value: str) -> None:
 
 def create() -> None:
     """Create the bridge namespace, the host namespaces and their veths."""
+    write_mon_etc()
     run(["ip", "netns", "add", BRIDGE_NS])
     ns_run(BRIDGE_NS, ["ip", "link", "set", "lo", "up"])
     # No STP and no multicast snooping: adverts to 224.0.0.18 / ff02::12 must be
@@ -142,8 +144,41 @@ def create() -> None:
         ns_run(host.netns, ["ip", "link", "set", host.iface, "up"])
 
 
+MON_ETC = Path("/etc/netns") / f"{PREFIX}-mon"
+"""``ip netns exec vl-mon`` bind-mounts these files over /etc (the host's stay intact)."""
+
+
+def hosts_file() -> str:
+    """/etc/hosts for the monitor: lab hosts and VIP names resolve inside the lab."""
+    lines = ["127.0.0.1 localhost", "::1 localhost ip6-localhost"]
+    for host in HOSTS:
+        lines += [f"{host.ipv4} {host.name}", f"{host.ipv6} {host.name}"]
+    for name, (vip4, vip6) in VIPS.items():
+        lines += [f"{vip4} {name}", f"{vip6} {name}"]
+    return "\n".join(lines) + "\n"
+
+
+def write_mon_etc() -> None:
+    """Give the monitor namespace its own hosts and resolv.conf (lab DNS servers)."""
+    MON_ETC.mkdir(parents=True, exist_ok=True)
+    (MON_ETC / "hosts").write_text(hosts_file())
+    servers = [node_host(n).ipv4 for n in NODES[:3]]  # resolv.conf takes at most three
+    (MON_ETC / "resolv.conf").write_text(
+        "".join(f"nameserver {ip}\n" for ip in servers) + "options timeout:1 attempts:1\n"
+    )
+
+
+def remove_mon_etc() -> None:
+    """Remove exactly the files :func:`write_mon_etc` made."""
+    for name in ("hosts", "resolv.conf"):
+        (MON_ETC / name).unlink(missing_ok=True)
+    if MON_ETC.is_dir() and not any(MON_ETC.iterdir()):
+        MON_ETC.rmdir()
+
+
 def destroy() -> list[str]:
     """Delete every lab namespace that exists; return the names deleted."""
+    remove_mon_etc()
     gone = []
     for name in ALL_NETNS:
         if name in existing_netns():
