@@ -1,0 +1,500 @@
+"""The priority-file editor (``e``): one tab per file, edits, save with confirmation.
+
+All editing rules are in ``vrrptop.priority`` (``EditSession``); this screen maps
+keys to session calls, asks before anything destructive, and after a save tells
+the monitor, runs ``--on-save`` in a worker thread and logs the expected election
+on the main screen (``editor_settle`` checks it happened).
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.css.query import NoMatches
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TabbedContent, TabPane
+
+from vrrptop.config.model import InstanceConfig
+from vrrptop.errors import VrrptopError
+from vrrptop.model.events import Event
+from vrrptop.priority import (
+    ConflictError,
+    EditSession,
+    MasterChange,
+    OnSaveResult,
+    PriorityFile,
+    SaveError,
+    unified_diff,
+)
+from vrrptop.priority.store import LoadedFile
+from vrrptop.ui.keys import EDITOR_KEY_HELP
+from vrrptop.ui.screens.editor_dialogs import (
+    AddHostDialog,
+    ConfirmDialog,
+    ConflictDialog,
+    SaveDialog,
+)
+from vrrptop.ui.screens.editor_settle import Expectation, SettleWatch
+from vrrptop.ui.widgets.editor_pane import EditorPane
+from vrrptop.ui.widgets.editor_rows import (
+    Inputs,
+    MonitorLike,
+    gather_inputs,
+    host_map,
+    instances_for,
+    predictions,
+)
+
+if TYPE_CHECKING:
+    from vrrptop.ui.app import VrrptopApp
+
+NO_FILE_HELP = (
+    "No priority file to edit.\n\n"
+    "Give one with --priority-file PATH (repeatable), or declare it in the configuration\n"
+    "(priority_files = [...] or [instances.NAME] priority_file = PATH in /etc/vrrptop.toml),\n"
+    "or let vrrptop read keepalived.conf (--keepalived-conf), whose named_check scripts\n"
+    "name /etc/keepalived/priority.TYPE.\n\n"
+    "escape goes back."
+)
+ON_SAVE_TIMEOUT_S = 30.0
+_SHORT = {"editor.up": "K", "editor.down": "J"}
+
+_WATCHES: weakref.WeakKeyDictionary[App[int], SettleWatch] = weakref.WeakKeyDictionary()
+
+
+def settle_watch(app: VrrptopApp) -> SettleWatch:
+    """The app's settle watch; created (with its 1 s check timer) on first use."""
+    watch = _WATCHES.get(app)
+    if watch is None:
+        watch = SettleWatch()
+        _WATCHES[app] = watch
+
+        def tick() -> None:
+            for outcome in watch.check(app.live_snapshot):
+                log_line(app, outcome.message, "info" if outcome.ok else "warning", outcome.vrid)
+
+        # An app timer, not the screen's: the check must go on after the editor closes.
+        app.set_interval(1.0, tick, name="editor-settle")
+    return watch
+
+
+def log_line(
+    app: VrrptopApp, message: str, severity: str = "info", vrid: int | None = None
+) -> None:
+    """A line in the main screen's event log, with the event log's severity words."""
+    if not app.main_screen.is_mounted:
+        return
+    now = snapshot_now(app)
+    if severity == "info":
+        app.main_screen.event_log.add_note(now, message)
+        return
+    # The log renders Events; "mismatch" is only a carrier for a warning line here.
+    event = Event(now or 0.0, "mismatch", "error" if severity == "error" else "warning", message)
+    app.main_screen.event_log.add_events([event if vrid is None else _with_vrid(event, vrid)])
+
+
+def _with_vrid(event: Event, vrid: int) -> Event:
+    return Event(event.ts, event.kind, event.severity, event.message, vrid, None)
+
+
+def snapshot_now(app: VrrptopApp) -> float:
+    """Now on the clock the monitor's correlation uses (snapshot time)."""
+    snap = app.live_snapshot
+    return snap.ts if snap is not None else app.clock()
+
+
+class EditorScreen(Screen[None]):
+    """Priority files in tabs: lines, priorities per instance, predicted masters."""
+
+    # Footer order: save first (it must be visible at 80 columns), short key names.
+    BINDINGS = [
+        Binding(k.key, k.action, k.label, id=k.id, show=k.show, key_display=_SHORT.get(k.id))
+        for k in sorted(EDITOR_KEY_HELP, key=lambda k: k.id != "editor.save")
+    ]
+    DEFAULT_CSS = """
+    EditorScreen #ed-title { height: 1; padding: 0 1; background: $panel; }
+    EditorScreen #ed-none { padding: 1 2; }
+    EditorScreen TabbedContent { height: 1fr; }
+    EditorScreen TabPane { padding: 0; }
+    """
+    POLL_S = 1.0
+    """How often the files are checked for changes made by others."""
+
+    def __init__(self, monitor: MonitorLike | None = None) -> None:
+        super().__init__()
+        self.monitor = monitor
+        self.panes: list[EditorPane] = []
+
+    # ------------------------------------------------------------------ setup
+    @property
+    def vapp(self) -> VrrptopApp:
+        """The app, typed."""
+        return cast("VrrptopApp", self.app)
+
+    def _paths(self) -> list[Path]:
+        if self.monitor is not None:
+            return list(self.monitor.files)
+        return list(dict.fromkeys(Path(p) for p in self.vapp.options.priority_files))
+
+    def _instances(self) -> Sequence[InstanceConfig]:
+        config = getattr(self.monitor, "config", None)
+        return tuple(getattr(config, "instances", ()) or ())
+
+    def _open(self, path: Path) -> EditorPane:
+        options = self.vapp.options
+        config = getattr(self.monitor, "config", None)
+        on_save = options.on_save or getattr(config, "on_save", None)
+        backup_dir = getattr(config, "backup_dir", None)
+        instances = instances_for(path, self._instances())
+        try:
+            session: EditSession | None = EditSession.open(
+                path, read_only=options.read_only, backup_dir=backup_dir, on_save=on_save
+            )
+            error = None
+        except VrrptopError as err:
+            session, error = None, str(err)
+        return EditorPane(path, session, instances, self._inputs, error=error)
+
+    def _inputs(self, file: PriorityFile) -> Inputs:
+        return gather_inputs(file.hosts(), self.vapp.live_snapshot, host_map(self.monitor))
+
+    def compose(self) -> ComposeResult:
+        """Title, one tab per file (or how to give one), footer."""
+        yield Static(id="ed-title")
+        paths = self._paths()
+        if not paths:
+            yield Static(NO_FILE_HELP, id="ed-none")
+        else:
+            self.panes = [self._open(p) for p in paths]
+            with TabbedContent(id="ed-tabs"):
+                for i, pane in enumerate(self.panes):
+                    with TabPane(pane.tab_label(), id=f"ed-tab-{i}"):
+                        yield pane
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Focus the first file's lines; watch the files."""
+        self.set_interval(self.POLL_S, self.poll_disk, name="editor-poll")
+        if self.panes:
+            self.panes[0].table.focus()
+        self.render_view()
+
+    def on_tabbed_content_tab_activated(self, _event: TabbedContent.TabActivated) -> None:
+        """Keys go to the lines of the tab just shown."""
+        pane = self.pane
+        if pane is not None:
+            pane.table.focus()
+
+    # ----------------------------------------------------------------- render
+    @property
+    def pane(self) -> EditorPane | None:
+        """The pane of the active tab."""
+        if not self.panes:
+            return None
+        if len(self.panes) == 1:
+            return self.panes[0]
+        active = self.query_one("#ed-tabs", TabbedContent).active
+        index = int(active.rsplit("-", 1)[1]) if active else 0
+        return self.panes[index]
+
+    def render_view(self) -> None:
+        """Refresh predictions (the app calls this on new snapshots and each second)."""
+        try:
+            title = self.query_one("#ed-title", Static)
+        except NoMatches:  # not composed yet (or already gone)
+            return
+        for pane in self.panes:
+            pane.refresh_view()
+        self._refresh_tabs()
+        title.update(self._title())
+
+    def _title(self) -> Text:
+        text = Text("Priority files", style="bold")
+        text.append("  (? help, escape back)", style="dim")
+        watch = _WATCHES.get(self.vapp)
+        if watch is not None:
+            for exp, left in watch.remaining(snapshot_now(self.vapp)):
+                text.append(f"   settling {exp.instance} → {exp.expected}: {left:.0f} s", "yellow")
+        return text
+
+    def _refresh_tabs(self) -> None:
+        if not self.panes:
+            return
+        tabs = self.query_one("#ed-tabs", TabbedContent)
+        for i, pane in enumerate(self.panes):
+            tab = tabs.get_tab(f"ed-tab-{i}")
+            if str(tab.label) != pane.tab_label():
+                tab.label = pane.tab_label()
+
+    def poll_disk(self) -> None:
+        """Show "changed on disk" live (someone else edited the file)."""
+        for pane in self.panes:
+            if pane.session is None:
+                continue
+            changed = pane.session.changed_on_disk()
+            if changed != pane.on_disk_changed:
+                pane.on_disk_changed = changed
+                pane.refresh_view()
+                if changed:
+                    pane.show_message(
+                        f"{pane.path} changed on disk: r reloads it"
+                        + (" (dropping your edits)" if pane.dirty else ""),
+                        "warning",
+                    )
+        self._refresh_tabs()
+        self.query_one("#ed-title", Static).update(self._title())
+
+    # ---------------------------------------------------------------- actions
+    def _editable(self) -> EditorPane | None:
+        """The active pane when it can be edited; else say why and return None."""
+        pane = self.pane
+        if pane is None:
+            return None
+        reason = pane.read_only_reason
+        if reason:
+            pane.show_message(f"editing disabled: {reason}", "warning")
+            return None
+        return pane
+
+    def action_move_up(self) -> None:
+        """Move the highlighted host above the previous host line."""
+        if pane := self._editable():
+            pane.edit(lambda s, i: s.move_up(i), pane.neighbour(-1))
+
+    def action_move_down(self) -> None:
+        """Move the highlighted host below the next host line."""
+        if pane := self._editable():
+            pane.edit(lambda s, i: s.move_down(i), pane.neighbour(+1))
+
+    def action_toggle(self) -> None:
+        """Comment/uncomment the highlighted host (it keeps its line)."""
+        if pane := self._editable():
+            pane.edit(lambda s, i: s.toggle(i), None)
+
+    def action_undo(self) -> None:
+        """Undo one edit."""
+        if pane := self._editable():
+            pane.edit(lambda s, _i: s.undo(), None)
+
+    def action_redo(self) -> None:
+        """Redo one undone edit."""
+        if pane := self._editable():
+            pane.edit(lambda s, _i: s.redo(), None)
+
+    def action_add(self) -> None:
+        """Ask for a host name and insert it below the cursor."""
+        pane = self._editable()
+        if pane is None:
+            return
+        index = pane.cursor + 1 if pane.table.row_count else 0
+
+        def done(name: str | None) -> None:
+            if name:
+                pane.edit(lambda s, _i: s.add_host(name, index), index)
+
+        self.app.push_screen(AddHostDialog(f"after line {index}"), done)
+
+    def action_delete(self) -> None:
+        """Delete the highlighted line after confirmation."""
+        pane = self._editable()
+        if pane is None or not pane.table.row_count:
+            return
+        index = pane.cursor
+        question = Text(f"Delete line {index + 1}: {pane.current_line_text()!r}?")
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                pane.edit(lambda s, _i: s.delete(index), index)
+
+        self.app.push_screen(ConfirmDialog(question, yes="Delete", no="Keep"), done)
+
+    def action_reload(self) -> None:
+        """Re-read the file from disk (asks first when there are edits)."""
+        pane = self.pane
+        if pane is None or pane.session is None:
+            return
+        if not pane.dirty:
+            self._reload(pane)
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self._reload(pane)
+
+        question = f"Reload {pane.path} from disk and drop your unsaved edits?"
+        self.app.push_screen(ConfirmDialog(question, yes="Reload", no="Keep editing"), done)
+
+    def _reload(self, pane: EditorPane) -> None:
+        assert pane.session is not None
+        try:
+            pane.session.reload()
+        except VrrptopError as err:
+            pane.show_message(f"cannot reload: {err}", "error")
+            return
+        pane.on_disk_changed = False
+        pane.refresh_view(force=True)
+        pane.show_message(f"reloaded {pane.path} from disk", "ok")
+        self._refresh_tabs()
+
+    def action_leave(self) -> None:
+        """Back to the main screen; asks when edits are unsaved."""
+        dirty = [p for p in self.panes if p.dirty]
+        if not dirty:
+            self.app.pop_screen()
+            return
+        names = ", ".join(p.path.name for p in dirty)
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.app.pop_screen()
+
+        question = f"Unsaved changes in {names}. Leave the editor and DISCARD them?"
+        self.app.push_screen(ConfirmDialog(question, yes="Discard", no="Stay"), done)
+
+    async def action_quit(self) -> None:
+        """Quit vrrptop; asks first when edits are unsaved (q must not lose them)."""
+        dirty = [p for p in self.panes if p.dirty]
+        if not dirty:
+            await self.vapp.action_quit()
+            return
+
+        async def done(yes: bool | None) -> None:
+            if yes:
+                await self.vapp.action_quit()
+
+        names = ", ".join(p.path.name for p in dirty)
+        question = f"Unsaved changes in {names}. Quit vrrptop and DISCARD them?"
+        self.app.push_screen(ConfirmDialog(question, yes="Quit", no="Stay"), done)
+
+    # ------------------------------------------------------------------- save
+    def master_changes(self, pane: EditorPane) -> list[MasterChange]:
+        """Predicted master of each instance with the file on disk and as edited."""
+        assert pane.session is not None
+        old, new = pane.session.history.saved, pane.session.file
+        before = predictions(old, pane.instances, self._inputs(old))
+        after = predictions(new, pane.instances, self._inputs(new))
+        return [
+            MasterChange(inst.name, b.master, a.master)
+            for inst, b, a in zip(pane.instances, before, after, strict=True)
+        ]
+
+    def action_save(self) -> None:
+        """Show the diff and the masters before/after; save on confirmation."""
+        pane = self._editable()
+        if pane is None or pane.session is None:
+            return
+        if not pane.dirty:
+            pane.show_message("nothing to save: no edits since the file was loaded", "info")
+            return
+        changes = self.master_changes(pane)
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.save(pane, changes)
+            else:
+                pane.show_message("not saved (cancelled)", "info")
+
+        self.app.push_screen(SaveDialog(str(pane.path), pane.session.diff(), changes), done)
+
+    def save(self, pane: EditorPane, changes: list[MasterChange], *, force: bool = False) -> None:
+        """Write the file; a conflict asks what to do, an error says why."""
+        session = pane.session
+        assert session is not None
+        try:
+            loaded = session.save(force=force)
+        except ConflictError as err:
+            self._conflict(pane, changes, err)
+            return
+        except (SaveError, VrrptopError) as err:
+            pane.show_message(f"NOT SAVED: {err}. Your edits are kept.", "error")
+            self.app.notify(str(err), title="not saved", severity="error", timeout=10)
+            return
+        self._after_save(pane, loaded, changes)
+
+    def _conflict(self, pane: EditorPane, changes: list[MasterChange], err: ConflictError) -> None:
+        assert pane.session is not None
+        loaded = pane.session.loaded
+        try:
+            theirs = PriorityFile.parse(err.on_disk) if err.on_disk is not None else None
+        except VrrptopError:
+            theirs = None
+        if theirs is None:
+            external = ["(the file is gone or no longer text)"]
+        else:
+            external = unified_diff(loaded.file, theirs, pane.path.name)
+        pane.show_message(f"NOT SAVED: {err}", "error")
+
+        def done(choice: str | None) -> None:
+            if choice == "reload":
+                self._reload(pane)
+            elif choice == "overwrite":
+                self.save(pane, changes, force=True)
+            else:
+                pane.show_message("not saved: the file changed on disk (r reloads it)", "warning")
+
+        self.app.push_screen(ConflictDialog(str(pane.path), external), done)
+
+    def _after_save(
+        self, pane: EditorPane, loaded: LoadedFile, changes: list[MasterChange]
+    ) -> None:
+        app = self.vapp
+        now = snapshot_now(app)
+        if self.monitor is not None:
+            self.monitor.file_saved(loaded, now)
+        pane.on_disk_changed = False
+        pane.refresh_view(force=True)
+        self._refresh_tabs()
+        backup = f" (previous version: {loaded.backup})" if loaded.backup else ""
+        pane.show_message(f"saved {pane.path}{backup}", "ok")
+        if not changes:
+            log_line(app, f"priority file saved: {pane.path}")
+        watch = settle_watch(app) if changes else None
+        for inst, change in zip(pane.instances, changes, strict=True):
+            settle = inst.settle_s
+            log_line(
+                app,
+                f"priority file saved: expect {change.after or 'no master'} for {inst.name} "
+                f"within {settle:.0f} s",
+            )
+            assert watch is not None
+            watch.expect(
+                Expectation(inst.name, inst.vrid, inst.families, change.after, now, now + settle)
+            )
+        self._run_on_save(pane)
+
+    def _run_on_save(self, pane: EditorPane) -> None:
+        session = pane.session
+        if session is None or not session.on_save:
+            return
+        app = self.vapp
+        pane.show_message(f"saved; running on-save command: {session.on_save}", "info")
+
+        def work() -> None:
+            result = session.run_on_save(ON_SAVE_TIMEOUT_S)
+            if result is not None:
+                app.call_from_thread(self._on_save_done, pane, result)
+
+        # The app's worker, so the command's outcome is reported even if the editor closed.
+        app.run_worker(work, thread=True, group="on-save", name="on-save")
+
+    def _on_save_done(self, pane: EditorPane, result: OnSaveResult) -> None:
+        app = self.vapp
+        out = (result.stdout + result.stderr).strip().splitlines()[-5:]
+        if result.ok:
+            log_line(app, result.summary())
+        else:
+            log_line(app, f"{result.summary()} (the local save stands)", "error")
+            app.notify(result.summary(), title="on-save FAILED", severity="error", timeout=15)
+        if pane.is_mounted:
+            text = Text(result.summary(), style="green" if result.ok else "bold white on red")
+            if not result.ok:
+                text.append("  (the file is saved locally)")
+            for line in out:
+                text.append("\n  " + line, style="dim")
+            pane.show_message(text)

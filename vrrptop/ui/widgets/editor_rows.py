@@ -1,0 +1,212 @@
+"""What the priority-file editor shows, computed without textual.
+
+The rules (ranks, priorities, the election) live in ``vrrptop.priority``; this
+module only gathers their inputs from the running monitor (instances that use a
+file, DNS health by host name from the latest snapshot) and turns the results
+into table cells.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from rich.text import Text
+
+from vrrptop.config.hostmap import HostMap, normalise
+from vrrptop.config.model import InstanceConfig
+from vrrptop.model.snapshot import Snapshot
+from vrrptop.priority import LineKind, Prediction, PriorityFile, health_ok, predict
+from vrrptop.priority.store import LoadedFile
+
+
+class ConfigLike(Protocol):
+    """The parts of ``vrrptop.config.model.Config`` the editor reads."""
+
+    @property
+    def instances(self) -> Sequence[InstanceConfig]: ...
+    @property
+    def hosts(self) -> Mapping[str, Sequence[str]]: ...
+    @property
+    def on_save(self) -> str | None: ...
+    @property
+    def backup_dir(self) -> Path | None: ...
+
+
+class MonitorLike(Protocol):
+    """What the editor uses from ``vrrptop.monitor.Monitor`` (tests pass a fake)."""
+
+    files: dict[Path, LoadedFile]
+    config: Any
+    """A ``Config`` (see ``ConfigLike``)."""
+
+    def file_saved(self, loaded: LoadedFile, now: float) -> None:
+        """Our editor saved ``loaded``: the monitor uses it at once and starts settling."""
+        ...
+
+
+def same_file(a: Path | None, b: Path) -> bool:
+    """True when ``a`` and ``b`` name the same file (as given, or once resolved)."""
+    if a is None:
+        return False
+    return a == b or os.path.realpath(a) == os.path.realpath(b)
+
+
+def instances_for(path: Path, instances: Iterable[InstanceConfig]) -> list[InstanceConfig]:
+    """The configured instances whose priority file is ``path``."""
+    return [inst for inst in instances if same_file(inst.priority_file, path)]
+
+
+def host_map(monitor: MonitorLike | None) -> HostMap:
+    """Name -> addresses from the configuration and the monitor's resolver cache."""
+    if monitor is None:
+        return HostMap()
+    resolver = getattr(monitor, "resolver", None)
+    lookup = resolver.lookup if resolver is not None else None
+    return HostMap(getattr(monitor.config, "hosts", {}) or {}, lookup)
+
+
+def _addresses(name: str, names: HostMap, snap: Snapshot | None) -> list[str]:
+    addrs = list(names.addresses(name))
+    if snap is not None:
+        for host in snap.hosts:
+            if host.name and name in (host.name, host.name.split(".", 1)[0]):
+                addrs.extend(normalise(a) for a in host.addresses)
+    return list(dict.fromkeys(addrs))
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """Everything a prediction needs besides the file: health and tie-break addresses."""
+
+    health: dict[str, bool | None]
+    """Host name -> DNS ok (True), failing (False), unknown (None)."""
+    addresses: dict[str, tuple[str, ...]]
+
+
+def gather_inputs(names: Iterable[str], snap: Snapshot | None, hosts: HostMap) -> Inputs:
+    """DNS health of every host name from the snapshot's per-address health."""
+    health_by_addr: Mapping[str, object] = snap.health if snap is not None else {}
+    health: dict[str, bool | None] = {}
+    addresses: dict[str, tuple[str, ...]] = {}
+    for name in names:
+        addrs = _addresses(name, hosts, snap)
+        addresses[name] = tuple(addrs)
+        values = [health_ok(health_by_addr[a]) for a in addrs if a in health_by_addr]
+        # A host is reachable if any of its addresses answers (as the correlator says).
+        if any(v is True for v in values):
+            health[name] = True
+        elif any(v is False for v in values):
+            health[name] = False
+        else:
+            health[name] = None
+    return Inputs(health, addresses)
+
+
+def primary_addresses(inputs: Inputs, family: int) -> dict[str, str]:
+    """Host name -> first address in ``family`` (VRRP breaks ties on it)."""
+    out = {}
+    for name, addrs in inputs.addresses.items():
+        for addr in addrs:
+            if (":" in addr) == (family == 6):
+                out[name] = addr
+                break
+    return out
+
+
+def predictions(
+    file: PriorityFile, instances: Sequence[InstanceConfig], inputs: Inputs
+) -> list[Prediction]:
+    """One ``vrrptop.priority.predict`` per instance using the file."""
+    out = []
+    for inst in instances:
+        family = inst.families[0] if inst.families else 4
+        out.append(
+            predict(file, inst.scheme, inputs.health, addresses=primary_addresses(inputs, family))
+        )
+    return out
+
+
+def _health_cell(value: bool | None) -> Text:
+    if value is True:
+        return Text("ok", style="green")
+    if value is False:
+        return Text("FAIL", style="bold red")
+    return Text("?", style="dim")
+
+
+def line_cells(
+    file: PriorityFile,
+    instances: Sequence[InstanceConfig],
+    preds: Sequence[Prediction],
+    inputs: Inputs,
+) -> list[tuple[Text, ...]]:
+    """One row per line: number, text, service, priority per instance, DNS."""
+    rows: list[tuple[Text, ...]] = []
+    for number, line in enumerate(file.lines, 1):
+        kind = line.kind
+        num = Text(str(number), style="dim", justify="right")
+        blanks = tuple(Text("") for _ in instances)
+        if kind is LineKind.BLANK:
+            rows.append(
+                (num, Text("(blank line)", style="dim italic"), Text(""), *blanks, Text(""))
+            )
+            continue
+        if kind is LineKind.COMMENT:
+            rows.append((num, Text(line.core, style="dim"), Text(""), *blanks, Text("")))
+            continue
+        if kind is LineKind.OTHER:
+            text = Text(line.core, style="yellow")
+            rows.append((num, text, Text("not a host", style="yellow"), *blanks, Text("")))
+            continue
+        name = line.host or ""
+        if kind is LineKind.HOST:
+            service = Text("in", style="green") if line.grep_exact else Text("NO MATCH", "red")
+            host = Text(name, style="bold")
+        else:
+            service = Text("OUT", style="bold yellow")
+            host = Text("#" + name, style="dim")
+        cells = []
+        for pred in preds:
+            host_pred = next((h for h in pred.hosts if h.name == name), None)
+            if host_pred is None or host_pred.listed_line != number:
+                cells.append(Text(""))
+                continue
+            cell = Text(str(host_pred.priority))
+            if pred.master == name:
+                cell.append(" master", style="bold green")
+            if not host_pred.in_service:
+                cell.stylize("dim")
+            cells.append(cell)
+        rows.append((num, host, service, *cells, _health_cell(inputs.health.get(name))))
+    return rows
+
+
+def masters_text(instances: Sequence[InstanceConfig], preds: Sequence[Prediction]) -> Text:
+    """``predicted master: testdns0 -> recdns-wcdc  testdns1 -> recdns-cnh``."""
+    if not instances:
+        return Text(
+            "no configured instance uses this file: no prediction "
+            "(declare instances in the config or --keepalived-conf)",
+            style="dim",
+        )
+    text = Text("predicted master: ", style="bold")
+    for i, (inst, pred) in enumerate(zip(instances, preds, strict=True)):
+        if i:
+            text.append("   ")
+        text.append(f"{inst.name} ")
+        if pred.master:
+            text.append(f"→ {pred.master}", style="bold green")
+        elif pred.tie:
+            text.append("→ tie " + "/".join(pred.tie), style="yellow")
+        else:
+            text.append("→ none", style="bold red")
+    return text
+
+
+def instance_label(inst: InstanceConfig) -> str:
+    """Column title of an instance: its name (VRID when known)."""
+    return inst.name if inst.vrid is None else f"{inst.name} ({inst.vrid})"
