@@ -60,6 +60,7 @@ KEY_HELP: tuple[KeyHelp, ...] = (
     ),
     KeyHelp("names", "n", "n", "toggle_names", "Names", "Toggle host names / numbers only"),
     KeyHelp("clear", "c", "c", "clear", "Clear", "Clear counters, history and the event log"),
+    KeyHelp("edit", "e", "e", "edit", "Edit", "Edit the priority files (one tab per file)"),
     KeyHelp(
         "details", "enter", "enter", "details", "Details", "Open the highlighted instance's details"
     ),
@@ -86,8 +87,60 @@ KEY_HELP: tuple[KeyHelp, ...] = (
 )
 
 
+#: Keys of the priority-file editor (``e``); ``EditorScreen`` binds these.
+EDITOR_KEY_HELP: tuple[KeyHelp, ...] = (
+    KeyHelp("editor.up", "shift+up,K", "shift+up / K", "move_up", "Up", "Move the host up"),
+    KeyHelp(
+        "editor.down", "shift+down,J", "shift+down / J", "move_down", "Down", "Move the host down"
+    ),
+    KeyHelp(
+        "editor.toggle",
+        "space,x",
+        "space / x",
+        "toggle",
+        "In/out",
+        "Take the host out of / back into service (#host; it keeps its line)",
+    ),
+    KeyHelp("editor.add", "a", "a", "add", "Add", "Add a host below the cursor (validated name)"),
+    KeyHelp("editor.delete", "d", "d", "delete", "Delete", "Delete the line (asks first)"),
+    KeyHelp("editor.undo", "u", "u", "undo", "Undo", "Undo the last edit"),
+    KeyHelp(
+        "editor.redo", "ctrl+r", "ctrl+r", "redo", "Redo", "Redo the last undone edit", show=False
+    ),
+    KeyHelp(
+        "editor.save",
+        "ctrl+s",
+        "ctrl+s",
+        "save",
+        "Save",
+        "Save: shows the diff and the masters before/after, then writes atomically",
+    ),
+    KeyHelp("editor.reload", "r", "r", "reload", "Reload", "Reload the file from disk", show=False),
+    KeyHelp(
+        "editor.leave",
+        "escape",
+        "escape",
+        "leave",
+        "Back",
+        "Leave the editor (asks if unsaved)",
+        show=False,
+    ),
+    KeyHelp(
+        "editor.quit",
+        "q,ctrl+q",
+        "q",
+        "quit",
+        "Quit",
+        "Quit vrrptop (asks if a priority file has unsaved edits)",
+        show=False,
+    ),
+)
+
+
 def keys_markdown() -> str:
-    """The keys table in Markdown, for the README."""
+    """The keys table in Markdown, for the README (main screen, then the editor)."""
     lines = ["| key | does |", "|---|---|"]
     lines += [f"| `{k.keys}` | {k.text} |" for k in KEY_HELP]
+    lines += ["", "Priority-file editor (`e`):", "", "| key | does |", "|---|---|"]
+    lines += [f"| `{k.keys}` | {k.text} |" for k in EDITOR_KEY_HELP]
     return "\n".join(lines)
