@@ -6,18 +6,21 @@ until it is called, so ``import vrrptop.ui`` stays cheap for the core's tests.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from vrrptop.options import Options
     from vrrptop.ui.engine_api import EngineLike
 
 
-def run_ui(options: Options, engine: EngineLike) -> int:
-    """Run the console over ``engine`` until the operator quits; the exit status."""
+def run_ui(options: Options, engine: EngineLike, monitor: Any = None) -> int:
+    """Run the console over ``engine`` until the operator quits; the exit status.
+
+    ``monitor`` (``vrrptop.monitor.Monitor``) feeds the priority-file editor (``e``).
+    """
     from vrrptop.ui.factory import build_app
 
-    app = build_app(options, engine)
+    app = build_app(options, engine, monitor=monitor)
     try:
         app.run()
     finally:

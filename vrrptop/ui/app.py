@@ -17,6 +17,7 @@ from typing import Any
 from textual.app import App
 from textual.binding import Binding
 from textual.timer import Timer
+from textual.widgets import DataTable
 
 from vrrptop.capture.base import SourceStatus
 from vrrptop.errors import VrrptopError
@@ -32,11 +33,12 @@ from vrrptop.ui.messages import MAX_PENDING_EVENTS, SnapshotUpdated, UpdateInbox
 from vrrptop.ui.screens.detail import DetailScreen
 from vrrptop.ui.screens.help import HelpScreen
 from vrrptop.ui.screens.main import MainScreen
+from vrrptop.ui.widgets.tables import RowTable
 
 Clock = Callable[[], float]
 
 #: Actions that only make sense on the main screen.
-_MAIN_ONLY = frozenset({"filter", "cycle_sort", "details"})
+_MAIN_ONLY = frozenset({"filter", "cycle_sort", "details", "edit"})
 
 
 class VrrptopApp(App[int]):
@@ -56,10 +58,13 @@ class VrrptopApp(App[int]):
         *,
         clock: Clock | None = None,
         tz: tzinfo | None = None,
+        monitor: Any = None,
     ) -> None:
         super().__init__()
         self.options = options
         self.engine = engine
+        self.monitor = monitor
+        """The ``vrrptop.monitor.Monitor`` (priority files, config) or None; the editor uses it."""
         self.clock: Clock = clock or time.time
         self.tz = tz
         self.inbox = UpdateInbox()
@@ -87,7 +92,7 @@ class VrrptopApp(App[int]):
     def on_mount(self) -> None:
         """Show the main screen and start the engine."""
         self.push_screen(self.main_screen)
-        self.theme_changed_signal.subscribe(self, lambda _theme: self.render_screens())
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.engine.on_update = self._from_engine
         try:
             self.engine.start()
@@ -95,6 +100,14 @@ class VrrptopApp(App[int]):
             self.exit(err.exit_code, return_code=err.exit_code, message=str(err))
             return
         self.set_interval(1.0, self.render_header)
+
+    def _theme_changed(self, _theme: object) -> None:
+        """Colours come from the theme: re-send every cell, then redraw."""
+        if self.main_screen.is_mounted:
+            for table in self.main_screen.query(DataTable):
+                if isinstance(table, RowTable):
+                    table.restyle()
+        self.render_screens()
 
     def _from_engine(self, update: Any) -> None:
         """Engine thread: stash the update; wake the app only if it is not already awake."""
@@ -278,6 +291,13 @@ class VrrptopApp(App[int]):
         log.clear()
         log.add_note(self._now(), "counters and history cleared")
         self.render_screens()
+
+    def action_edit(self) -> None:
+        """Open the priority-file editor (one tab per file)."""
+        if self.screen is self.main_screen:
+            from vrrptop.ui.screens.editor import EditorScreen
+
+            self.push_screen(EditorScreen(self.monitor))
 
     def action_details(self) -> None:
         """Details of the highlighted instance."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import tzinfo
+from typing import Any
 
 from vrrptop.options import Options
 from vrrptop.ui.app import Clock, VrrptopApp
@@ -15,10 +16,13 @@ def build_app(
     *,
     clock: Clock | None = None,
     tz: tzinfo | None = None,
+    monitor: Any = None,
 ) -> VrrptopApp:
     """A ready-to-run console over ``engine``.
 
     ``clock`` (wall time, for the live header) and ``tz`` (for every printed time)
-    are injectable so tests and screenshots are deterministic.
+    are injectable so tests and screenshots are deterministic. ``monitor`` (a
+    ``vrrptop.monitor.Monitor`` or a fake with ``files``, ``config``, ``file_saved``)
+    gives the priority-file editor its files and instances.
     """
-    return VrrptopApp(options, engine, clock=clock, tz=tz)
+    return VrrptopApp(options, engine, clock=clock, tz=tz, monitor=monitor)
