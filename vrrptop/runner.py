@@ -161,7 +161,7 @@ def run(options: Options) -> int:
         raise
     try:
         monitor.start_services()
-        return run_ui(options, monitor.engine)
+        return run_ui(options, monitor.engine, monitor=monitor)
     finally:
         monitor.stop()
         monitor.engine.join(2)
