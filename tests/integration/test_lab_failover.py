@@ -7,6 +7,7 @@ The delay between keepalived's notify and vrrptop's event is printed (``-s``).
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -141,3 +142,30 @@ def test_split_brain_names_both_sources(monitor: Monitor, seed_lab: Lab) -> None
     seed_lab.wait_for_masters(SEED, timeout=20)
     assert not [e for e in monitor.events("split-brain", start) if key_of(e) and
                 key_of(e)[0] == "testdns1"]  # fmt: skip
+
+
+def test_wrong_password_is_reported(monitor: Monitor, seed_lab: Lab) -> None:
+    """recdns-sby restarted with a wrong PASS password: its peers drop its adverts.
+
+    vrrptop reports an auth mismatch between sby and the master on both IPv4 VRIDs
+    (the IPv6 instances are VRRPv3, without authentication, and stay quiet), and
+    keepalived's own counters confirm the authentication failures.
+    """
+    wait_new_masters(monitor, SEED, 0)
+    start = monitor.mark()
+    seed_lab.keepalived_stop("sby")
+    seed_lab.keepalived_start("sby", auth_pass="not-lab")
+    for vrid, master in ((210, "recdns-wcdc"), (211, "recdns-cnh")):
+        ev = monitor.wait_for(
+            lambda r, v=vrid: r.get("type") == "event" and r["kind"] == "auth-mismatch"
+            and r["vrid"] == v and r["family"] == 4,
+            timeout=20,
+            start=start,
+        )  # fmt: skip
+        assert {node_of(s) for s in ev["sources"]} == {"recdns-sby", master}, ev
+        assert "not-lab" not in ev["message"] and "lab-pass" not in ev["message"]
+    assert not [e for e in monitor.events("auth-mismatch", start) if e["family"] == 6]
+    dump = json.loads(seed_lab.keepalived_json("wcdc"))
+    stats = {e["data"]["iname"]: e["stats"] for e in dump}
+    assert stats["testdns0"]["auth_failure"] > 0
+    assert stats["testdns0_v6"]["auth_failure"] == 0

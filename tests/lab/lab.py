@@ -21,6 +21,7 @@ from tests.lab.configs import (
     named_check_script,
     notify_script,
 )
+from tests.lab.dump import keepalived_json
 from tests.lab.priofile import reordered, toggled, write_atomic
 from tests.lab.procs import ProcTable, alive, read_pidfile, stop_all
 from tests.lab.topology import MON, NODES, node_host
@@ -147,6 +148,9 @@ class Lab:
         if self.profile.name != profile:
             self.set_profile(profile, wait=False)
         for node in NODES:
+            conf = self.node_dir(node) / "keepalived.conf"
+            if self.running(node, "keepalived") and conf.read_text() != self._conf(node):
+                self.keepalived_stop(node)  # e.g. started with a wrong password
             if not self.running(node, "keepalived"):
                 self.keepalived_start(node)
         self.wait_for_masters(SEED_MASTERS, timeout)
@@ -204,18 +208,14 @@ class Lab:
         return out.stdout.strip() == f'"{DNS_TEXT}"'
 
     def keepalived_start(self, node: str, *, auth_pass: str | None = None) -> None:
-        """Write the node's keepalived.conf and start keepalived (VRRP only)."""
+        """Write the node's keepalived.conf and start keepalived (VRRP only).
+
+        ``auth_pass`` overrides the PASS password of its VRRPv2 instances (a
+        misconfigured node: its peers drop its adverts and it theirs).
+        """
         host, ndir = node_host(node), self.node_dir(node)
         conf = ndir / "keepalived.conf"
-        conf.write_text(
-            keepalived_conf(
-                host,
-                self.profile,
-                named_check=self.state_dir / "bin" / "named_check",
-                notify=self.state_dir / "bin" / "notify",
-                auth_pass=auth_pass,
-            )
-        )
+        conf.write_text(self._conf(node, auth_pass))
         argv = [
             "keepalived", "-n", "-l", "-D", "-G", "--vrrp", "-f", str(conf),
             "-p", str(ndir / "keepalived.pid"), "-r", str(ndir / "vrrp.pid"),
@@ -243,6 +243,16 @@ class Lab:
         except OSError:
             return None
         return child if stat.rsplit(")", 1)[1].split()[1] == str(parent) else None
+
+    def _conf(self, node: str, auth_pass: str | None = None) -> str:
+        """The node's keepalived.conf for the current profile."""
+        return keepalived_conf(
+            node_host(node),
+            self.profile,
+            named_check=self.state_dir / "bin" / "named_check",
+            notify=self.state_dir / "bin" / "notify",
+            auth_pass=auth_pass,
+        )
 
     def keepalived_stop(self, node: str, *, timeout: float = 5.0) -> None:
         """Graceful stop (SIGTERM): keepalived sends priority-0 adverts and drops VIPs."""
@@ -277,20 +287,12 @@ class Lab:
 
     def keepalived_json(self, node: str, timeout: float = 3.0) -> str:
         """keepalived's own dump of its state (``SIGJSON``), as JSON text."""
-        host, ndir = node_host(node), self.node_dir(node)
-        target = ndir / "tmp" / "keepalived.json"
-        target.unlink(missing_ok=True)
-        signum = subprocess.run(["keepalived", "--signum=JSON"], capture_output=True,
-                                text=True, check=True).stdout.strip()  # fmt: skip
-        if not self.procs.signal(f"{host.name}/keepalived", int(signum)):
-            raise LabError(f"keepalived is not running on {host.name}")
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if target.exists() and target.stat().st_size:
-                time.sleep(0.1)
-                return target.read_text()
-            time.sleep(0.05)
-        raise LabError(f"no JSON dump from keepalived on {host.name}")
+        name = node_host(node).name
+        try:
+            return keepalived_json(self.procs, f"{name}/keepalived", self.node_dir(node) / "tmp",
+                                   timeout)  # fmt: skip
+        except RuntimeError as exc:
+            raise LabError(str(exc)) from exc
 
     # -- priority file -----------------------------------------------------------------
     def read_priority(self) -> list[str]:
