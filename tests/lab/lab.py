@@ -106,6 +106,11 @@ class Lab:
         topology.create()
         for node in NODES:
             (self.node_dir(node) / "tmp").mkdir(parents=True, exist_ok=True)
+            # Like the seed's /etc/keepalived: the priority file beside keepalived.conf
+            # (a link to the one shared file), so --keepalived-conf finds it.
+            link = self.node_dir(node) / self.priority_file.name
+            link.unlink(missing_ok=True)
+            link.symlink_to(Path("../..") / "etc" / self.priority_file.name)
             self.dns_start(node)
         for node in NODES:
             self.keepalived_start(node)
