@@ -33,6 +33,11 @@ def _lab_unavailable() -> str | None:
     if made.returncode != 0:
         return f"ip netns is not supported here: {made.stderr.strip()}"
     subprocess.run(["ip", "netns", "delete", probe], capture_output=True)
+    private = subprocess.run(
+        ["unshare", "--uts", "--mount", "true"], capture_output=True, text=True
+    )
+    if private.returncode != 0:
+        return f"cannot make UTS/mount namespaces (unshare): {private.stderr.strip()}"
     return None
 
 
