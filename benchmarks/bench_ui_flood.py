@@ -1,0 +1,149 @@
+"""Key responsiveness of the console under a 50,000 adverts/s flood.
+
+    python benchmarks/bench_ui_flood.py [--rate 50000] [--presses 10] [--routers 100]
+
+The real app (``vrrptop.ui.factory.build_app``) runs under ``App.run_test`` (120x40)
+over the real ``Engine`` in its own thread, fed by ``SyntheticSource`` (ROUTERS VRIDs
+x IPv4 VRRPv2 + IPv6 VRRPv3) paced to ``--rate`` frames per second of wall time. For
+each press the clock starts when the key is sent (``pilot.press`` as a task) and
+stops when its effect is visible in the app's state, polled every millisecond:
+
+- ``s``: ``app.sort_key`` changed (the action re-renders the table synchronously);
+- ``?``: the help screen is the active, mounted screen; ``escape``: back on main.
+
+Reports median and max per key (goal: < 200 ms) and the rate the engine actually
+sustained meanwhile (adverts counted / wall time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from vrrptop.capture.base import SourceStatus  # noqa: E402
+from vrrptop.capture.synthetic import SyntheticSource, default_segment  # noqa: E402
+from vrrptop.engine import Engine  # noqa: E402
+from vrrptop.options import Options  # noqa: E402
+from vrrptop.wire.records import Frame  # noqa: E402
+
+GOAL_MS = 200.0
+
+
+class PacedSource:
+    """A SyntheticSource that yields at most ``rate`` frames per second of wall time."""
+
+    kind = "synthetic"
+    packet_clock = True
+
+    def __init__(self, rate: float, routers: int) -> None:
+        self.inner = SyntheticSource(default_segment(routers), rate=rate, start_ts=time.time())
+        self.name = f"synthetic flood {rate:,.0f}/s"
+        self.rate = rate
+
+    def frames(self) -> Iterator[Frame | None]:
+        """Frames in batches of 500, sleeping whenever ahead of the wall clock."""
+        t0 = time.monotonic()
+        for i, frame in enumerate(self.inner.frames()):
+            if i % 500 == 0:
+                ahead = i / self.rate - (time.monotonic() - t0)
+                if ahead > 0:
+                    time.sleep(ahead)
+            yield frame
+
+    def close(self) -> None:
+        """Stop the inner source."""
+        self.inner.close()
+
+    def status(self) -> SourceStatus:
+        """The inner source's status, under our name."""
+        st = self.inner.status()
+        return SourceStatus(self.name, st.kind, st.state, st.received, st.dropped, st.message)
+
+
+async def _latency(app, pilot, key: str, done: Callable[[], bool]) -> float:  # type: ignore[no-untyped-def]
+    """Milliseconds from sending ``key`` until ``done()`` holds (polled every 1 ms)."""
+    t0 = time.perf_counter()
+    task = asyncio.create_task(pilot.press(key))
+    while not done():
+        if time.perf_counter() - t0 > 30:
+            raise RuntimeError(f"{key!r} had no effect within 30 s")
+        await asyncio.sleep(0.001)
+    elapsed = (time.perf_counter() - t0) * 1000
+    await task
+    return elapsed
+
+
+async def run(rate: float, presses: int, routers: int, warmup: float) -> dict[str, list[float]]:
+    """Drive the app; returns latencies per key, prints the engine's achieved rate."""
+    from vrrptop.ui.factory import build_app
+    from vrrptop.ui.screens.help import HelpScreen
+    from vrrptop.ui.screens.main import MainScreen
+
+    source = PacedSource(rate, routers)
+    engine = Engine(source, options=Options(no_probe=True))
+    app = build_app(Options(no_probe=True), engine)
+    out: dict[str, list[float]] = {"s": [], "?": [], "escape": []}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await asyncio.sleep(warmup)  # the table fills, the flood is steady
+        a0, t0 = engine.snapshot().counters.adverts, time.monotonic()
+        renders0 = app.render_count
+        for _ in range(presses):
+            before = app.sort_key
+            out["s"].append(await _latency(app, pilot, "s", lambda b=before: app.sort_key != b))
+            await asyncio.sleep(0.2)
+            out["?"].append(
+                await _latency(
+                    app,
+                    pilot,
+                    "?",
+                    lambda: isinstance(app.screen, HelpScreen) and app.screen.is_mounted,
+                )  # fmt: skip
+            )
+            await asyncio.sleep(0.2)
+            out["escape"].append(
+                await _latency(app, pilot, "escape", lambda: isinstance(app.screen, MainScreen))
+            )
+            await asyncio.sleep(0.2)
+        a1, t1 = engine.snapshot().counters.adverts, time.monotonic()
+        renders = app.render_count - renders0
+        print(f"engine sustained {(a1 - a0) / (t1 - t0):,.0f} adverts/s during the presses "
+              f"(target {rate:,.0f}/s); {renders / (t1 - t0):.1f} redraws/s; "
+              f"{len(engine.snapshot().instances)} instances")  # fmt: skip
+        await pilot.press("q")
+    engine.stop()
+    engine.join(5)
+    return out
+
+
+def main() -> int:
+    """Run and print the figures."""
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--rate", type=float, default=50_000)
+    ap.add_argument("--presses", type=int, default=10)
+    ap.add_argument("--routers", type=int, default=100)
+    ap.add_argument("--warmup", type=float, default=3.0)
+    args = ap.parse_args()
+    one, five, fifteen = os.getloadavg()
+    out = asyncio.run(run(args.rate, args.presses, args.routers, args.warmup))
+    worst = 0.0
+    for key, ms in out.items():
+        worst = max(worst, max(ms))
+        print(f"key {key!r:9}: median {statistics.median(ms):6.1f} ms  max {max(ms):6.1f} ms  "
+              f"({len(ms)} presses)")  # fmt: skip
+    print(f"worst key latency {worst:.1f} ms (goal < {GOAL_MS:g} ms): "
+          f"{'met' if worst < GOAL_MS else 'NOT met'}; load at start {one:.2f} {five:.2f} "
+          f"{fifteen:.2f} ({os.cpu_count()} cpus)")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
