@@ -48,12 +48,13 @@ class PacedSource:
         self.inner = SyntheticSource(default_segment(routers), rate=rate, start_ts=time.time())
         self.name = f"synthetic flood {rate:,.0f}/s"
         self.rate = rate
+        self.batch = max(1, int(rate / 100))  # sleep at most every 10 ms of frames
 
     def frames(self) -> Iterator[Frame | None]:
-        """Frames in batches of 500, sleeping whenever ahead of the wall clock."""
+        """Frames in batches of 10 ms worth, sleeping whenever ahead of the wall clock."""
         t0 = time.monotonic()
         for i, frame in enumerate(self.inner.frames()):
-            if i % 500 == 0:
+            if i % self.batch == 0:
                 ahead = i / self.rate - (time.monotonic() - t0)
                 if ahead > 0:
                     time.sleep(ahead)
