@@ -97,7 +97,7 @@ EDITOR_KEY_HELP: tuple[KeyHelp, ...] = (
         "editor.toggle",
         "space,x",
         "space / x",
-        "toggle",
+        "toggle_service",
         "In/out",
         "Take the host out of / back into service (#host; it keeps its line)",
     ),

@@ -9,7 +9,7 @@ on the main screen (``editor_settle`` checks it happened).
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -77,16 +77,14 @@ def settle_watch(app: VrrptopApp) -> SettleWatch:
 
         def tick() -> None:
             for outcome in watch.check(app.live_snapshot):
-                log_line(app, outcome.message, "info" if outcome.ok else "warning", outcome.vrid)
+                log_line(app, outcome.message, "info" if outcome.ok else "warning")
 
         # An app timer, not the screen's: the check must go on after the editor closes.
         app.set_interval(1.0, tick, name="editor-settle")
     return watch
 
 
-def log_line(
-    app: VrrptopApp, message: str, severity: str = "info", vrid: int | None = None
-) -> None:
+def log_line(app: VrrptopApp, message: str, severity: str = "info") -> None:
     """A line in the main screen's event log, with the event log's severity words."""
     if not app.main_screen.is_mounted:
         return
@@ -96,11 +94,7 @@ def log_line(
         return
     # The log renders Events; "mismatch" is only a carrier for a warning line here.
     event = Event(now or 0.0, "mismatch", "error" if severity == "error" else "warning", message)
-    app.main_screen.event_log.add_events([event if vrid is None else _with_vrid(event, vrid)])
-
-
-def _with_vrid(event: Event, vrid: int) -> Event:
-    return Event(event.ts, event.kind, event.severity, event.message, vrid, None)
+    app.main_screen.event_log.add_events([event])
 
 
 def snapshot_now(app: VrrptopApp) -> float:
@@ -262,30 +256,36 @@ class EditorScreen(Screen[None]):
             return None
         return pane
 
+    def _edit(
+        self, pane: EditorPane, op: Callable[[EditSession, int], PriorityFile], cursor: int | None
+    ) -> None:
+        pane.edit(op, cursor)
+        self._refresh_tabs()  # the tab's "*" follows at once
+
     def action_move_up(self) -> None:
         """Move the highlighted host above the previous host line."""
         if pane := self._editable():
-            pane.edit(lambda s, i: s.move_up(i), pane.neighbour(-1))
+            self._edit(pane, lambda s, i: s.move_up(i), pane.neighbour(-1))
 
     def action_move_down(self) -> None:
         """Move the highlighted host below the next host line."""
         if pane := self._editable():
-            pane.edit(lambda s, i: s.move_down(i), pane.neighbour(+1))
+            self._edit(pane, lambda s, i: s.move_down(i), pane.neighbour(+1))
 
-    def action_toggle(self) -> None:
+    def action_toggle_service(self) -> None:
         """Comment/uncomment the highlighted host (it keeps its line)."""
         if pane := self._editable():
-            pane.edit(lambda s, i: s.toggle(i), None)
+            self._edit(pane, lambda s, i: s.toggle(i), None)
 
     def action_undo(self) -> None:
         """Undo one edit."""
         if pane := self._editable():
-            pane.edit(lambda s, _i: s.undo(), None)
+            self._edit(pane, lambda s, _i: s.undo(), None)
 
     def action_redo(self) -> None:
         """Redo one undone edit."""
         if pane := self._editable():
-            pane.edit(lambda s, _i: s.redo(), None)
+            self._edit(pane, lambda s, _i: s.redo(), None)
 
     def action_add(self) -> None:
         """Ask for a host name and insert it below the cursor."""
@@ -296,7 +296,7 @@ class EditorScreen(Screen[None]):
 
         def done(name: str | None) -> None:
             if name:
-                pane.edit(lambda s, _i: s.add_host(name, index), index)
+                self._edit(pane, lambda s, _i: s.add_host(name, index), index)
 
         self.app.push_screen(AddHostDialog(f"after line {index}"), done)
 
@@ -310,7 +310,7 @@ class EditorScreen(Screen[None]):
 
         def done(yes: bool | None) -> None:
             if yes:
-                pane.edit(lambda s, _i: s.delete(index), index)
+                self._edit(pane, lambda s, _i: s.delete(index), index)
 
         self.app.push_screen(ConfirmDialog(question, yes="Delete", no="Keep"), done)
 
