@@ -184,8 +184,7 @@ def main() -> int:
     half = [s for s in samples if s[0] >= args.hours * 3600 / 2]
     if len(half) >= 2:
         lo, hi = min(r for _, r in half), max(r for _, r in half)
-        print(f"second half of the run: RSS between {lo / 1024:.1f} and {hi / 1024:.1f} MiB "
-              )  # fmt: skip
+        print(f"second half of the run: RSS between {lo / 1024:.1f} and {hi / 1024:.1f} MiB")
     if len(half) >= 2 and args.hours < 24:
         (t0, r0), (t1, r1) = half[0], half[-1]
         slope = (r1 - r0) / ((t1 - t0) / 3600) if t1 > t0 else 0.0
