@@ -8,13 +8,12 @@ on the main screen (``editor_settle`` checks it happened).
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.screen import Screen
@@ -22,25 +21,16 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from vrrptop.config.model import InstanceConfig
 from vrrptop.errors import VrrptopError
-from vrrptop.model.events import Event
 from vrrptop.priority import (
-    ConflictError,
     EditSession,
-    MasterChange,
-    OnSaveResult,
     PriorityFile,
-    SaveError,
-    unified_diff,
 )
-from vrrptop.priority.store import LoadedFile
 from vrrptop.ui.keys import EDITOR_KEY_HELP
 from vrrptop.ui.screens.editor_dialogs import (
     AddHostDialog,
     ConfirmDialog,
-    ConflictDialog,
-    SaveDialog,
 )
-from vrrptop.ui.screens.editor_settle import Expectation, SettleWatch
+from vrrptop.ui.screens.editor_save import SaveFlow, current_watch, snapshot_now
 from vrrptop.ui.widgets.editor_pane import EditorPane
 from vrrptop.ui.widgets.editor_rows import (
     Inputs,
@@ -48,7 +38,6 @@ from vrrptop.ui.widgets.editor_rows import (
     gather_inputs,
     host_map,
     instances_for,
-    predictions,
 )
 
 if TYPE_CHECKING:
@@ -62,45 +51,7 @@ NO_FILE_HELP = (
     "name /etc/keepalived/priority.TYPE.\n\n"
     "escape goes back."
 )
-ON_SAVE_TIMEOUT_S = 30.0
 _SHORT = {"editor.up": "K", "editor.down": "J"}
-
-_WATCHES: weakref.WeakKeyDictionary[App[int], SettleWatch] = weakref.WeakKeyDictionary()
-
-
-def settle_watch(app: VrrptopApp) -> SettleWatch:
-    """The app's settle watch; created (with its 1 s check timer) on first use."""
-    watch = _WATCHES.get(app)
-    if watch is None:
-        watch = SettleWatch()
-        _WATCHES[app] = watch
-
-        def tick() -> None:
-            for outcome in watch.check(app.live_snapshot):
-                log_line(app, outcome.message, "info" if outcome.ok else "warning")
-
-        # An app timer, not the screen's: the check must go on after the editor closes.
-        app.set_interval(1.0, tick, name="editor-settle")
-    return watch
-
-
-def log_line(app: VrrptopApp, message: str, severity: str = "info") -> None:
-    """A line in the main screen's event log, with the event log's severity words."""
-    if not app.main_screen.is_mounted:
-        return
-    now = snapshot_now(app)
-    if severity == "info":
-        app.main_screen.event_log.add_note(now, message)
-        return
-    # The log renders Events; "mismatch" is only a carrier for a warning line here.
-    event = Event(now or 0.0, "mismatch", "error" if severity == "error" else "warning", message)
-    app.main_screen.event_log.add_events([event])
-
-
-def snapshot_now(app: VrrptopApp) -> float:
-    """Now on the clock the monitor's correlation uses (snapshot time)."""
-    snap = app.live_snapshot
-    return snap.ts if snap is not None else app.clock()
 
 
 class EditorScreen(Screen[None]):
@@ -153,9 +104,10 @@ class EditorScreen(Screen[None]):
             error = None
         except VrrptopError as err:
             session, error = None, str(err)
-        return EditorPane(path, session, instances, self._inputs, error=error)
+        return EditorPane(path, session, instances, self.inputs, error=error)
 
-    def _inputs(self, file: PriorityFile) -> Inputs:
+    def inputs(self, file: PriorityFile) -> Inputs:
+        """DNS health and addresses of ``file``'s hosts from the latest snapshot."""
         return gather_inputs(file.hosts(), self.vapp.live_snapshot, host_map(self.monitor))
 
     def compose(self) -> ComposeResult:
@@ -205,19 +157,20 @@ class EditorScreen(Screen[None]):
             return
         for pane in self.panes:
             pane.refresh_view()
-        self._refresh_tabs()
+        self.refresh_tabs()
         title.update(self._title())
 
     def _title(self) -> Text:
         text = Text("Priority files", style="bold")
         text.append("  (? help, escape back)", style="dim")
-        watch = _WATCHES.get(self.vapp)
+        watch = current_watch(self.vapp)
         if watch is not None:
             for exp, left in watch.remaining(snapshot_now(self.vapp)):
                 text.append(f"   settling {exp.instance} → {exp.expected}: {left:.0f} s", "yellow")
         return text
 
-    def _refresh_tabs(self) -> None:
+    def refresh_tabs(self) -> None:
+        """Tab labels follow each file's state (``*`` modified, ``!`` changed on disk)."""
         if not self.panes:
             return
         tabs = self.query_one("#ed-tabs", TabbedContent)
@@ -241,7 +194,7 @@ class EditorScreen(Screen[None]):
                         + (" (dropping your edits)" if pane.dirty else ""),
                         "warning",
                     )
-        self._refresh_tabs()
+        self.refresh_tabs()
         self.query_one("#ed-title", Static).update(self._title())
 
     # ---------------------------------------------------------------- actions
@@ -260,7 +213,7 @@ class EditorScreen(Screen[None]):
         self, pane: EditorPane, op: Callable[[EditSession, int], PriorityFile], cursor: int | None
     ) -> None:
         pane.edit(op, cursor)
-        self._refresh_tabs()  # the tab's "*" follows at once
+        self.refresh_tabs()  # the tab's "*" follows at once
 
     def action_move_up(self) -> None:
         """Move the highlighted host above the previous host line."""
@@ -320,17 +273,18 @@ class EditorScreen(Screen[None]):
         if pane is None or pane.session is None:
             return
         if not pane.dirty:
-            self._reload(pane)
+            self.reload_pane(pane)
             return
 
         def done(yes: bool | None) -> None:
             if yes:
-                self._reload(pane)
+                self.reload_pane(pane)
 
         question = f"Reload {pane.path} from disk and drop your unsaved edits?"
         self.app.push_screen(ConfirmDialog(question, yes="Reload", no="Keep editing"), done)
 
-    def _reload(self, pane: EditorPane) -> None:
+    def reload_pane(self, pane: EditorPane) -> None:
+        """Re-read ``pane``'s file from disk (edits dropped); errors become a message."""
         assert pane.session is not None
         try:
             pane.session.reload()
@@ -340,7 +294,7 @@ class EditorScreen(Screen[None]):
         pane.on_disk_changed = False
         pane.refresh_view(force=True)
         pane.show_message(f"reloaded {pane.path} from disk", "ok")
-        self._refresh_tabs()
+        self.refresh_tabs()
 
     def action_leave(self) -> None:
         """Back to the main screen; asks when edits are unsaved."""
@@ -373,128 +327,7 @@ class EditorScreen(Screen[None]):
         self.app.push_screen(ConfirmDialog(question, yes="Quit", no="Stay"), done)
 
     # ------------------------------------------------------------------- save
-    def master_changes(self, pane: EditorPane) -> list[MasterChange]:
-        """Predicted master of each instance with the file on disk and as edited."""
-        assert pane.session is not None
-        old, new = pane.session.history.saved, pane.session.file
-        before = predictions(old, pane.instances, self._inputs(old))
-        after = predictions(new, pane.instances, self._inputs(new))
-        return [
-            MasterChange(inst.name, b.master, a.master)
-            for inst, b, a in zip(pane.instances, before, after, strict=True)
-        ]
-
     def action_save(self) -> None:
         """Show the diff and the masters before/after; save on confirmation."""
-        pane = self._editable()
-        if pane is None or pane.session is None:
-            return
-        if not pane.dirty:
-            pane.show_message("nothing to save: no edits since the file was loaded", "info")
-            return
-        changes = self.master_changes(pane)
-
-        def done(yes: bool | None) -> None:
-            if yes:
-                self.save(pane, changes)
-            else:
-                pane.show_message("not saved (cancelled)", "info")
-
-        self.app.push_screen(SaveDialog(str(pane.path), pane.session.diff(), changes), done)
-
-    def save(self, pane: EditorPane, changes: list[MasterChange], *, force: bool = False) -> None:
-        """Write the file; a conflict asks what to do, an error says why."""
-        session = pane.session
-        assert session is not None
-        try:
-            loaded = session.save(force=force)
-        except ConflictError as err:
-            self._conflict(pane, changes, err)
-            return
-        except (SaveError, VrrptopError) as err:
-            pane.show_message(f"NOT SAVED: {err}. Your edits are kept.", "error")
-            self.app.notify(str(err), title="not saved", severity="error", timeout=10)
-            return
-        self._after_save(pane, loaded, changes)
-
-    def _conflict(self, pane: EditorPane, changes: list[MasterChange], err: ConflictError) -> None:
-        assert pane.session is not None
-        loaded = pane.session.loaded
-        try:
-            theirs = PriorityFile.parse(err.on_disk) if err.on_disk is not None else None
-        except VrrptopError:
-            theirs = None
-        if theirs is None:
-            external = ["(the file is gone or no longer text)"]
-        else:
-            external = unified_diff(loaded.file, theirs, pane.path.name)
-        pane.show_message(f"NOT SAVED: {err}", "error")
-
-        def done(choice: str | None) -> None:
-            if choice == "reload":
-                self._reload(pane)
-            elif choice == "overwrite":
-                self.save(pane, changes, force=True)
-            else:
-                pane.show_message("not saved: the file changed on disk (r reloads it)", "warning")
-
-        self.app.push_screen(ConflictDialog(str(pane.path), external), done)
-
-    def _after_save(
-        self, pane: EditorPane, loaded: LoadedFile, changes: list[MasterChange]
-    ) -> None:
-        app = self.vapp
-        now = snapshot_now(app)
-        if self.monitor is not None:
-            self.monitor.file_saved(loaded, now)
-        pane.on_disk_changed = False
-        pane.refresh_view(force=True)
-        self._refresh_tabs()
-        backup = f" (previous version: {loaded.backup})" if loaded.backup else ""
-        pane.show_message(f"saved {pane.path}{backup}", "ok")
-        if not changes:
-            log_line(app, f"priority file saved: {pane.path}")
-        watch = settle_watch(app) if changes else None
-        for inst, change in zip(pane.instances, changes, strict=True):
-            settle = inst.settle_s
-            log_line(
-                app,
-                f"priority file saved: expect {change.after or 'no master'} for {inst.name} "
-                f"within {settle:.0f} s",
-            )
-            assert watch is not None
-            watch.expect(
-                Expectation(inst.name, inst.vrid, inst.families, change.after, now, now + settle)
-            )
-        self._run_on_save(pane)
-
-    def _run_on_save(self, pane: EditorPane) -> None:
-        session = pane.session
-        if session is None or not session.on_save:
-            return
-        app = self.vapp
-        pane.show_message(f"saved; running on-save command: {session.on_save}", "info")
-
-        def work() -> None:
-            result = session.run_on_save(ON_SAVE_TIMEOUT_S)
-            if result is not None:
-                app.call_from_thread(self._on_save_done, pane, result)
-
-        # The app's worker, so the command's outcome is reported even if the editor closed.
-        app.run_worker(work, thread=True, group="on-save", name="on-save")
-
-    def _on_save_done(self, pane: EditorPane, result: OnSaveResult) -> None:
-        app = self.vapp
-        out = (result.stdout + result.stderr).strip().splitlines()[-5:]
-        if result.ok:
-            log_line(app, result.summary())
-        else:
-            log_line(app, f"{result.summary()} (the local save stands)", "error")
-            app.notify(result.summary(), title="on-save FAILED", severity="error", timeout=15)
-        if pane.is_mounted:
-            text = Text(result.summary(), style="green" if result.ok else "bold white on red")
-            if not result.ok:
-                text.append("  (the file is saved locally)")
-            for line in out:
-                text.append("\n  " + line, style="dim")
-            pane.show_message(text)
+        if pane := self._editable():
+            SaveFlow(self).start(pane)
