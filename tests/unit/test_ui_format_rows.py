@@ -20,8 +20,11 @@ from vrrptop.ui.header import HeaderInfo, header_lines  # noqa: E402
 from vrrptop.ui.keys import KEY_HELP, keys_markdown  # noqa: E402
 from vrrptop.ui.rows import (  # noqa: E402
     INSTANCE_COLUMNS,
+    MAX_INSTANCE_COLUMNS,
     columns_for_width,
     host_cells,
+    host_columns,
+    host_summary,
     instance_cells,
     instance_masters,
 )
@@ -167,4 +170,22 @@ def test_key_table_is_complete() -> None:
     assert {"q", "?", "/", "s", "space", "n", "c", "enter", "escape", "ctrl+p"} <= keys
     assert len({k.id for k in KEY_HELP}) == len(KEY_HELP)
     md = keys_markdown()
-    assert md.count("\n") == len(KEY_HELP) + 1 and "| `?` |" in md
+    for entry in KEY_HELP:
+        assert f"| `{entry.keys}` | {entry.text} |" in md
+
+
+def test_hosts_table_summarises_big_segments() -> None:
+    snap = after_failover()
+    masters = instance_masters(snap.instances)
+    host = snap.hosts[1]  # recdns-rnb: master of 210/4
+    few = [f"{v}/4" for v in range(1, MAX_INSTANCE_COLUMNS + 1)]
+    many = [f"{v}/4" for v in range(1, 300)] + ["210/4", "210/6", "211/4"]
+    assert len(host_columns(few)) == 3 + len(few)
+    assert [c.id for c in host_columns(many)][3:] == ["instances"]
+    cells = host_cells(host, many, masters, snap.ts, show_names=True)
+    assert len(cells) == 4
+    assert cells[3] == ("210/4 200*, 210/6 200, 211/4 200", None)
+    busy = replace(host, priorities={f"{v}/4": 100 for v in range(20, 0, -1)})
+    text = host_summary(busy, masters)[0]
+    assert text.startswith("1/4 100, 2/4 100,") and text.endswith(" +14")
+    assert host_summary(replace(host, priorities={}), masters) == ("-", "dim")

@@ -50,6 +50,10 @@ class VrrptopApp(App[int]):
     COMMANDS = App.COMMANDS | {VrrptopCommands}
     MIN_REFRESH_S = 0.1
     """Redraws are at least this far apart (at most ~10/s)."""
+    MAX_REFRESH_S = 1.0
+    """Even a very busy screen redraws at least once a second."""
+    ADAPT_FACTOR = 6.0
+    """Redraw interval as a multiple of the last redraw's cost (see _apply_inbox)."""
 
     def __init__(
         self,
@@ -85,6 +89,7 @@ class VrrptopApp(App[int]):
         self._capture_start: float | None = None
         self._started = self.clock()
         self._last_render = 0.0
+        self._refresh_interval = self.MIN_REFRESH_S
         self._render_timer: Timer | None = None
         self.main_screen = MainScreen()
 
@@ -117,7 +122,7 @@ class VrrptopApp(App[int]):
 
     def on_snapshot_updated(self, _message: SnapshotUpdated) -> None:
         """Redraw now, or once the minimum refresh interval has passed."""
-        wait = self._last_render + self.MIN_REFRESH_S - time.monotonic()
+        wait = self._last_render + self._refresh_interval - time.monotonic()
         if wait <= 0:
             self._apply_inbox()
         elif self._render_timer is None:
@@ -125,11 +130,27 @@ class VrrptopApp(App[int]):
 
     def _timer_fired(self) -> None:
         self._render_timer = None
-        self._apply_inbox()
+        if not (self._closing or self._closed):  # a timer may fire during shutdown
+            self._apply_inbox()
 
     def _apply_inbox(self) -> None:
-        """Take the latest update and every new event, then redraw once."""
-        self._last_render = time.monotonic()
+        """Take the latest update and every new event, then redraw once.
+
+        The next redraw waits ``ADAPT_FACTOR`` times what this one cost (at least
+        ``MIN_REFRESH_S``): on a huge segment under a flood, redraws get rarer
+        instead of starving key presses of the app's thread.
+        """
+        start = time.monotonic()
+        self._last_render = start
+        try:
+            self._apply_inbox_now()
+        finally:
+            cost = time.monotonic() - start
+            self._refresh_interval = min(
+                self.MAX_REFRESH_S, max(self.MIN_REFRESH_S, self.ADAPT_FACTOR * cost)
+            )
+
+    def _apply_inbox_now(self) -> None:
         drained = self.inbox.drain()
         self.updates_seen += drained.updates
         update = drained.update

@@ -109,6 +109,47 @@ def instance_masters(instances: Sequence[InstanceView]) -> dict[str, str | None]
     return {instance_key(i): i.master for i in instances}
 
 
+#: Up to this many instances, the hosts table has one column per instance; beyond,
+#: one summary column (a segment with hundreds of instances would otherwise make a
+#: table of hosts x instances cells, unreadable and slow).
+MAX_INSTANCE_COLUMNS = 8
+#: Entries shown in the summary column before "+N".
+SUMMARY_ENTRIES = 6
+
+
+def host_columns(instance_keys: Sequence[str]) -> list[Column]:
+    """Host, addresses, MACs, then per-instance columns or one summary column."""
+    columns = [Column("name", "Host", 0), Column("addrs", "Addresses", 0), Column("macs", "MAC", 0)]
+    if len(instance_keys) <= MAX_INSTANCE_COLUMNS:
+        columns += [Column(f"i{k}", k, 0) for k in instance_keys]
+    else:
+        columns.append(Column("instances", "Priority per instance (* = master)", 0))
+    return columns
+
+
+def _vrid_family(key: str) -> tuple[int, int]:
+    vrid, _, family = key.partition("/")
+    try:
+        return (int(vrid), int(family or 0))
+    except ValueError:
+        return (1 << 16, 0)
+
+
+def host_summary(host: HostView, masters: dict[str, str | None]) -> Cell:
+    """``42/4 191*, 43/4 191, ... +N``: the instances the host advertises in."""
+    entries = []
+    # iterate the host's few instances (VRID order), not every instance of the segment
+    for key in sorted(host.priorities, key=_vrid_family):
+        star = "*" if masters.get(key) in host.addresses else ""
+        entries.append(f"{key} {host.priorities[key]}{star}")
+    if not entries:
+        return ("-", "dim")
+    text = ", ".join(entries[:SUMMARY_ENTRIES])
+    if len(entries) > SUMMARY_ENTRIES:
+        text += f" +{len(entries) - SUMMARY_ENTRIES}"
+    return (text, None)
+
+
 def host_cells(
     host: HostView,
     instance_keys: Sequence[str],
@@ -117,13 +158,16 @@ def host_cells(
     *,
     show_names: bool,
 ) -> list[Cell]:
-    """Name, addresses, MACs, then one cell per instance: priority and mastership."""
+    """Name, addresses, MACs, then one cell per instance (priority and mastership),
+    or a single summary cell past ``MAX_INSTANCE_COLUMNS`` instances."""
     name = host.name if (show_names and host.name) else "-"
     cells: list[Cell] = [
         (name, None if name != "-" else "dim"),
         (", ".join(host.addresses) or "-", None),
         (", ".join(host.macs) or "-", "dim"),
     ]
+    if len(instance_keys) > MAX_INSTANCE_COLUMNS:
+        return [*cells, host_summary(host, masters)]
     for key in instance_keys:
         prio = host.priorities.get(key)
         if prio is None:

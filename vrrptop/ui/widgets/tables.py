@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import DataTable
 
@@ -17,6 +18,7 @@ from vrrptop.ui.rows import (
     Column,
     columns_for_width,
     host_cells,
+    host_columns,
     host_key,
     instance_cells,
     instance_key,
@@ -28,38 +30,67 @@ from vrrptop.ui.widgets.palette import level_style
 WIDE = 120
 
 
-class _RowTable(DataTable[Text]):
-    """DataTable with a keyed, in-place ``set_rows``."""
+class RowTable(DataTable[Text]):
+    """DataTable with a keyed, in-place ``set_rows``.
+
+    Column widths are computed here (cheaply, from the plain text) and given to
+    the DataTable as fixed widths: its own auto-width re-measures a whole column
+    whenever one cell shrinks, which is quadratic on a busy segment. Widths only
+    grow while the rows stay the same, so a ticking age does not make the table
+    jump; only changed cells are sent to the widget.
+    """
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
         self._col_ids: list[str] = []
         self._row_ids: list[str] = []
+        self._widths: list[int] = []
+        self._cells: dict[str, list[Cell]] = {}
 
     def _text(self, cell: Cell) -> Text:
         text, level = cell
         return Text(text, style=level_style(self.app, level), no_wrap=True)
+
+    def restyle(self) -> None:
+        """Forget the cell cache so the next ``set_rows`` re-sends every cell
+        (after a theme change the same text needs other colours)."""
+        self._cells.clear()
+        self._col_ids = []
 
     def set_rows(self, columns: Sequence[Column], rows: Sequence[tuple[str, list[Cell]]]) -> None:
         """Show ``rows`` (key, cells) under ``columns``, keeping the cursor's row."""
         col_ids = [c.id for c in columns]
         rows = _unique_keys(rows)
         row_ids = [key for key, _ in rows]
-        if col_ids == self._col_ids and row_ids == self._row_ids:
+        widths = [cell_len(c.label) for c in columns]
+        for _, cells in rows:
+            for i, (text, _level) in enumerate(cells):
+                width = len(text) if text.isascii() else cell_len(text)
+                if width > widths[i]:
+                    widths[i] = width
+        same_shape = col_ids == self._col_ids and row_ids == self._row_ids
+        if same_shape and all(w <= old for w, old in zip(widths, self._widths, strict=True)):
             for key, cells in rows:
-                for col, cell in zip(col_ids, cells, strict=True):
-                    self.update_cell(key, col, self._text(cell), update_width=True)
+                old = self._cells.get(key)
+                for i, (col, cell) in enumerate(zip(col_ids, cells, strict=True)):
+                    if old is None or old[i] != cell:
+                        self.update_cell(key, col, self._text(cell))
+                self._cells[key] = cells
             return
+        if same_shape:
+            widths = [max(w, old) for w, old in zip(widths, self._widths, strict=True)]
         selected = self.selected_key()
-        self.clear(columns=col_ids != self._col_ids)
-        if col_ids != self._col_ids:
-            for col in columns:
-                self.add_column(col.label, key=col.id)
+        scroll_y = self.scroll_y
+        self.clear(columns=True)
+        for col, width in zip(columns, widths, strict=True):
+            self.add_column(col.label, width=width, key=col.id)
         for key, cells in rows:
             self.add_row(*(self._text(c) for c in cells), key=key)
-        self._col_ids, self._row_ids = col_ids, row_ids
+        self._col_ids, self._row_ids, self._widths = col_ids, row_ids, widths
+        self._cells = {key: cells for key, cells in rows}
         if selected in row_ids:
-            self.move_cursor(row=row_ids.index(selected))
+            self.move_cursor(row=row_ids.index(selected), scroll=False)
+        self.scroll_y = scroll_y
 
     def selected_key(self) -> str | None:
         """Key of the row under the cursor, or None when empty."""
@@ -81,7 +112,7 @@ def _unique_keys(rows: Sequence[tuple[str, list[Cell]]]) -> list[tuple[str, list
     return out
 
 
-class InstancesTable(_RowTable):
+class InstancesTable(RowTable):
     """One row per virtual router."""
 
     def show(
@@ -102,7 +133,7 @@ class InstancesTable(_RowTable):
         self.set_rows(columns, rows)
 
 
-class HostsTable(_RowTable):
+class HostsTable(RowTable):
     """One row per real router, with its priority in each instance."""
 
     def show(
@@ -113,11 +144,9 @@ class HostsTable(_RowTable):
         *,
         show_names: bool,
     ) -> None:
-        """Render ``hosts``; one column per instance in ``instances`` order."""
+        """Render ``hosts``; instance columns in ``instances`` order."""
         keys = [instance_key(i) for i in instances]
-        columns = [Column("name", "Host", 0), Column("addrs", "Addresses", 0)]
-        columns.append(Column("macs", "MAC", 0))
-        columns += [Column(f"i{k}", k, 0) for k in keys]
+        columns = host_columns(keys)
         masters = instance_masters(instances)
         rows = [
             (host_key(h), host_cells(h, keys, masters, now, show_names=show_names)) for h in hosts
