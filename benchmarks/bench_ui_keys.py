@@ -5,9 +5,10 @@ decodes and tracks a synthetic segment as fast as it can.
 
 The engine runs in its background thread on a ``SyntheticSource`` with no pacing
 (every frame is an advert, typically well above 50,000 adverts/s); the app runs
-headless under Textual's Pilot. Presses of ``s`` (cycle sort) come at random 0.2-0.6 s intervals; for each we time how
-long until the app's sort order changed (the action ran). Prints the
-advert rate, redraw rate and p50/p95/max key latency (goal: max < 200 ms).
+headless under Textual's Pilot. Presses of ``s`` (cycle sort) come at random
+0.2-0.6 s intervals; for each we time how long until the app's sort order changed
+(the action ran). Prints the advert rate, redraw rate and p50/p95/max key latency
+(goal: max < 200 ms).
 """
 
 from __future__ import annotations
