@@ -59,12 +59,6 @@ def test_prediction_matches_election_ipv4(correlating: Monitor) -> None:
         assert inst["alarms"] == []
 
 
-@pytest.mark.xfail(
-    reason="IPv6 adverts come from link-local addresses, which no resolver names: "
-    "vrrptop should map them to the host by MAC (same MAC as its IPv4 adverts); "
-    "today observed_master_name is null and a false master-mismatch alarm is raised",
-    strict=False,
-)
 def test_prediction_matches_election_ipv6(correlating: Monitor) -> None:
     """The IPv6 instances (same VRIDs, link-local sources) agree with the file too."""
     time.sleep(4)

@@ -260,3 +260,16 @@ def test_no_known_addresses_is_a_note_not_an_alarm() -> None:
     assert c.predicted_master == "recdns-wcdc" and c.observed_master_name is None
     assert c.alarms == () and any("cannot name 198.51.100.3" in r for r in c.reasons)
     assert c.agrees is None  # the observed master cannot be named
+
+
+def test_ipv6_link_local_master_is_named_through_its_host_mac_join() -> None:
+    """keepalived's IPv6 instances advertise from link-local addresses: the tracker
+    joins them to the router's IPv4 address by MAC, and that address names it."""
+    t0v6 = replace(T0, families=(6,))
+    ll = "fe80::76:6cff:fe00:4"
+    wcdc = HostView(("198.51.100.4", ll), ("02:76:6c:00:00:04",), None, {}, {}, NOW)
+    s = snap(view(210, ll, 250, family=6), hosts=(wcdc,))
+    corr = correlate(s, [t0v6], FILES, HEALTHY, NOW, hosts=HOSTS)[(210, 6)]
+    assert corr.observed_master_name == "recdns-wcdc"
+    assert corr.predicted_master == "recdns-wcdc"
+    assert not [a for a in corr.alarms if a.kind == "master-mismatch"]

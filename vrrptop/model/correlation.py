@@ -143,7 +143,15 @@ def _name_of(
         return name
     address = normalise(address)
     for host in snapshot.hosts:
-        if address in host.addresses and host.name:
+        if address not in host.addresses:
+            continue
+        # The tracker joins a router's addresses by MAC: an IPv6 instance advertises
+        # from a link-local address no resolver knows, but the same router's IPv4
+        # (or global IPv6) address names it.
+        for other in host.addresses:
+            if other != address and (name := names.name_of(other)) is not None:
+                return name
+        if host.name:
             short = host.name.split(".", 1)[0]
             return next((n for n in known if n in (host.name, short)), None)
     return None
