@@ -7,6 +7,7 @@ text (250/200/150/100 and 50; testdns0 on recdns-wcdc, testdns1 on recdns-cnh).
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from datetime import UTC
 from pathlib import Path
@@ -641,3 +642,25 @@ async def test_help_lists_the_editor_keys(seed_file: Path) -> None:
         text = render_text(app.screen.query_one("#help-keys", Static).content)
         for entry in EDITOR_KEY_HELP:
             assert entry.text in text, entry
+
+
+async def test_non_writable_file_is_shown_read_only(
+    seed_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Tests run as root, for whom every file is writable: make the check say no.
+    real_access = os.access
+
+    def no_write(path: Any, mode: int, **kwargs: Any) -> bool:
+        return False if mode & os.W_OK else real_access(path, mode, **kwargs)
+
+    monkeypatch.setattr("vrrptop.priority.session.os.access", no_write)
+    app = editor_app(FakeMonitor([seed_file]))
+    async with app.run_test(size=SIZE) as pilot:
+        pane = pane_of(await open_editor(pilot, app))
+        banner = " ".join(text_of(pane, "#ed-banner").split())  # long tmp path wraps
+        assert f"READ-ONLY: {seed_file} is not writable" in banner
+        assert len(table_rows(pane)) == 4
+        await pilot.press("x")
+        await pilot.pause()
+        assert "is not writable" in pane.message
+        assert pane.session is not None and pane.session.file.render() == SEED
