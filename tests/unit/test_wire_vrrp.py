@@ -111,6 +111,21 @@ def test_v3_ipv4_checksum_without_pseudo_header() -> None:
     assert rec.checksum_ok and rec.checksum_variant == "v3-as-v2" and rec.problems == ()
 
 
+def test_v3_unicast_with_keepalived_old_unicast_checksum() -> None:
+    """keepalived's old_unicast_checksum: the pseudo-header names the group, not the
+    unicast peer the advert is sent to."""
+    peer = "198.51.100.3"
+    msg = v3_msg("198.51.100.2", GROUP4, ("203.0.113.1",))  # checksummed for the group
+    assert ref_checksum(ph4("198.51.100.2", peer, len(msg)) + msg) != 0
+    rec = decode(eth_ip4(msg, dst=peer))
+    assert isinstance(rec, Advert)
+    assert rec.checksum_ok and rec.checksum_variant == "v3-old-unicast"
+    assert rec.problems == ("unicast-dst",)
+    # The same bytes to the group are plain RFC 5798 v3.
+    rec = decode(eth_ip4(msg))
+    assert isinstance(rec, Advert) and rec.checksum_variant == "v3"
+
+
 def test_v3_ipv6_scapy() -> None:
     pkt = (
         Ether(src=SRC_MAC)

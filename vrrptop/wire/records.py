@@ -16,7 +16,9 @@ from typing import Literal
 #: "v2": RFC 3768, message only.  "v3": RFC 5798 with the IPv4/IPv6 pseudo-header.
 #: "v3-as-v2": VRRPv3 over IPv4 computed without the pseudo-header (RFC 9568 errata,
 #: Cisco, keepalived ``v3_checksum_as_v2``).
-ChecksumVariant = Literal["v2", "v3", "v3-as-v2"]
+#: "v3-old-unicast": keepalived's ``old_unicast_checksum``: a unicast VRRPv3/IPv4
+#: advert whose pseudo-header carries the group 224.0.0.18 instead of the peer.
+ChecksumVariant = Literal["v2", "v3", "v3-as-v2", "v3-old-unicast"]
 
 
 @dataclass(slots=True, unsafe_hash=True)
