@@ -15,6 +15,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.widgets import Static, TabbedContent
 
@@ -626,7 +627,7 @@ async def test_settle_check_reports_the_election(seed_file: Path) -> None:
 
 
 def test_editor_bindings_match_the_key_table() -> None:
-    ids = {b.id for b in EditorScreen.BINDINGS if hasattr(b, "id")}
+    ids = {b.id for b in EditorScreen.BINDINGS if isinstance(b, Binding)}
     assert ids == {k.id for k in EDITOR_KEY_HELP}
     for entry in EDITOR_KEY_HELP:
         assert callable(getattr(EditorScreen, f"action_{entry.action}")), entry
