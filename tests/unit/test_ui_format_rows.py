@@ -77,7 +77,7 @@ def test_header_dropped_from_status_and_filter_shown() -> None:
 
 def test_columns_grow_with_width() -> None:
     narrow = [c.id for c in columns_for_width(80)]
-    wide = [c.id for c in columns_for_width(160)]
+    wide = [c.id for c in columns_for_width(170)]
     assert {"vrid", "family", "state", "master", "age", "vips"} <= set(narrow)
     assert "name" not in narrow and "holder" not in narrow
     assert wide == [c.id for c in INSTANCE_COLUMNS]

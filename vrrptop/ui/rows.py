@@ -41,12 +41,12 @@ INSTANCE_COLUMNS: tuple[Column, ...] = (
     Column("master", "Master", 0),
     Column("priority", "Prio", 0),
     Column("age", "Age/Down", 0),
-    Column("name", "Name", 120),
-    Column("version", "Ver", 100),
-    Column("interval", "Int", 100),
+    Column("name", "Name", 150),
+    Column("version", "Ver", 110),
+    Column("interval", "Int", 110),
     Column("vips", "VIPs", 0),
     Column("holder", "VIP holder", 100),
-    Column("adverts", "Adverts", 140),
+    Column("adverts", "Adverts", 170),
 )
 
 

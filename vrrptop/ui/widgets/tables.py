@@ -26,8 +26,11 @@ from vrrptop.ui.rows import (
 )
 from vrrptop.ui.widgets.palette import level_style
 
-#: Terminal width from which tables use their wide layout.
+#: Terminal width from which screens use their wide layout (two-column details).
 WIDE = 120
+#: Terminal width from which instance cells are written in full (master with its
+#: name, every VIP); below it the cells are abbreviated so the row fits.
+FULL = 150
 
 
 class RowTable(DataTable[Text]):
@@ -125,7 +128,7 @@ class InstancesTable(RowTable):
     ) -> None:
         """Render ``instances`` (already filtered and sorted) for a ``width`` terminal."""
         columns = columns_for_width(width)
-        wide = width >= WIDE
+        wide = width >= FULL
         rows = [
             (instance_key(i), instance_cells(i, columns, names, show_names=show_names, wide=wide))
             for i in instances
