@@ -174,6 +174,9 @@ class Engine:
     def run(self) -> Snapshot:
         """Process frames until the source ends, ``stop()``, -c or --duration."""
         tracker, sinks, writer = self.tracker, self.sinks, self.writer
+        # -w keeps every frame the kernel filter let through when live (what was
+        # captured, like tcpdump -w); from a file, only the frames that are ours.
+        write_all = self.source.kind == "live"
         apply, tick, decode = tracker.apply, tracker.tick, decode_frame
         count_limit = self.options.count
         duration = self.options.duration
@@ -201,12 +204,12 @@ class Engine:
                     first_ts = now
                 tracker.count_frame()
                 record = decode(frame)
+                if writer is not None and (record is not None or write_all):
+                    writer.write(frame)
                 if record is None:
                     events = tick(now)
                 else:
                     events = apply(record, now)
-                    if writer is not None:
-                        writer.write(frame)
                     for sink in sinks:
                         sink.record(record)
                     if type(record) is Advert:

@@ -95,3 +95,30 @@ def test_reorder_prediction_follows(correlating: Monitor, seed_lab: Lab) -> None
     final = _final(correlating)
     for base, master in swapped.items():
         _assert_agrees(final[(base, 4)], master)
+
+
+def test_probe_traffic_never_reaches_the_capture(seed_lab: Lab, tmp_path) -> None:
+    """vrrptop's own DNS probes (and their answers) are filtered out in the kernel:
+    with probes running, the frames it kept (-w) hold no UDP/TCP port 53 at all."""
+    import subprocess
+
+    pcap = tmp_path / "kept.pcap"
+    mon = Monitor(seed_lab, ["-w", str(pcap)], probe=True)
+    try:
+        mon.wait_ready()
+        start = mon.mark()
+        for _ in range(8):
+            mon.wait_for(lambda r: r.get("type") == "probe", start=start)
+            start = mon.mark()
+    finally:
+        snap = mon.stop()
+    assert snap is not None
+    probes = [r for r in mon.records if r.get("type") == "probe"]
+    assert len(probes) >= 8 and any(p["ok"] for p in probes)
+    out = subprocess.run(
+        ["tcpdump", "-nn", "-r", str(pcap), "port 53"], capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == ""
+    kept = subprocess.run(["tcpdump", "-nn", "-r", str(pcap)], capture_output=True, text=True)
+    assert "VRRP" in kept.stdout
