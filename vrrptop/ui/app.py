@@ -325,7 +325,7 @@ class VrrptopApp(App[int]):
         if self.screen is self.main_screen:
             self.open_details(self.main_screen.selected_instance())
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         """Escape: leave a sub-screen, or clear the filter on the main screen."""
         if self.screen is self.main_screen:
             self.main_screen.action_back()

@@ -75,9 +75,9 @@ class RowTable(DataTable[Text]):
         if same_shape and all(w <= old for w, old in zip(widths, self._widths, strict=True)):
             for key, cells in rows:
                 old = self._cells.get(key)
-                for i, (col, cell) in enumerate(zip(col_ids, cells, strict=True)):
+                for i, (col_id, cell) in enumerate(zip(col_ids, cells, strict=True)):
                     if old is None or old[i] != cell:
-                        self.update_cell(key, col, self._text(cell))
+                        self.update_cell(key, col_id, self._text(cell))
                 self._cells[key] = cells
             return
         if same_shape:
