@@ -39,9 +39,12 @@ BENCHMARKS: list[tuple[str, list[str], bool]] = [
 #: Lines worth repeating in the summary.
 HEADLINE = re.compile(
     r"goal|ratio|highest|worst|time to first|RSS|extrapolated|adverts/s|frames/s|lag|"
-    r"calls/s|per call|escaped|failed|error",
+    r"calls/s|per call|escaped|failed|error|apply\(\)/s|snapshot\(\)|latency",
     re.IGNORECASE,
 )
+
+#: Progress lines that match HEADLINE but are not results (bench_memory's samples).
+PROGRESS = re.compile(r"^\s+[\d.]+ h packet time")
 
 
 @dataclass
@@ -78,7 +81,7 @@ def run_one(script: str, args: list[str], needs_root: bool) -> Result:
         lines.append(line.rstrip("\n"))
     rc = proc.wait()
     seconds = time.monotonic() - t0
-    heads = [ln.strip() for ln in lines if HEADLINE.search(ln)][-6:]
+    heads = [ln.strip() for ln in lines if HEADLINE.search(ln) and not PROGRESS.match(ln)][-6:]
     status = "ok" if rc == 0 else f"FAILED (exit {rc})"
     return Result(script, status, seconds, load, heads)
 
