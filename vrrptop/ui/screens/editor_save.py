@@ -176,6 +176,14 @@ class SaveFlow:
             watch.expect(
                 Expectation(inst.name, inst.vrid, inst.families, change.after, now, now + settle)
             )
+        if changes:
+            # A toast that lasts as long as the settle time: visible on the main screen too.
+            longest = max(inst.settle_s for inst in pane.instances)
+            app.notify(
+                "\n".join(f"{c.instance} → {c.after or 'no master'}" for c in changes),
+                title=f"election expected within {longest:.0f} s",
+                timeout=longest,
+            )
         self._run_on_save(pane)
 
     def _run_on_save(self, pane: EditorPane) -> None:
