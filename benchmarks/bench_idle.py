@@ -11,6 +11,7 @@
 2. Time to first frame: ``vrrptop --demo`` started in tmux, timed until
    ``capture-pane`` shows the instances table with rows (polled every 20 ms).
 3. Peak RSS: VmHWM of both runs.
+4. For comparison, the same traffic with ``--no-ui`` (capture + engine only).
 
 Needs root for part 1 (namespaces); part 2 runs anywhere with tmux.
 """
@@ -138,6 +139,34 @@ def idle_cpu(seconds: float, warmup: float, probe: bool) -> tuple[float, int, in
             tmux.kill()
 
 
+def headless_cpu(seconds: float, warmup: float) -> tuple[float, str]:
+    """The same traffic with ``vrrptop -i idle0 --no-ui``: the engine's share alone."""
+    with veth_namespace("idlh", "idle0", "idle1") as ns:
+        vt = subprocess.Popen(
+            ["ip", "netns", "exec", ns, sys.executable, "-m", "vrrptop", "-i", "idle0", "--no-ui",
+             "--no-probe"],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        sender = None
+        try:
+            vt.stderr.readline()  # type: ignore[union-attr]  # "listening on"
+            sender = start_sender(ns, "idle1", 200.0, warmup + seconds + 5, routers=100)
+            time.sleep(warmup)
+            c0, t0 = cpu_seconds(vt.pid), time.monotonic()
+            the_load = load()
+            time.sleep(seconds)
+            c1, t1 = cpu_seconds(vt.pid), time.monotonic()
+            return 100 * (c1 - c0) / (t1 - t0), the_load
+        finally:
+            for proc in (sender, vt):
+                if proc is not None and proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+
+
 def first_frame(run: int) -> tuple[float, int]:
     """Seconds from starting ``vrrptop --demo`` until the table has rows; VmHWM kB."""
     tmux = Tmux(f"ttff{run}")
@@ -173,6 +202,8 @@ def main() -> int:
         print(f"UI idle CPU at 200 adverts/s: {cpu:.2f}% of one core over {args.seconds:g}s "
               f"(goal <= {GOAL_CPU:g}%: {verdict}); {rows} rows on a 120x40 screen; "
               f"peak RSS {hwm / 1024:.1f} MiB; {the_load}")  # fmt: skip
+        cpu, the_load = headless_cpu(args.seconds, args.warmup)
+        print(f"same traffic, --no-ui (engine only): {cpu:.2f}% of one core; {the_load}")
     else:
         print("UI idle CPU: skipped (needs root for the namespace)")
     times, hwms = [], []
