@@ -155,7 +155,7 @@ class EditorPane(Vertical):
         if self.dirty:
             text.append("  modified (ctrl+s saves)", style="bold yellow")
         else:
-            text.append("  saved", style="green")
+            text.append("  unmodified", style="green")
         if self.on_disk_changed:
             text.append("  CHANGED ON DISK (r reloads)", style="bold red")
         reason = self.read_only_reason
