@@ -36,9 +36,9 @@ def row_by_vrid(app: VrrptopApp, vrid: int, fam: str = "v4") -> list[str]:
 
 
 def log_lines(app: VrrptopApp) -> list[str]:
-    """The event log's lines as plain text (main screen)."""
+    """The event log's entries as plain text, one per event (main screen)."""
     log = app.main_screen.query_one("#events", EventLog)
-    return [strip.text for strip in log.lines]
+    return list(log.entries)
 
 
 def header(app: VrrptopApp) -> str:
