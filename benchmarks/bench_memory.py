@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from vrrptop.capture.base import SourceStatus  # noqa: E402
+from vrrptop.capture.base import SourceKind, SourceStatus  # noqa: E402
 from vrrptop.capture.synthetic import RouterSpec, advert_frame  # noqa: E402
 from vrrptop.engine import Engine  # noqa: E402
 from vrrptop.options import Options  # noqa: E402
@@ -68,7 +68,7 @@ def garp(address: str, router: int) -> bytes:
 class DaySource:
     """Adverts at 1,000/s of packet time with rolling graceful failovers."""
 
-    kind = "file"
+    kind: SourceKind = "file"
     packet_clock = True
     name = "simulated day"
 
@@ -198,6 +198,9 @@ def main() -> int:
         print(f"second-half growth {slope / 1024:+.2f} MiB/h -> extrapolated day-end RSS "
               f"{day / 1024:.1f} MiB ({(day - start) / 1024:+.1f} MiB from start)")  # fmt: skip
         grown = (day - start) / 1024
+        if slope > 100:  # kB/h
+            print("note: RSS still rising in the second half (bounded rings still filling?):"
+                  " a linear extrapolation overstates; run longer (--hours 24)")  # fmt: skip
     else:
         grown = (end - start) / 1024
     print(f"goal: within {GOAL_MB:g} MB of the start: {'met' if grown <= GOAL_MB else 'NOT met'} "

@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from vrrptop.capture.base import SourceStatus  # noqa: E402
+from vrrptop.capture.base import SourceKind, SourceStatus  # noqa: E402
 from vrrptop.capture.synthetic import SyntheticSource, default_segment  # noqa: E402
 from vrrptop.engine import Engine  # noqa: E402
 from vrrptop.options import Options  # noqa: E402
@@ -41,7 +41,7 @@ GOAL_MS = 200.0
 class PacedSource:
     """A SyntheticSource that yields at most ``rate`` frames per second of wall time."""
 
-    kind = "synthetic"
+    kind: SourceKind = "synthetic"
     packet_clock = True
 
     def __init__(self, rate: float, routers: int) -> None:
@@ -99,7 +99,11 @@ async def run(rate: float, presses: int, routers: int, warmup: float) -> dict[st
         renders0 = app.render_count
         for _ in range(presses):
             before = app.sort_key
-            out["s"].append(await _latency(app, pilot, "s", lambda b=before: app.sort_key != b))
+
+            def sorted_again(b: str = before) -> bool:
+                return app.sort_key != b
+
+            out["s"].append(await _latency(app, pilot, "s", sorted_again))
             await asyncio.sleep(0.2)
             out["?"].append(
                 await _latency(

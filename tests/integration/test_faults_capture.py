@@ -137,12 +137,12 @@ class Vrrptop:
             if left <= 0:
                 raise AssertionError(f"never saw {what}; got {self.lines[-5:]}")
             try:
-                line = self._queue.get(timeout=left)
+                got = self._queue.get(timeout=left)
             except queue.Empty:
                 continue
-            if line is None:
+            if got is None:
                 raise AssertionError(f"vrrptop ended before {what}: {self.lines[-5:]}")
-            self.lines.append(line)
+            self.lines.append(got)
 
     def wait_count(self, check: Callable[[dict[str, Any]], bool], n: int, what: str) -> None:
         """Consume lines until ``n`` of them satisfy ``check``."""
