@@ -243,6 +243,16 @@ async def test_replay_end_stays_until_quit(engine: FakeEngine) -> None:
         assert app.is_running and "END OF CAPTURE" in header(app)
 
 
+async def test_engine_failure_is_shown(engine: FakeEngine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=WIDE) as pilot:
+        engine.error = OSError("interface em1 went away")  # type: ignore[attr-defined]
+        engine.emit(FakeUpdate(steady(), ended=True))
+        await settle(pilot, app)
+        text = header(app)
+        assert "ENGINE STOPPED" in text and "interface em1 went away" in text
+
+
 async def test_command_palette_runs_actions(engine: FakeEngine) -> None:
     app = make_app(engine)
     async with app.run_test(size=WIDE) as pilot:

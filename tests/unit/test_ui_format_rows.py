@@ -67,6 +67,13 @@ def test_header_running_then_paused_then_ended() -> None:
     assert "CAPTURE LOST" in _plain(first) and "disappeared" in _plain(first)
 
 
+def test_header_engine_failure_wins() -> None:
+    first, _ = header_lines(_info(ended=True, error="permission denied on em1"))
+    text = _plain(first)
+    assert "ENGINE STOPPED" in text and "permission denied on em1" in text
+    assert "END OF CAPTURE" not in text
+
+
 def test_header_dropped_from_status_and_filter_shown() -> None:
     status = SourceStatus("em1", "live", "running", dropped=7)
     _, second = header_lines(_info(status=status, filter_text="rnb", show_names=False))

@@ -234,7 +234,15 @@ class VrrptopApp(App[int]):
             sort_key=self.sort_key,
             filter_text=self.filter_text,
             show_names=self.show_names,
+            error=self._engine_error(),
         )
+
+    def _engine_error(self) -> str:
+        """One line about why the engine's thread died, if it did."""
+        error = getattr(self.engine, "error", None)
+        if error is None:
+            return ""
+        return str(error) or type(error).__name__
 
     def _source_name(self) -> str:
         o = self.options

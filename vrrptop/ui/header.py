@@ -40,10 +40,14 @@ class HeaderInfo:
     filter_text: str
     show_names: bool
     collapsed_updates: int = 0
+    error: str = ""
+    """Why the engine stopped, when it failed (shown instead of "end of capture")."""
 
 
 def capture_state(info: HeaderInfo) -> Segment:
-    """The capture-state word; "end of capture" wins once a replay ended."""
+    """The capture-state word; an engine failure wins, then "end of capture"."""
+    if info.error:
+        return ("ENGINE STOPPED", "bad")
     if info.ended:
         return _STATE_WORDS["ended"]
     state = info.status.state if info.status else "starting"
@@ -55,7 +59,9 @@ def header_lines(info: HeaderInfo) -> tuple[list[Segment], list[Segment]]:
     word, level = capture_state(info)
     first: list[Segment] = [(" vrrptop ", None), (info.source_name, None), ("  ", None)]
     first.append((word, level))
-    if info.status and info.status.message and not info.ended:
+    if info.error:
+        first.append((f" ({info.error})", "bad"))
+    elif info.status and info.status.message and not info.ended:
         first.append((f" ({info.status.message})", "dim"))
     if info.paused:
         first.append(("  ", None))
