@@ -122,3 +122,12 @@ def test_notes_for_grep_mismatch_hard_links_and_symlinks(tmp_path: Path) -> None
     assert any(n.startswith("line 1:") and "grep -x" in n for n in notes)
     assert any("2 hard links" in n for n in notes)
     assert any("is a link to" in n for n in notes)
+
+
+def test_relative_path_is_not_reported_as_a_link(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "priority.testdns").write_bytes(b"recdns-cnh\n")
+    session = EditSession.open("priority.testdns")
+    assert not [n for n in session.notes if "is a link" in n]
+    (tmp_path / "alias").symlink_to("priority.testdns")
+    assert [n for n in EditSession.open("alias").notes if "is a link" in n]

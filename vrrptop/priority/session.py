@@ -129,7 +129,7 @@ class EditSession:
                 f"{self.loaded.real_path} has {self.loaded.state.nlink} hard links: saving "
                 "replaces this name only"
             )
-        if self.loaded.real_path != self.loaded.path:
+        if self.loaded.real_path != Path(os.path.abspath(self.loaded.path)):
             out.append(f"{self.loaded.path} is a link to {self.loaded.real_path}")
         return out
 
