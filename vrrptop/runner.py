@@ -22,8 +22,9 @@ from vrrptop.model.events import Event
 from vrrptop.monitor import Monitor, load_configuration
 from vrrptop.options import Options
 
-#: Events kept for the end-of-run report (the JSON stream has all of them).
-REPORT_EVENTS = 10_000
+#: Events kept for the end-of-run report, which prints the last 200 (the JSON stream
+#: has all of them); a bounded buffer keeps a long headless run's memory flat.
+REPORT_EVENTS = 1_000
 DEMO_CAPTURE = "lab-failover.pcap"
 
 

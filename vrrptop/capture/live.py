@@ -240,6 +240,9 @@ class LiveSource:
         self._stop.set()
         self._wake.set()
         self._thread.join(timeout=2)
+        # Frames still queued will never be decoded: count them, never lose silently.
+        self._queue_drops += len(self._queue)
+        self._queue.clear()
         with contextlib.suppress(OSError):
             self._sock.close()
 
