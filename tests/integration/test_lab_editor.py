@@ -157,7 +157,7 @@ def test_editor_moves_the_election(edited_lab: Lab) -> None:
         keepalived_s = rec.ts - step["saved_at"]
         report.append(
             f"{name}: saved -> keepalived MASTER on {host} {keepalived_s:.2f} s, vrrptop "
-            f"saw it {step['observed_after_s']:.2f} s (settle time {step['settle_s']:.0f} s)"
+            f"saw it {step['observed_after_s'][name]:.2f} s (settle time {step['settle_s']:.0f} s)"
         )
     # The old masters stepped down (their BACKUP notify follows the save).
     _first(records, "recdns-cnh", "testdns1", "BACKUP", move["saved_at"], disable["saved_at"])

@@ -240,15 +240,21 @@ class Driver:
         step = result["step"]
         after = {name: pair[1] for name, pair in predicted.items()}
 
+        first_seen: dict[str, float] = {}
+
         def agrees() -> bool:
-            snap = self.snap()
+            snap, now, every = self.snap(), time.time(), True
             for name, host in after.items():
-                for view in self.views(snap, name):
-                    if view is None or view.extra.get("observed_master_name") != host:
-                        return False
-                    if view.extra.get("expected_master") != host:
-                        return False
-            return True
+                ok = all(
+                    view is not None
+                    and view.extra.get("observed_master_name") == host
+                    and view.extra.get("expected_master") == host
+                    for view in self.views(snap, name)
+                )
+                if ok:
+                    first_seen.setdefault(name, now)
+                every = every and ok
+            return every
 
         timeout = settle_s + self.margin
         result.update(predicted=predicted, saved_at=saved_at, settle_s=settle_s, timeout_s=timeout)
@@ -256,8 +262,9 @@ class Driver:
             seen_at = await _poll(self.pilot, f"{step}: {after} observed", timeout, agrees)
         finally:
             result["engine"] = self.describe(list(after))
+            #: Per instance: seconds from the save until vrrptop first showed the prediction.
+            result["observed_after_s"] = {n: round(t - saved_at, 3) for n, t in first_seen.items()}
         result["observed_at"] = seen_at
-        result["observed_after_s"] = round(seen_at - saved_at, 3)
         # What the operator sees: the main screen's event log and instances table.
         await self.to_main()
         wanted = [f"{name}: {host} is master as predicted" for name, host in after.items()]
