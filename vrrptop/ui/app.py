@@ -52,7 +52,7 @@ class VrrptopApp(App[int]):
     """Redraws are at least this far apart (at most ~10/s)."""
     MAX_REFRESH_S = 1.0
     """Even a very busy screen redraws at least once a second."""
-    ADAPT_FACTOR = 6.0
+    ADAPT_FACTOR = 3.0
     """Redraw interval as a multiple of the last redraw's cost (see _apply_inbox)."""
 
     def __init__(
@@ -136,19 +136,20 @@ class VrrptopApp(App[int]):
     def _apply_inbox(self) -> None:
         """Take the latest update and every new event, then redraw once.
 
-        The next redraw waits ``ADAPT_FACTOR`` times what this one cost (at least
-        ``MIN_REFRESH_S``): on a huge segment under a flood, redraws get rarer
-        instead of starving key presses of the app's thread.
+        The next redraw waits ``ADAPT_FACTOR`` times what this one cost, painting
+        included (at least ``MIN_REFRESH_S``): on a huge segment under a flood,
+        redraws get rarer instead of starving key presses of the app's thread.
         """
         start = time.monotonic()
         self._last_render = start
-        try:
-            self._apply_inbox_now()
-        finally:
-            cost = time.monotonic() - start
-            self._refresh_interval = min(
-                self.MAX_REFRESH_S, max(self.MIN_REFRESH_S, self.ADAPT_FACTOR * cost)
-            )
+        self._apply_inbox_now()
+        self.call_after_refresh(self._frame_painted, start)
+
+    def _frame_painted(self, start: float) -> None:
+        cost = time.monotonic() - start
+        self._refresh_interval = min(
+            self.MAX_REFRESH_S, max(self.MIN_REFRESH_S, self.ADAPT_FACTOR * cost)
+        )
 
     def _apply_inbox_now(self) -> None:
         drained = self.inbox.drain()
