@@ -313,7 +313,11 @@ class VrrptopApp(App[int]):
         self._held.clear()
         self.inbox.drain()
         self._capture_start = None
-        snap = self.engine.snapshot()
+        # The engine applies a reset at its next frame (never, once a replay has
+        # ended), and its snapshot() may still be the old picture: show an empty
+        # one until the engine publishes again.
+        ts = self.live_snapshot.ts if self.live_snapshot else self.engine.snapshot().ts
+        snap = Snapshot(ts=ts, instances=(), hosts=(), counters=Counters())
         self.live_snapshot = snap
         if not self.paused:
             self.shown_snapshot = snap
