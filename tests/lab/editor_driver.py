@@ -27,6 +27,7 @@ import asyncio
 import json
 import sys
 import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -372,6 +373,9 @@ def main(argv: list[str] | None = None) -> int:
         summary["ok"] = True
     except StepFailed as err:
         summary["error"] = str(err)
+    except Exception as err:  # noqa: BLE001 - the caller still gets a summary; trace on stderr
+        traceback.print_exc()
+        summary["error"] = f"driver crashed: {err!r}"
     finally:
         monitor.stop()
         monitor.engine.join(2)
