@@ -105,8 +105,18 @@ class Engine:
             self._thread.join(timeout)
 
     def reset(self) -> None:
-        """Clear counters and history (applied by the engine thread at its next step)."""
-        self._reset.set()
+        """Clear counters and history.
+
+        While the engine runs, its own thread applies the reset at its next step; once
+        it has finished (end of a replay) nothing else touches the tracker, so the
+        reset is applied and published here at once.
+        """
+        if self._ended:
+            self.tracker.reset()
+            self._pending.clear()
+            self._publish()
+        else:
+            self._reset.set()
 
     def snapshot(self) -> Snapshot:
         """The latest published snapshot (immutable; safe from any thread)."""
