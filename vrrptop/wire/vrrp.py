@@ -93,9 +93,12 @@ def _check(msg: bytes, lengths: list[int], version: int, ip: IpPacket) -> Checks
                 return "v3-as-v2"
             # keepalived's old_unicast_checksum: unicast adverts checksummed as if
             # sent to the group (measured with keepalived 2.2.7 in the lab).
-            if ip.family == 4 and ip.dst != GROUP_V4:
-                if verify(body, pseudo_header_v4(ip.src, GROUP_V4, PROTO_VRRP, length)):
-                    return "v3-old-unicast"
+            if (
+                ip.family == 4
+                and ip.dst != GROUP_V4
+                and verify(body, pseudo_header_v4(ip.src, GROUP_V4, PROTO_VRRP, length))
+            ):
+                return "v3-old-unicast"
         elif verify(body):
             return "v2"
     return None
