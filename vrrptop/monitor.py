@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Any
 from vrrptop.capture.base import FrameSource
 from vrrptop.capture.writer import PcapWriter
 from vrrptop.config.derive import resolve_config
+from vrrptop.config.hostmap import normalise
 from vrrptop.config.model import Config
 from vrrptop.engine import Engine, EngineUpdate, Sink
 from vrrptop.model.correlation import Correlator, attach
-from vrrptop.model.snapshot import Snapshot
+from vrrptop.model.snapshot import HostView, Snapshot
 from vrrptop.options import Options
 from vrrptop.priority import store
 from vrrptop.priority.store import LoadedFile
@@ -29,6 +30,7 @@ from vrrptop.priority.store import LoadedFile
 if TYPE_CHECKING:
     from vrrptop.output.prometheus import Exporter
     from vrrptop.probe.hosts import HostResolver
+    from vrrptop.probe.names import ReverseNames
     from vrrptop.probe.runner import ProbeRunner
 
 #: How often priority files are checked for changes made by others (seconds).
@@ -68,6 +70,7 @@ class Monitor:
         self.correlator = Correlator()
         self.probes: ProbeRunner | None = None
         self.resolver: HostResolver | None = None
+        self.reverse: ReverseNames | None = None
         self.exporter: Exporter | None = None
         # Only a live capture is probed: addresses in a replayed file belong to
         # another network, and probing them from here would be wrong and unsafe.
@@ -84,7 +87,13 @@ class Monitor:
 
     # -- lifecycle ----------------------------------------------------------------
     def start_services(self) -> None:
-        """Start the DNS prober and the exporter (not the engine)."""
+        """Start the DNS prober, reverse names and the exporter (not the engine)."""
+        if self.source.kind == "live" and not self.options.numeric:
+            # PTR names only for a live segment: a replayed file's addresses belong
+            # to another network, and looking them up would leak queries about them.
+            from vrrptop.probe.names import ReverseNames
+
+            self.reverse = ReverseNames.from_options(self.options)
         if self.probing:
             from vrrptop.probe.hosts import HostResolver
             from vrrptop.probe.runner import ProbeRunner
@@ -116,6 +125,8 @@ class Monitor:
         self.engine.stop()
         if self.probes is not None:
             self.probes.stop()
+        if self.reverse is not None:
+            self.reverse.close()
         if self.exporter is not None:
             self.exporter.stop()
             self.exporter = None
@@ -197,4 +208,29 @@ class Monitor:
             )
             snap = attach(snap, correlations)
         by_address = {key[0]: value for key, value in health.items()}
-        return replace(snap, health=by_address, files=tuple(self.files.values()))
+        return replace(
+            snap,
+            hosts=self._named_hosts(snap),
+            health=by_address,
+            files=tuple(self.files.values()),
+        )
+
+    def _named_hosts(self, snap: Snapshot) -> tuple[HostView, ...]:
+        """Hosts named from the configuration, the priority files' resolved names,
+        then PTR (live, without -n); a host joined by MAC takes any member's name."""
+        known: dict[str, str] = {}
+        for config_host, addrs in self.config.hosts.items():
+            for addr in addrs:
+                known.setdefault(normalise(addr), config_host)
+        if self.resolver is not None:
+            for file_host in self._file_hosts():
+                for addr in self.resolver.lookup(file_host) or ():
+                    known.setdefault(normalise(addr), file_host)
+        hosts: list[HostView] = []
+        name: str | None
+        for host in snap.hosts:
+            name = host.name or next((known[a] for a in host.addresses if a in known), None)
+            if name is None and self.reverse is not None:
+                name = next(filter(None, map(self.reverse.lookup, host.addresses)), None)
+            hosts.append(host if name == host.name else replace(host, name=name))
+        return tuple(hosts)

@@ -78,3 +78,22 @@ def test_unwritable_w_file_is_one_line_error(tmp_path, data_dir):
     r = _run("-r", str(capture), "--json", "-w", str(tmp_path / "no" / "such" / "dir.pcap"))
     assert r.returncode == 73
     assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_broken_priority_file_is_one_line_error(tmp_path, data_dir):
+    bad = tmp_path / "priority.testdns"
+    bad.write_bytes(b"recdns-cnh\n\x00\xff\xfe binary junk\n")
+    r = _run("-r", str(data_dir / "tcpdump_vrrp.pcap"), "--report", "--priority-file", str(bad))
+    assert r.returncode == 65
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("vrrptop: ") and str(bad) in lines[0]
+    assert bad.read_bytes() == b"recdns-cnh\n\x00\xff\xfe binary junk\n"  # untouched
+
+
+def test_broken_config_is_one_line_error(tmp_path, data_dir):
+    conf = tmp_path / "vrrptop.toml"
+    conf.write_text("[instances.testdns0]\nvrid = 'not a number'\n")
+    r = _run("-r", str(data_dir / "tcpdump_vrrp.pcap"), "--report", "--config", str(conf))
+    assert r.returncode == 78
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(conf) in lines[0]

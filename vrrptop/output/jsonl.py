@@ -109,10 +109,21 @@ def snapshot_json(snap: Snapshot) -> dict[str, Any]:
         item.update(inst.extra)
         instances.append(item)
     c = snap.counters
+    hosts = [
+        {
+            "name": h.name,
+            "addresses": list(h.addresses),
+            "macs": list(h.macs),
+            "priorities": dict(h.priorities),
+            "last_master": dict(h.last_master),
+        }
+        for h in snap.hosts
+    ]
     return {
         "type": "snapshot",
         "ts": snap.ts,
         "instances": instances,
+        "hosts": hosts,
         "counters": {
             "frames": c.frames,
             "adverts": c.adverts,

@@ -1,0 +1,40 @@
+"""The monitor: configuration-driven naming and priority files around the engine."""
+
+from __future__ import annotations
+
+from vrrptop.capture.synthetic import RouterSpec, SyntheticSource
+from vrrptop.config.model import Config
+from vrrptop.monitor import Monitor
+from vrrptop.options import Options
+
+
+def _source() -> SyntheticSource:
+    specs = [
+        RouterSpec(vrid=210, family=4, priority=250, src="198.51.100.14"),
+        RouterSpec(vrid=211, family=4, priority=250, src="198.51.100.11"),
+    ]
+    return SyntheticSource(specs, rate=10, count=20)
+
+
+def test_hosts_are_named_from_the_configuration_without_lookups():
+    config = Config(hosts={"recdns-wcdc": ("198.51.100.14",)})
+    monitor = Monitor(Options(), _source(), config=config)
+    assert monitor.probing is False  # a replay/synthetic source is never probed
+    monitor.start_services()
+    try:
+        snap = monitor.engine.run()
+    finally:
+        monitor.stop()
+    assert monitor.reverse is None  # and never looked up in DNS
+    names = {h.addresses[0]: h.name for h in snap.hosts}
+    assert names == {"198.51.100.14": "recdns-wcdc", "198.51.100.11": None}
+
+
+def test_priority_files_are_loaded_and_attached(tmp_path):
+    pfile = tmp_path / "priority.testdns"
+    pfile.write_bytes(b"recdns-cnh\n#recdns-rnb\nrecdns-sby\nrecdns-wcdc\n")
+    monitor = Monitor(Options(priority_files=[pfile]), _source(), config=Config())
+    snap = monitor.engine.run()
+    (loaded,) = snap.files
+    assert loaded.raw == pfile.read_bytes()
+    assert loaded.file.hosts() == ["recdns-cnh", "recdns-rnb", "recdns-sby", "recdns-wcdc"]
