@@ -48,7 +48,18 @@ class Engine:
 
     ``count`` and ``duration`` come from ``options`` (-c, --duration); ``duration``
     is measured on the packet clock when replaying.
+
+    Publishing policy: an update at most every ``update_interval`` while frames
+    arrive; as soon as the tracker emitted events (at most every
+    ``EVENT_INTERVAL``, so a failover shows at once even when a reader asked for a
+    slow interval); and, when nothing arrived at all, every ``IDLE_INTERVAL`` (ages
+    and timers still move). ``update_interval`` may be changed before ``start``.
     """
+
+    EVENT_INTERVAL = 0.1
+    """Minimum spacing of updates carrying events."""
+    IDLE_INTERVAL = 1.0
+    """Spacing of updates when no frame arrived since the last one."""
 
     def __init__(
         self,
@@ -193,7 +204,10 @@ class Engine:
         clock = self.clock
         packet_clock = self.source.packet_clock
         interval = self.update_interval
-        next_publish = 0.0
+        event_interval = min(interval, self.EVENT_INTERVAL)
+        idle_interval = max(interval, self.IDLE_INTERVAL)
+        last_publish = 0.0  # the first frame is published at once (time to first frame)
+        active = False  # a frame arrived since the last update
         adverts = 0
         first_ts: float | None = None
         wall_start = time.monotonic()
@@ -209,6 +223,7 @@ class Engine:
                 self._now = now = clock()
                 events = tick(now)
             else:
+                active = True
                 self._now = now = frame.ts
                 if first_ts is None:
                     first_ts = now
@@ -235,8 +250,12 @@ class Engine:
                 elif time.monotonic() - wall_start >= duration:
                     break
             mono = time.monotonic()
-            if mono >= next_publish:
-                next_publish = mono + interval
+            since = mono - last_publish
+            if (since >= interval and (active or since >= idle_interval)) or (
+                self._pending and since >= event_interval
+            ):
+                last_publish = mono
+                active = False
                 self._publish()
                 if writer is not None:
                     writer.flush()

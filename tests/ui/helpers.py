@@ -21,6 +21,13 @@ async def settle(pilot: Pilot[int], app: VrrptopApp) -> None:
     await pilot.pause()
 
 
+async def tick(pilot: Pilot[int], app: VrrptopApp) -> None:
+    """Run the console's slow refresh now (clock, counters, ages) instead of waiting
+    up to ``TICK_S`` for it."""
+    app.render_header()
+    await pilot.pause()
+
+
 def rows(app: VrrptopApp, table_id: str = "#instances") -> list[list[str]]:
     """Plain text of every row of a table on the current screen."""
     table = app.screen.query_one(table_id, DataTable)

@@ -9,7 +9,7 @@ import pytest
 from textual.command import CommandPalette
 
 from tests.ui.conftest import make_app
-from tests.ui.helpers import header, log_lines, row_by_vrid, rows, settle, static_text
+from tests.ui.helpers import header, log_lines, row_by_vrid, rows, settle, static_text, tick
 from tests.ui.scenario import (
     SECRET,
     FakeEngine,
@@ -293,6 +293,7 @@ async def test_flood_collapses_and_loses_no_event(engine: FakeEngine) -> None:
             await pilot.pause(0.05)
         thread.join()
         await settle(pilot, app)
+        await tick(pilot, app)  # counters tick at the slow refresh
         assert app.updates_seen == 10_000
         assert "frames 10000" in header(app)
         assert app.render_count < 1000  # collapsed, not one redraw per update

@@ -17,7 +17,6 @@ from typing import Any
 from textual.app import App
 from textual.binding import Binding
 from textual.timer import Timer
-from textual.widgets import DataTable
 
 from vrrptop.capture.base import SourceStatus
 from vrrptop.errors import VrrptopError
@@ -33,7 +32,7 @@ from vrrptop.ui.messages import MAX_PENDING_EVENTS, SnapshotUpdated, UpdateInbox
 from vrrptop.ui.screens.detail import DetailScreen
 from vrrptop.ui.screens.help import HelpScreen
 from vrrptop.ui.screens.main import MainScreen
-from vrrptop.ui.widgets.tables import RowTable
+from vrrptop.ui.widgets.status import StatusBar
 
 Clock = Callable[[], float]
 
@@ -54,6 +53,12 @@ class VrrptopApp(App[int]):
     """Even a very busy screen redraws at least once a second."""
     ADAPT_FACTOR = 3.0
     """Redraw interval as a multiple of the last redraw's cost (see _apply_inbox)."""
+    TICK_S = 1.0
+    """The slow refresh: clock, elapsed time, counters and ages (htop refreshes at
+    1.5 s). Anything else (events, new masters, states, colours) shows at once."""
+    ENGINE_INTERVAL_S = 0.5
+    """Update interval asked of the engine: twice per tick is fresh enough for the
+    ticking parts, and the engine still publishes events at once (see Engine)."""
 
     def __init__(
         self,
@@ -99,19 +104,23 @@ class VrrptopApp(App[int]):
         self.push_screen(self.main_screen)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.engine.on_update = self._from_engine
+        interval = getattr(self.engine, "update_interval", None)
+        if isinstance(interval, (int, float)) and interval < self.ENGINE_INTERVAL_S:
+            self.engine.update_interval = self.ENGINE_INTERVAL_S  # type: ignore[attr-defined]
         try:
             self.engine.start()
         except VrrptopError as err:
             self.exit(err.exit_code, return_code=err.exit_code, message=str(err))
             return
-        self.set_interval(1.0, self.render_header)
+        self.set_interval(self.TICK_S, self.render_header)
 
     def _theme_changed(self, _theme: object) -> None:
         """Colours come from the theme: re-send every cell, then redraw."""
         if self.main_screen.is_mounted:
-            for table in self.main_screen.query(DataTable):
-                if isinstance(table, RowTable):
-                    table.restyle()
+            self.main_screen.restyle()
+        for screen in self.screen_stack:
+            for bar in screen.query(StatusBar):
+                bar.restyle()
         self.render_screens()
 
     def _from_engine(self, update: Any) -> None:
@@ -172,7 +181,7 @@ class VrrptopApp(App[int]):
                 self._now(), f"{drained.lost_events} events not shown (display fell behind)"
             )
         self.render_count += 1
-        self.render_screens()
+        self.render_screens(tick=False)
 
     def _note_start(self, snap: Snapshot) -> None:
         firsts = [i.first_seen for i in snap.instances]
@@ -187,17 +196,26 @@ class VrrptopApp(App[int]):
             self.main_screen.event_log.add_events(events)
 
     # ------------------------------------------------------------- drawing
-    def render_screens(self) -> None:
-        """Redraw the active screen (and the main screen's header under a modal)."""
-        render = getattr(self.screen, "render_view", None)
-        if render is not None:
+    def render_screens(self, *, tick: bool = True) -> None:
+        """Redraw the active screen (and the main screen's header under a modal).
+
+        ``tick`` False: an engine update; the main screen then shows only what is
+        urgent and leaves ticking values (ages, clock, counters) to the next tick.
+        """
+        screen = self.screen if self.screen_stack else None
+        render = getattr(screen, "render_view", None)
+        if screen is self.main_screen or (render is None and self.main_screen.is_mounted):
+            self.main_screen.render_view(tick=tick)
+        elif render is not None:
             render()
-        elif self.main_screen.is_mounted:
-            self.main_screen.render_view()
 
     def render_header(self) -> None:
-        """Tick the header's clock and elapsed time."""
-        render = getattr(self.screen, "render_view", None)
+        """The slow tick: clock, elapsed time, counters and ages of the active screen."""
+        screen = self.screen if self.screen_stack else None
+        if screen is self.main_screen:
+            self.main_screen.render_view(tick=True)
+            return
+        render = getattr(screen, "render_view", None)
         if render is not None:
             render()
 

@@ -6,7 +6,7 @@ like) is testable plainly; ``widgets/status.py`` only colours the segments.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from vrrptop.capture.base import SourceStatus
 from vrrptop.model.snapshot import Counters
@@ -86,3 +86,16 @@ def header_lines(info: HeaderInfo) -> tuple[list[Segment], list[Segment]]:
     if not info.show_names:
         second.append(("  numeric", "dim"))
     return first, second
+
+
+def header_stable(info: HeaderInfo) -> HeaderInfo:
+    """What of the header must reach the screen at once: all but the clock, the
+    elapsed time and the frame/advert counters, which tick and are refreshed on the
+    console's slow tick (about once a second, like htop)."""
+    return replace(
+        info,
+        elapsed_s=None,
+        clock_text="",
+        counters=replace(info.counters, frames=0, adverts=0),
+        status=replace(info.status, received=0) if info.status else None,
+    )

@@ -50,6 +50,33 @@ INSTANCE_COLUMNS: tuple[Column, ...] = (
 )
 
 
+#: Columns whose text moves with time alone (see ``instance_cell_stable``).
+TICKING_INSTANCE_COLUMNS = frozenset({"age", "adverts"})
+
+
+def instance_cell_stable(col_id: str, cell: Cell) -> object:
+    """What of an instance cell must reach the screen at once.
+
+    The age bar and countdown (and the advert counter) change at every update on a
+    healthy segment; redrawing them 10 times a second is most of an idle console's
+    cost. Only their colour (ok / late / expired) is urgent; the text itself is
+    refreshed on the console's slow tick. Every other cell is urgent as a whole.
+    """
+    if col_id == "age":
+        return cell[1]
+    if col_id == "adverts":
+        return None
+    return cell
+
+
+def host_cell_stable(col_id: str, cell: Cell) -> object:
+    """Like ``instance_cell_stable`` for the hosts table: in ``"191 (was 12s ago)"``
+    only the elapsed time ticks; the priority and mastership are urgent."""
+    text, level = cell
+    head, was, _ = text.partition(" (was ")
+    return (head, bool(was), level)
+
+
 def columns_for_width(width: int, columns: Sequence[Column] = INSTANCE_COLUMNS) -> list[Column]:
     """The columns that fit a ``width``-cell terminal, in display order."""
     return [c for c in columns if width >= c.min_width]

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Footer, Input
 from vrrptop.ui.format import host_matches, instance_matches, names_by_address, sort_instances
 from vrrptop.ui.widgets.eventlog import EventLog
 from vrrptop.ui.widgets.status import StatusBar
-from vrrptop.ui.widgets.tables import WIDE, HostsTable, InstancesTable
+from vrrptop.ui.widgets.tables import WIDE, HostsTable, InstancesTable, RowTable
 
 if TYPE_CHECKING:
     from vrrptop.ui.app import VrrptopApp
@@ -25,6 +25,9 @@ class MainScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", show=False, id="main.back"),
     ]
+
+    _last_view: tuple[object, ...] | None = None
+    _last_tick = False
 
     def compose(self) -> ComposeResult:
         """Header, three panes, the (hidden) filter input and the footer."""
@@ -59,28 +62,48 @@ class MainScreen(Screen[None]):
         """Columns depend on the width."""
         self.render_view()
 
-    def render_view(self) -> None:
-        """Redraw the header and, unless paused, the tables from the app's state."""
+    def render_view(self, *, tick: bool = True) -> None:
+        """Redraw the header and, unless paused, the tables from the app's state.
+
+        ``tick`` False (an engine update between two ticks of the slow refresh)
+        shows only urgent changes at once: new rows, states, masters, colours. Ages,
+        clock and counters wait for the next tick (see ``RowTable.set_rows``).
+        """
         app = cast("VrrptopApp", self.app)
         if not self.is_mounted:
             return
-        self.query_one("#status", StatusBar).show(app.header_info())
+        self.query_one("#status", StatusBar).show(app.header_info(), tick=tick)
         snap = app.shown_snapshot
         if snap is None:
             return
+        view = (snap, app.show_names, app.filter_text, app.sort_key, self.size)
+        if view == self._last_view and (self._last_tick or not tick):
+            return  # nothing new to show (e.g. a tick while paused)
+        self._last_view, self._last_tick = view, tick
         names = names_by_address(snap.hosts) if app.show_names else {}
         all_names = names_by_address(snap.hosts)
         rows = [i for i in snap.instances if instance_matches(i, app.filter_text, all_names)]
         rows = sort_instances(rows, app.sort_key)
         width = self.size.width or self.app.size.width
         self.query_one("#instances", InstancesTable).show(
-            rows, names, show_names=app.show_names, width=width
+            rows, names, show_names=app.show_names, width=width, tick=tick
         )
         hosts = [h for h in snap.hosts if host_matches(h, app.filter_text)]
         self.query_one("#hosts", HostsTable).show(
-            hosts, sort_instances(snap.instances, "vrid"), snap.ts, show_names=app.show_names
+            hosts,
+            sort_instances(snap.instances, "vrid"),
+            snap.ts,
+            show_names=app.show_names,
+            tick=tick,
         )
         self.set_class(width >= WIDE, "-wide")
+
+    def restyle(self) -> None:
+        """After a theme change: every cell and the header are sent again."""
+        self._last_view = None
+        for table in self.query(RowTable):
+            table.restyle()
+        self.query_one("#status", StatusBar).restyle()
 
     @property
     def event_log(self) -> EventLog:

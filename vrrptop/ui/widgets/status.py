@@ -5,16 +5,31 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from vrrptop.ui.header import HeaderInfo, header_lines
+from vrrptop.ui.header import HeaderInfo, Segment, header_lines, header_stable
 from vrrptop.ui.widgets.palette import level_style
 
 
 class StatusBar(Static):
     """Source, capture state, elapsed time, clock and counters."""
 
-    def show(self, info: HeaderInfo) -> None:
-        """Render ``info``."""
+    _shown: tuple[HeaderInfo, list[Segment], list[Segment]] | None = None
+
+    def restyle(self) -> None:
+        """Re-send the next header even if unchanged (a theme changes its colours)."""
+        self._shown = None
+
+    def show(self, info: HeaderInfo, *, tick: bool = True) -> None:
+        """Render ``info``; with ``tick`` False, a change in only the clock, elapsed
+        time or frame counters waits for the next tick. An unchanged header is not
+        re-sent (each update repaints the widget)."""
         first, second = header_lines(info)
+        shown = self._shown
+        if shown is not None:
+            if (first, second) == (shown[1], shown[2]):
+                return
+            if not tick and header_stable(info) == header_stable(shown[0]):
+                return
+        self._shown = (info, first, second)
         text = Text(no_wrap=True, overflow="ellipsis")
         for part, level in first:
             text.append(part, style=level_style(self.app, level))

@@ -17,9 +17,11 @@ from vrrptop.ui.rows import (
     Cell,
     Column,
     columns_for_width,
+    host_cell_stable,
     host_cells,
     host_columns,
     host_key,
+    instance_cell_stable,
     instance_cells,
     instance_key,
     instance_masters,
@@ -41,6 +43,11 @@ class RowTable(DataTable[Text]):
     whenever one cell shrinks, which is quadratic on a busy segment. Widths only
     grow while the rows stay the same, so a ticking age does not make the table
     jump; only changed cells are sent to the widget.
+
+    Every cell sent makes the widget repaint all its visible rows, so an update
+    whose cells differ only in their ticking part (``stable`` says what is urgent)
+    is held back until a ``tick`` (the console's slow refresh): on an idle segment
+    the table is repainted about once a second instead of at every update.
     """
 
     def __init__(self, **kwargs: object) -> None:
@@ -49,6 +56,13 @@ class RowTable(DataTable[Text]):
         self._row_ids: list[str] = []
         self._widths: list[int] = []
         self._cells: dict[str, list[Cell]] = {}
+        """The cells on screen, per row key (held-back changes are not in it)."""
+        self.cells_sent = 0
+        """Cells sent to the widget so far (for tests and benchmarks)."""
+
+    def stable(self, col_id: str, cell: Cell) -> object:
+        """The part of ``cell`` that must be shown at once; the rest waits for a tick."""
+        return cell
 
     def _text(self, cell: Cell) -> Text:
         text, level = cell
@@ -60,8 +74,18 @@ class RowTable(DataTable[Text]):
         self._cells.clear()
         self._col_ids = []
 
-    def set_rows(self, columns: Sequence[Column], rows: Sequence[tuple[str, list[Cell]]]) -> None:
-        """Show ``rows`` (key, cells) under ``columns``, keeping the cursor's row."""
+    def set_rows(
+        self,
+        columns: Sequence[Column],
+        rows: Sequence[tuple[str, list[Cell]]],
+        *,
+        tick: bool = True,
+    ) -> bool:
+        """Show ``rows`` (key, cells) under ``columns``, keeping the cursor's row.
+
+        With ``tick`` False, cells whose change is only in their ticking part are
+        not sent. Returns True when such changes are being held back.
+        """
         col_ids = [c.id for c in columns]
         rows = _unique_keys(rows)
         row_ids = [key for key, _ in rows]
@@ -73,13 +97,7 @@ class RowTable(DataTable[Text]):
                     widths[i] = width
         same_shape = col_ids == self._col_ids and row_ids == self._row_ids
         if same_shape and all(w <= old for w, old in zip(widths, self._widths, strict=True)):
-            for key, cells in rows:
-                old = self._cells.get(key)
-                for i, (col_id, cell) in enumerate(zip(col_ids, cells, strict=True)):
-                    if old is None or old[i] != cell:
-                        self.update_cell(key, col_id, self._text(cell))
-                self._cells[key] = cells
-            return
+            return self._update_cells(col_ids, rows, tick)
         if same_shape:
             widths = [max(w, old) for w, old in zip(widths, self._widths, strict=True)]
         selected = self.selected_key()
@@ -89,11 +107,39 @@ class RowTable(DataTable[Text]):
             self.add_column(col.label, width=width, key=col.id)
         for key, cells in rows:
             self.add_row(*(self._text(c) for c in cells), key=key)
+        self.cells_sent += len(rows) * len(col_ids)
         self._col_ids, self._row_ids, self._widths = col_ids, row_ids, widths
         self._cells = {key: cells for key, cells in rows}
         if selected in row_ids:
             self.move_cursor(row=row_ids.index(selected), scroll=False)
         self.scroll_y = scroll_y
+        return False
+
+    def _update_cells(
+        self, col_ids: list[str], rows: Sequence[tuple[str, list[Cell]]], tick: bool
+    ) -> bool:
+        """Send the changed cells of a same-shape table; True if some were held back."""
+        held = False
+        stable = self.stable
+        shown_cells = self._cells
+        for key, cells in rows:
+            old = shown_cells.get(key)
+            if old == cells:
+                continue  # the common case on a quiet segment: nothing to compare
+            shown = list(cells) if old is None else list(old)
+            for i, (col_id, cell) in enumerate(zip(col_ids, cells, strict=True)):
+                if old is not None:
+                    was = old[i]
+                    if was == cell:
+                        continue
+                    if not tick and stable(col_id, was) == stable(col_id, cell):
+                        held = True
+                        continue
+                self.update_cell(key, col_id, self._text(cell))
+                self.cells_sent += 1
+                shown[i] = cell
+            shown_cells[key] = shown
+        return held
 
     def selected_key(self) -> str | None:
         """Key of the row under the cursor, or None when empty."""
@@ -118,6 +164,10 @@ def _unique_keys(rows: Sequence[tuple[str, list[Cell]]]) -> list[tuple[str, list
 class InstancesTable(RowTable):
     """One row per virtual router."""
 
+    def stable(self, col_id: str, cell: Cell) -> object:
+        """Age bars and advert counts tick; their colour does not wait."""
+        return instance_cell_stable(col_id, cell)
+
     def show(
         self,
         instances: Sequence[InstanceView],
@@ -125,19 +175,25 @@ class InstancesTable(RowTable):
         *,
         show_names: bool,
         width: int,
-    ) -> None:
-        """Render ``instances`` (already filtered and sorted) for a ``width`` terminal."""
+        tick: bool = True,
+    ) -> bool:
+        """Render ``instances`` (already filtered and sorted) for a ``width`` terminal;
+        True when ticking changes are held back (see ``RowTable.set_rows``)."""
         columns = columns_for_width(width)
         wide = width >= FULL
         rows = [
             (instance_key(i), instance_cells(i, columns, names, show_names=show_names, wide=wide))
             for i in instances
         ]
-        self.set_rows(columns, rows)
+        return self.set_rows(columns, rows, tick=tick)
 
 
 class HostsTable(RowTable):
     """One row per real router, with its priority in each instance."""
+
+    def stable(self, col_id: str, cell: Cell) -> object:
+        """The "(was 12s ago)" part ticks; priorities and mastership do not wait."""
+        return host_cell_stable(col_id, cell)
 
     def show(
         self,
@@ -146,12 +202,14 @@ class HostsTable(RowTable):
         now: float,
         *,
         show_names: bool,
-    ) -> None:
-        """Render ``hosts``; instance columns in ``instances`` order."""
+        tick: bool = True,
+    ) -> bool:
+        """Render ``hosts``; instance columns in ``instances`` order; True when ticking
+        changes are held back."""
         keys = [instance_key(i) for i in instances]
         columns = host_columns(keys)
         masters = instance_masters(instances)
         rows = [
             (host_key(h), host_cells(h, keys, masters, now, show_names=show_names)) for h in hosts
         ]
-        self.set_rows(columns, rows)
+        return self.set_rows(columns, rows, tick=tick)
