@@ -136,8 +136,19 @@ def run_headless(
     return 0
 
 
+def demo_options(options: Options) -> Options:
+    """--demo: the lab's configuration (names, instances, the seed's priority file),
+    shown read-only, unless the operator gave a configuration of their own."""
+    if options.config is None and options.keepalived_conf is None:
+        options.config = demo_path().parent / "config.toml"
+    options.read_only = True
+    return options
+
+
 def run(options: Options) -> int:
     """Run vrrptop; returns the exit status."""
+    if options.demo:
+        options = demo_options(options)
     # Configuration first: a broken file is reported before any capture starts.
     config = load_configuration(options)
     for warning in config.warnings:
