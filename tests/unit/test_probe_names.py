@@ -44,7 +44,9 @@ def test_escaping_cannot_be_forged_with_backslashes() -> None:
 
 
 def test_bytes_and_none_and_length() -> None:
-    assert safe_name(b"ok\xff\x1b") == "ok\\\\xff\\x1b"
+    assert safe_name(b"ok\xff\x1b") == "ok\\xff\\x1b"
+    # An invalid byte and the literal text "\xff" never display the same.
+    assert safe_name(b"ok\\xff") == "ok\\\\xff" != safe_name(b"ok\xff")
     assert safe_name(None) == ""
     cut = safe_name("x" * 1000)
     assert len(cut) == 255 and cut.endswith("…")

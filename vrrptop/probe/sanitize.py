@@ -13,8 +13,10 @@ MAX_NAME = 255
 """Longer text is cut (with an ellipsis): a DNS name is at most 253 characters."""
 
 
-def _escape(ch: str) -> str:
+def _escape(ch: str, raw_bytes: bool = False) -> str:
     code = ord(ch)
+    if raw_bytes and 0xDC80 <= code <= 0xDCFF:
+        return f"\\x{code - 0xDC00:02x}"
     if code < 0x100:
         return f"\\x{code:02x}"
     if code < 0x10000:
@@ -40,11 +42,15 @@ def safe_name(text: str | bytes | None, *, max_len: int = MAX_NAME) -> str:
     """
     if text is None:
         return ""
+    raw_bytes = isinstance(text, bytes)
     if isinstance(text, bytes):
-        text = text.decode("utf-8", errors="backslashreplace")
+        # Invalid bytes become lone surrogates U+DC80..U+DCFF, escaped below as the
+        # byte they stand for, after backslashes are doubled: so b"\xff" and the
+        # four characters "\xff" can never display the same.
+        text = text.decode("utf-8", errors="surrogateescape")
     text = text.replace("\\", "\\\\")
     if any(_unsafe(ch) for ch in text):
-        text = "".join(_escape(ch) if _unsafe(ch) else ch for ch in text)
+        text = "".join(_escape(ch, raw_bytes) if _unsafe(ch) else ch for ch in text)
     if len(text) > max_len:
         text = text[: max_len - 1] + "…"
     return text
