@@ -29,4 +29,9 @@ VENV=".venv"
 if [ ! -x "$VENV/bin/python" ]; then python3 -m venv "$VENV"; fi
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e '.[test]'
 
+# Lint, format and types first: a failure here is as real as a failing test.
+"$VENV/bin/ruff" check vrrptop tests benchmarks
+"$VENV/bin/ruff" format --check --quiet vrrptop tests benchmarks
+"$VENV/bin/mypy" vrrptop
+
 exec "$VENV/bin/python" -m pytest -ra "$@"
