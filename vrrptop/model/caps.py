@@ -2,7 +2,9 @@
 
 Every table is capped; when a cap is reached the least recently seen entries are
 evicted in a batch of ``EVICT_FRACTION`` of the cap (amortised O(1) per insert even
-under a flood) and counted in ``Counters.evicted``.
+under a flood) and counted in ``Counters.evicted``. The master history and the gap
+statistics are rings instead: they keep the newest entries by design, and their
+rollover is not an eviction (nothing the operator is still watching is lost).
 
 =====================  =====  ============================================
 table                  cap    note
