@@ -108,6 +108,7 @@ class Correlation:
             "expected_master": self.predicted_master,
             "observed_master_name": self.observed_master_name,
             "settled": self.settled,
+            "settle_remaining_s": round(self.settle_remaining_s, 1),
             "expected_priorities": {h.name: h.expected_priority for h in self.hosts},
             "alarms": [a.to_json() for a in self.alarms],
         }
