@@ -6,8 +6,9 @@ decided here without textual; the table widgets only colour and place them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from vrrptop.model.snapshot import HostView, InstanceView
 from vrrptop.ui.format import (
@@ -17,8 +18,17 @@ from vrrptop.ui.format import (
     fmt_interval,
     fmt_seconds,
     master_text,
-    state_word,
     vip_holder_text,
+)
+from vrrptop.ui.health_view import (
+    dns_cell,
+    expected_cell,
+    expected_priority,
+    host_health,
+    latency_cell,
+    priority_text,
+    spark_cell,
+    state_cell,
 )
 
 Cell = tuple[str, Level | None]
@@ -39,6 +49,7 @@ INSTANCE_COLUMNS: tuple[Column, ...] = (
     Column("family", "Fam", 0),
     Column("state", "State", 0),
     Column("master", "Master", 0),
+    Column("expected", "Expected", 0),
     Column("priority", "Prio", 0),
     Column("age", "Age/Down", 0),
     Column("name", "Name", 150),
@@ -82,6 +93,22 @@ def columns_for_width(width: int, columns: Sequence[Column] = INSTANCE_COLUMNS) 
     return [c for c in columns if width >= c.min_width]
 
 
+#: Below this width a console showing expected masters drops the VIPs column (the
+#: detail screen still lists them): the expected master says more at a glance.
+EXPECTED_NARROW = 90
+
+
+def instance_columns(width: int, correlated: bool) -> list[Column]:
+    """``columns_for_width``, with the Expected column only when some instance is
+    correlated (a configuration declares what should be master)."""
+    columns = columns_for_width(width)
+    if not correlated:
+        return [c for c in columns if c.id != "expected"]
+    if width < EXPECTED_NARROW:
+        return [c for c in columns if c.id != "vips"]
+    return columns
+
+
 def instance_key(inst: InstanceView) -> str:
     """Stable row key: ``"210/4"``."""
     return f"{inst.vrid}/{inst.family}"
@@ -96,7 +123,6 @@ def instance_cells(
     wide: bool,
 ) -> list[Cell]:
     """The cells of ``inst``'s row for ``columns``."""
-    word, level = state_word(inst.state)
     holder, holder_level = vip_holder_text(inst)
     if wide or len(inst.addresses) <= 1:
         vips = ", ".join(inst.addresses) or "-"
@@ -108,7 +134,8 @@ def instance_cells(
     values: dict[str, Cell] = {
         "vrid": (str(inst.vrid), None),
         "family": (f"v{inst.family}", None),
-        "state": (word, level),
+        "state": state_cell(inst),
+        "expected": expected_cell(inst),
         "master": (master, None if inst.master else "bad"),
         "priority": ("-" if inst.priority is None else str(inst.priority), None),
         "age": (
@@ -144,9 +171,23 @@ MAX_INSTANCE_COLUMNS = 8
 SUMMARY_ENTRIES = 6
 
 
-def host_columns(instance_keys: Sequence[str]) -> list[Column]:
-    """Host, addresses, MACs, then per-instance columns or one summary column."""
-    columns = [Column("name", "Host", 0), Column("addrs", "Addresses", 0), Column("macs", "MAC", 0)]
+#: Latency sparkline of the hosts table: probes shown, and from which width.
+SPARK_PROBES = 10
+SPARK_WIDTH = 100
+
+
+def host_columns(
+    instance_keys: Sequence[str], *, dns: bool = False, width: int = SPARK_WIDTH
+) -> list[Column]:
+    """Host, [DNS status, latency, sparkline,] addresses, MACs, then per-instance
+    columns or one summary column. The DNS columns come right after the name so a
+    narrow terminal still shows them; the sparkline needs ``SPARK_WIDTH``."""
+    columns = [Column("name", "Host", 0)]
+    if dns:
+        columns += [Column("dns", "DNS", 0), Column("lat", "Lat", 0)]
+        if width >= SPARK_WIDTH:
+            columns.append(Column("spark", "Latency", SPARK_WIDTH))
+    columns += [Column("addrs", "Addresses", 0), Column("macs", "MAC", 0)]
     if len(instance_keys) <= MAX_INSTANCE_COLUMNS:
         columns += [Column(f"i{k}", k, 0) for k in instance_keys]
     else:
@@ -184,12 +225,22 @@ def host_cells(
     now: float,
     *,
     show_names: bool,
+    health: Mapping[str, Any] | None = None,
+    views: Mapping[str, InstanceView] | None = None,
+    width: int = SPARK_WIDTH,
 ) -> list[Cell]:
-    """Name, addresses, MACs, then one cell per instance (priority and mastership),
-    or a single summary cell past ``MAX_INSTANCE_COLUMNS`` instances."""
+    """Name, [DNS,] addresses, MACs, then one cell per instance (priority and
+    mastership, ``advertised/expected`` when ``views`` carry a prediction), or a
+    single summary cell past ``MAX_INSTANCE_COLUMNS`` instances. DNS cells are
+    present when ``health`` is non-empty (see ``host_columns(dns=...)``)."""
     name = host.name if (show_names and host.name) else "-"
-    cells: list[Cell] = [
-        (name, None if name != "-" else "dim"),
+    cells: list[Cell] = [(name, None if name != "-" else "dim")]
+    if health:
+        target = host_health(host, health)
+        cells += [dns_cell(target), latency_cell(target)]
+        if width >= SPARK_WIDTH:
+            cells.append(spark_cell(target, SPARK_PROBES))
+    cells += [
         (", ".join(host.addresses) or "-", None),
         (", ".join(host.macs) or "-", "dim"),
     ]
@@ -200,10 +251,12 @@ def host_cells(
         if prio is None:
             cells.append(("", None))
             continue
+        text, differs = priority_text(prio, expected_priority((views or {}).get(key), host))
+        level: Level | None = "warn" if differs else None
         if masters.get(key) in host.addresses:
-            cells.append((f"{prio} MASTER", "ok"))
+            cells.append((f"{text} MASTER", level or "ok"))
         elif key in host.last_master:
-            cells.append((f"{prio} (was {fmt_seconds(now - host.last_master[key])} ago)", None))
+            cells.append((f"{text} (was {fmt_seconds(now - host.last_master[key])} ago)", level))
         else:
-            cells.append((str(prio), None))
+            cells.append((text, level))
     return cells

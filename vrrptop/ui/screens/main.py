@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input
 
 from vrrptop.ui.format import host_matches, instance_matches, names_by_address, sort_instances
+from vrrptop.ui.widgets.alarms import AlarmBar
 from vrrptop.ui.widgets.eventlog import EventLog
 from vrrptop.ui.widgets.status import StatusBar
 from vrrptop.ui.widgets.tables import WIDE, HostsTable, InstancesTable, RowTable
@@ -40,6 +41,7 @@ class MainScreen(Screen[None]):
             hosts = HostsTable(id="hosts")
             hosts.border_title = "Hosts"
             yield hosts
+            yield AlarmBar(id="alarms")
             log = EventLog(tz=app.tz, id="events")
             log.border_title = "Events"
             yield log
@@ -95,7 +97,10 @@ class MainScreen(Screen[None]):
             snap.ts,
             show_names=app.show_names,
             tick=tick,
+            health=snap.health,
+            width=width,
         )
+        self.query_one("#alarms", AlarmBar).show(snap.instances)
         self.set_class(width >= WIDE, "-wide")
 
     def restyle(self) -> None:
@@ -104,6 +109,7 @@ class MainScreen(Screen[None]):
         for table in self.query(RowTable):
             table.restyle()
         self.query_one("#status", StatusBar).restyle()
+        self.query_one("#alarms", AlarmBar).restyle()
 
     @property
     def event_log(self) -> EventLog:

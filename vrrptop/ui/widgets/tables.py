@@ -6,23 +6,25 @@ Rows are updated in place when the set of rows is unchanged (the common case at
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import DataTable
 
 from vrrptop.model.snapshot import HostView, InstanceView
+from vrrptop.ui.health_view import correlated
 from vrrptop.ui.rows import (
     Cell,
     Column,
-    columns_for_width,
     host_cell_stable,
     host_cells,
     host_columns,
     host_key,
     instance_cell_stable,
     instance_cells,
+    instance_columns,
     instance_key,
     instance_masters,
 )
@@ -179,7 +181,7 @@ class InstancesTable(RowTable):
     ) -> bool:
         """Render ``instances`` (already filtered and sorted) for a ``width`` terminal;
         True when ticking changes are held back (see ``RowTable.set_rows``)."""
-        columns = columns_for_width(width)
+        columns = instance_columns(width, any(correlated(i) for i in instances))
         wide = width >= FULL
         rows = [
             (instance_key(i), instance_cells(i, columns, names, show_names=show_names, wide=wide))
@@ -203,13 +205,30 @@ class HostsTable(RowTable):
         *,
         show_names: bool,
         tick: bool = True,
+        health: Mapping[str, Any] | None = None,
+        width: int = FULL,
     ) -> bool:
-        """Render ``hosts``; instance columns in ``instances`` order; True when ticking
+        """Render ``hosts``; instance columns in ``instances`` order, DNS columns when
+        ``health`` (the snapshot's probe results) is non-empty; True when ticking
         changes are held back."""
         keys = [instance_key(i) for i in instances]
-        columns = host_columns(keys)
+        columns = host_columns(keys, dns=bool(health), width=width)
         masters = instance_masters(instances)
+        views = {instance_key(i): i for i in instances}
         rows = [
-            (host_key(h), host_cells(h, keys, masters, now, show_names=show_names)) for h in hosts
+            (
+                host_key(h),
+                host_cells(
+                    h,
+                    keys,
+                    masters,
+                    now,
+                    show_names=show_names,
+                    health=health,
+                    views=views,
+                    width=width,
+                ),
+            )
+            for h in hosts
         ]
         return self.set_rows(columns, rows, tick=tick)
