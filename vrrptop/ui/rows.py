@@ -174,6 +174,9 @@ SUMMARY_ENTRIES = 6
 #: Latency sparkline of the hosts table: probes shown, and from which width.
 SPARK_PROBES = 10
 SPARK_WIDTH = 100
+#: With DNS columns, below this width the hosts table lists one address (+N) and
+#: no MAC, so the DNS word and the instance columns fit an 80-column terminal.
+HOSTS_FULL = 120
 
 
 def host_columns(
@@ -187,7 +190,9 @@ def host_columns(
         columns += [Column("dns", "DNS", 0), Column("lat", "Lat", 0)]
         if width >= SPARK_WIDTH:
             columns.append(Column("spark", "Latency", SPARK_WIDTH))
-    columns += [Column("addrs", "Addresses", 0), Column("macs", "MAC", 0)]
+    columns.append(Column("addrs", "Addresses", 0))
+    if not dns or width >= HOSTS_FULL:
+        columns.append(Column("macs", "MAC", 0))
     if len(instance_keys) <= MAX_INSTANCE_COLUMNS:
         columns += [Column(f"i{k}", k, 0) for k in instance_keys]
     else:
@@ -240,10 +245,12 @@ def host_cells(
         cells += [dns_cell(target), latency_cell(target)]
         if width >= SPARK_WIDTH:
             cells.append(spark_cell(target, SPARK_PROBES))
-    cells += [
-        (", ".join(host.addresses) or "-", None),
-        (", ".join(host.macs) or "-", "dim"),
-    ]
+    addrs = host.addresses
+    if health and width < HOSTS_FULL:
+        more = f" +{len(addrs) - 1}" if len(addrs) > 1 else ""
+        cells.append((addrs[0] + more if addrs else "-", None))
+    else:
+        cells += [(", ".join(addrs) or "-", None), (", ".join(host.macs) or "-", "dim")]
     if len(instance_keys) > MAX_INSTANCE_COLUMNS:
         return [*cells, host_summary(host, masters)]
     for key in instance_keys:

@@ -12,13 +12,15 @@ from textual.widgets import Footer, Static
 
 from vrrptop.ui import detail_view as dv
 from vrrptop.ui.format import names_by_address
+from vrrptop.ui.health_detail import expectation_section
+from vrrptop.ui.health_view import correlated
 from vrrptop.ui.widgets.status import StatusBar
 from vrrptop.ui.widgets.tables import WIDE
 
 if TYPE_CHECKING:
     from vrrptop.ui.app import VrrptopApp
 
-_SECTIONS = ("history", "gaps", "sources", "problems", "advert", "hex")
+_SECTIONS = ("expect", "history", "gaps", "sources", "problems", "advert", "hex")
 
 
 class DetailScreen(Screen[None]):
@@ -74,7 +76,10 @@ class DetailScreen(Screen[None]):
         names = names_by_address(snap.hosts) if app.show_names else {}
         title.update(dv.title_text(inst, names))
         spark_width = 60 if width >= WIDE else max(10, width - 4)
+        expect = self.query_one("#detail-expect", Static)
+        expect.display = correlated(inst)
         content = {
+            "expect": expectation_section(inst, snap.hosts, snap.health),
             "history": dv.history_table(inst, names, snap.ts, app.tz),
             "gaps": dv.gaps_text(inst, spark_width),
             "sources": dv.sources_table(inst, names, snap.ts),

@@ -1,0 +1,107 @@
+"""The detail screen's "expected versus observed" section, as a Rich renderable.
+
+No textual: the section is built from an ``InstanceView`` (its correlation in
+``extra``) and the snapshot's hosts and DNS health, and is testable by rendering
+to plain text like the other sections (``detail_view.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from vrrptop.model.snapshot import HostView, InstanceView
+from vrrptop.ui.format import Level, severity_word
+from vrrptop.ui.health_view import (
+    NOT_PROBED,
+    alarms_of,
+    correlated,
+    dns_cell,
+    expected_cell,
+    host_health,
+    latency_cell,
+    latency_spark,
+    settle_text,
+)
+
+_STYLE: dict[Level | None, str] = {"ok": "green", "warn": "bold yellow", "bad": "bold red"}
+_STYLE["dim"] = "dim"
+
+
+def _text(cell: tuple[str, Level | None]) -> Text:
+    return Text(cell[0], style=_STYLE.get(cell[1], ""))
+
+
+def _host_named(name: str, hosts: Sequence[HostView]) -> HostView | None:
+    short = name.split(".", 1)[0]
+    for host in hosts:
+        if host.name and (host.name == name or host.name.split(".", 1)[0] == short):
+            return host
+    return None
+
+
+def _health_named(name: str, health: Mapping[str, Any]) -> Any | None:
+    """A probe target carrying the host's name (hosts of the priority file are
+    probed even when they never advertised)."""
+    for target in health.values():
+        if getattr(getattr(target, "target", None), "name", None) == name:
+            return target
+    return None
+
+
+def expectation_section(
+    inst: InstanceView, hosts: Sequence[HostView], health: Mapping[str, Any]
+) -> RenderableType:
+    """Expected and observed master, every host's expected priority next to the one
+    it advertises with its DNS status, and the instance's alarms. Empty when the
+    instance is not correlated (no configuration)."""
+    if not correlated(inst):
+        return Text("")
+    extra = inst.extra
+    key = f"{inst.vrid}/{inst.family}"
+    head = Text()
+    head.append("Expected versus observed", style="bold underline")
+    head.append(f"  ({settle_text(inst)})\n")
+    head.append("expected master ")
+    head.append_text(_text(expected_cell(inst)))
+    observed = extra.get("observed_master_name") or inst.master or "none"
+    head.append(f"   observed {observed}")
+
+    table = Table(box=None, expand=False, pad_edge=False)
+    for col in ("host", "expected", "advertised", "DNS", "latency", "last probes"):
+        table.add_column(col, no_wrap=True)
+    prios: dict[str, Any] = extra.get("expected_priorities") or {}
+    for name, expected in prios.items():
+        host = _host_named(name, hosts)
+        advertised = host.priorities.get(key) if host else None
+        target = host_health(host, health) if host else None
+        target = target or _health_named(name, health)
+        adv = Text("-" if advertised is None else str(advertised))
+        if advertised is not None and advertised != expected:
+            adv.append(" ≠", style=_STYLE["warn"])
+        table.add_row(
+            name,
+            str(expected),
+            adv,
+            _text(dns_cell(target) if target is not None else NOT_PROBED),
+            _text(latency_cell(target)),
+            latency_spark(target.latencies, 20) if target is not None else "",
+        )
+    if not prios:
+        table.add_row("-", "-", "-", "-", "-", "")
+
+    alarms = Text()
+    alarms.append("Alarms", style="bold underline")
+    listed = alarms_of(inst)
+    for alarm in listed:
+        word, level = severity_word(str(alarm.get("severity", "warning")))
+        alarms.append("\n")
+        alarms.append(word, style=_STYLE.get(level, ""))
+        alarms.append(f" {alarm.get('kind', '?')}: {alarm.get('message', '')}")
+    if not listed:
+        alarms.append("\nnone")
+    return Group(head, table, alarms)
