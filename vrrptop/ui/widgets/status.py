@@ -36,4 +36,6 @@ class StatusBar(Static):
         text.append("\n")
         for part, level in second:
             text.append(part, style=level_style(self.app, level))
-        self.update(text)
+        # Its height is fixed (2 lines, see the .tcss): no layout pass, which would
+        # recompute the whole screen once a second for a ticking clock.
+        self.update(text, layout=False)

@@ -10,8 +10,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey, RowKey
 
 from vrrptop.model.snapshot import HostView, InstanceView
 from vrrptop.ui.health_view import correlated
@@ -37,6 +40,10 @@ WIDE = 120
 FULL = 150
 
 
+#: Rendered cells kept by ``RowTable._render_cell`` (a few screens' worth).
+_CELL_CACHE = 4096
+
+
 class RowTable(DataTable[Text]):
     """DataTable with a keyed, in-place ``set_rows``.
 
@@ -53,6 +60,9 @@ class RowTable(DataTable[Text]):
     """
 
     def __init__(self, **kwargs: object) -> None:
+        # Set before DataTable's __init__, whose reactives already clear caches.
+        self._cell_lines: dict[tuple[object, ...], tuple[object, list[list[Segment]]]] = {}
+        """Rendered cells that outlive a change elsewhere in the table (``_render_cell``)."""
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
         self._col_ids: list[str] = []
         self._row_ids: list[str] = []
@@ -75,6 +85,60 @@ class RowTable(DataTable[Text]):
         (after a theme change the same text needs other colours)."""
         self._cells.clear()
         self._col_ids = []
+        self._cell_lines.clear()
+
+    # -- rendering: keep unchanged cells' renders across updates ----------------
+    def _render_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ) -> list[list[Segment]]:
+        """DataTable's cell render, cached per cell *value*.
+
+        DataTable keys its render caches on a counter that every ``update_cell``
+        bumps, so one changed age re-renders every visible cell through Rich (most
+        of a repaint's cost). Our cell values are replaced, never mutated, when
+        they change (``set_rows``), so the value's identity says whether a render
+        is still good; styles are in the key, and every style change clears it.
+        """
+        try:
+            value = self._data[self._row_locations.get_key(row_index)][
+                self._column_locations.get_key(column_index)
+            ]
+        except (AttributeError, KeyError):  # header, label, or another DataTable
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        key = (
+            row_index,
+            column_index,
+            base_style,
+            width,
+            cursor,
+            hover,
+            self.show_cursor,
+            self._show_hover_cursor,
+            self._pseudo_class_state,
+        )
+        hit = self._cell_lines.get(key)
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        if len(self._cell_lines) > _CELL_CACHE:
+            self._cell_lines.clear()
+        self._cell_lines[key] = (value, lines)
+        return lines
+
+    def _clear_caches(self) -> None:
+        super()._clear_caches()
+        self._cell_lines.clear()
+
+    def notify_style_update(self) -> None:
+        """Styles changed: rendered cells are stale."""
+        self._cell_lines.clear()
+        super().notify_style_update()
 
     def set_rows(
         self,
@@ -120,14 +184,24 @@ class RowTable(DataTable[Text]):
     def _update_cells(
         self, col_ids: list[str], rows: Sequence[tuple[str, list[Cell]]], tick: bool
     ) -> bool:
-        """Send the changed cells of a same-shape table; True if some were held back."""
+        """Send the changed cells of a same-shape table; True if some were held back.
+
+        A cell sent through ``update_cell`` repaints every visible row; a cell of a
+        row scrolled out of view is stored quietly instead (``_store_quietly``), so
+        on a segment with hundreds of instances the ages of rows nobody sees do not
+        repaint the table.
+        """
         held = False
+        quiet = False
         stable = self.stable
         shown_cells = self._cells
-        for key, cells in rows:
+        top = int(self.scroll_y)
+        bottom = top + self.size.height  # rows of height 1; the header line is slack
+        for index, (key, cells) in enumerate(rows):
             old = shown_cells.get(key)
             if old == cells:
                 continue  # the common case on a quiet segment: nothing to compare
+            visible = top <= index < bottom
             shown = list(cells) if old is None else list(old)
             for i, (col_id, cell) in enumerate(zip(col_ids, cells, strict=True)):
                 if old is not None:
@@ -137,11 +211,30 @@ class RowTable(DataTable[Text]):
                     if not tick and stable(col_id, was) == stable(col_id, cell):
                         held = True
                         continue
-                self.update_cell(key, col_id, self._text(cell))
+                if visible or not self._store_quietly(key, col_id, self._text(cell)):
+                    self.update_cell(key, col_id, self._text(cell))
+                else:
+                    quiet = True
                 self.cells_sent += 1
                 shown[i] = cell
             shown_cells[key] = shown
+        if quiet:
+            # Cached renders are keyed on this counter: bumping it without a
+            # refresh means the next repaint (scroll, cursor, a visible change)
+            # draws the new values, and nothing is repainted now.
+            self._update_count += 1
         return held
+
+    def _store_quietly(self, key: str, col_id: str, value: Text) -> bool:
+        """Put ``value`` in the table's data without a repaint; False if this
+        textual's DataTable does not keep its data as expected (then the caller
+        falls back to ``update_cell``)."""
+        row = self._data.get(RowKey(key))
+        column = ColumnKey(col_id)
+        if row is None or column not in row:
+            return False
+        row[column] = value
+        return True
 
     def selected_key(self) -> str | None:
         """Key of the row under the cursor, or None when empty."""
