@@ -11,6 +11,7 @@ from rich.text import Text
 
 from vrrptop.model.events import Event
 from vrrptop.model.snapshot import Snapshot
+from vrrptop.output.report_health import alarms_table, dns_table, expectation_table
 
 _STATE_STYLE = {
     "ok": "green",
@@ -122,5 +123,10 @@ def print_report(
         console.print("No VRRP advertisement seen.")
     else:
         console.print(instances_table(snap))
+        for extra in (expectation_table(snap), alarms_table(snap)):
+            if extra is not None:
+                console.print(extra)
         console.print(masters_table(snap))
+    if (dns := dns_table(snap)) is not None:
+        console.print(dns)
     console.print(timeline_table(events))
