@@ -178,9 +178,12 @@ def test_host_cells_dns_and_expected_priorities() -> None:
     args = {"show_names": True, "health": snap.health, "views": views}
     cells = host_cells(rnb, keys, masters, snap.ts, **args)  # type: ignore[arg-type]
     assert cells[1] == ("ok", "ok") and "200/200 MASTER" in [c[0] for c in cells]
-    # without probing nor a prediction: the table is as before
+    # without probing nor a prediction: the table is as before, compact when narrow
     plain = host_cells(rnb, keys, masters, T0 + 110, show_names=True)
-    assert len(plain) == len(host_columns(keys)) and plain[1][0].startswith("198.51.100.12")
+    assert len(plain) == len(host_columns(keys)) and plain[1][0].startswith("198.51.100.12,")
+    narrow = host_cells(rnb, keys, masters, T0 + 110, show_names=True, width=80)
+    assert len(narrow) == len(host_columns(keys, width=80)) == len(plain) - 1
+    assert narrow[1] == ("198.51.100.12 +1", None) and narrow[2][0] == "200 MASTER"
 
 
 def test_expectation_section_lists_hosts_dns_and_alarms() -> None:
@@ -195,4 +198,5 @@ def test_expectation_section_lists_hosts_dns_and_alarms() -> None:
     assert "vip-dns-failing" in text
     settling = _render(expectation_section(_inst(snap, 210, 6), snap.hosts, {}))
     assert "(settling, 3s left)" in settling and "\nnone" in settling
+    assert "DNS not probed" in settling and "latency" not in settling  # no empty columns
     assert _render(expectation_section(steady().instances[0], (), {})).strip() == ""

@@ -70,9 +70,13 @@ def expectation_section(
     head.append_text(_text(expected_cell(inst)))
     observed = extra.get("observed_master_name") or inst.master or "none"
     head.append(f"   observed {observed}")
+    if not health:
+        head.append("\nDNS not probed (replay, or probing off)", style="dim")
 
     table = Table(box=None, expand=False, pad_edge=False)
-    for col in ("host", "expected", "advertised", "DNS", "latency", "last probes"):
+    probing = bool(health)  # a replay never probes: no column of dashes then
+    columns = ("host", "expected", "advertised", "DNS", "latency", "last probes")
+    for col in columns if probing else columns[:3]:
         table.add_column(col, no_wrap=True)
     prios: dict[str, Any] = extra.get("expected_priorities") or {}
     for name, expected in prios.items():
@@ -83,16 +87,14 @@ def expectation_section(
         adv = Text("-" if advertised is None else str(advertised))
         if advertised is not None and advertised != expected:
             adv.append(" ≠", style=_STYLE["warn"])
-        table.add_row(
-            name,
-            str(expected),
-            adv,
+        dns = (
             _text(dns_cell(target) if target is not None else NOT_PROBED),
             _text(latency_cell(target)),
             latency_spark(target.latencies, 20) if target is not None else "",
         )
+        table.add_row(name, str(expected), adv, *(dns if probing else ()))
     if not prios:
-        table.add_row("-", "-", "-", "-", "-", "")
+        table.add_row(*("-" for _ in table.columns))
 
     alarms = Text()
     alarms.append("Alarms", style="bold underline")

@@ -174,24 +174,25 @@ SUMMARY_ENTRIES = 6
 #: Latency sparkline of the hosts table: probes shown, and from which width.
 SPARK_PROBES = 10
 SPARK_WIDTH = 100
-#: With DNS columns, below this width the hosts table lists one address (+N) and
-#: no MAC, so the DNS word and the instance columns fit an 80-column terminal.
+#: Below this width the hosts table lists one address (+N) and no MAC, so the DNS
+#: word and the instance columns fit an 80-column terminal.
 HOSTS_FULL = 120
 
 
 def host_columns(
-    instance_keys: Sequence[str], *, dns: bool = False, width: int = SPARK_WIDTH
+    instance_keys: Sequence[str], *, dns: bool = False, width: int = HOSTS_FULL
 ) -> list[Column]:
-    """Host, [DNS status, latency, sparkline,] addresses, MACs, then per-instance
+    """Host, [DNS status, latency, sparkline,] addresses, [MACs,] then per-instance
     columns or one summary column. The DNS columns come right after the name so a
-    narrow terminal still shows them; the sparkline needs ``SPARK_WIDTH``."""
+    narrow terminal still shows them; the sparkline needs ``SPARK_WIDTH``, the
+    MACs ``HOSTS_FULL``."""
     columns = [Column("name", "Host", 0)]
     if dns:
         columns += [Column("dns", "DNS", 0), Column("lat", "Lat", 0)]
         if width >= SPARK_WIDTH:
             columns.append(Column("spark", "Latency", SPARK_WIDTH))
     columns.append(Column("addrs", "Addresses", 0))
-    if not dns or width >= HOSTS_FULL:
+    if width >= HOSTS_FULL:
         columns.append(Column("macs", "MAC", 0))
     if len(instance_keys) <= MAX_INSTANCE_COLUMNS:
         columns += [Column(f"i{k}", k, 0) for k in instance_keys]
@@ -232,7 +233,7 @@ def host_cells(
     show_names: bool,
     health: Mapping[str, Any] | None = None,
     views: Mapping[str, InstanceView] | None = None,
-    width: int = SPARK_WIDTH,
+    width: int = HOSTS_FULL,
 ) -> list[Cell]:
     """Name, [DNS,] addresses, MACs, then one cell per instance (priority and
     mastership, ``advertised/expected`` when ``views`` carry a prediction), or a
@@ -246,7 +247,7 @@ def host_cells(
         if width >= SPARK_WIDTH:
             cells.append(spark_cell(target, SPARK_PROBES))
     addrs = host.addresses
-    if health and width < HOSTS_FULL:
+    if width < HOSTS_FULL:
         more = f" +{len(addrs) - 1}" if len(addrs) > 1 else ""
         cells.append((addrs[0] + more if addrs else "-", None))
     else:
