@@ -48,7 +48,13 @@ class HelpScreen(ModalScreen[None]):
                     "column header to sort by it; "
                     "scroll any pane with the wheel.\n"
                     "States are words as well as colours: ok, SILENT, SPLIT BRAIN, MISMATCH, "
-                    "CKSUM ERR, resigned. The age bar fills up to Master_Down_Interval.",
+                    "CKSUM ERR, resigned. The age bar fills up to Master_Down_Interval.\n"
+                    "With a configuration: Expected is the master the priority files predict "
+                    "(≠ when the wire disagrees once settled, ~3s while settling), the state "
+                    "gains +N ALARMS (listed in details and on the line above the events), and "
+                    "hosts show advertised/expected priority (≠ when they differ). When probing: "
+                    "DNS is ok, timeout, refused, wrong, NXDOMAIN/SERVFAIL, neterr or — (not "
+                    "probed), with the last latency and a sparkline of recent probes (× failed).",
                     style="dim",
                 ),
                 id="help-notes",
