@@ -56,9 +56,16 @@ class VrrptopApp(App[int]):
     TICK_S = 1.0
     """The slow refresh: clock, elapsed time, counters and ages (htop refreshes at
     1.5 s). Anything else (events, new masters, states, colours) shows at once."""
-    ENGINE_INTERVAL_S = 0.5
-    """Update interval asked of the engine: twice per tick is fresh enough for the
-    ticking parts, and the engine still publishes events at once (see Engine)."""
+    ENGINE_INTERVAL_S = TICK_S
+    """Update interval asked of the engine: its periodic updates *are* the ticks (one
+    snapshot, one computation and one repaint a second); it still publishes events
+    at once (see Engine), and those updates show only what is urgent."""
+    TICK_EARLY = 0.75
+    """An update at least this fraction of ``TICK_S`` after the last tick is a tick
+    (the engine's updates come a little more than ``TICK_S`` apart)."""
+    TICK_LATE = 1.25
+    """With no tick for this many ``TICK_S`` (engine silent, stopped or finished),
+    the clock ticks on its own."""
 
     def __init__(
         self,
@@ -94,6 +101,7 @@ class VrrptopApp(App[int]):
         self._capture_start: float | None = None
         self._started = self.clock()
         self._last_render = 0.0
+        self._last_tick = 0.0
         self._refresh_interval = self.MIN_REFRESH_S
         self._render_timer: Timer | None = None
         self.main_screen = MainScreen()
@@ -112,7 +120,7 @@ class VrrptopApp(App[int]):
         except VrrptopError as err:
             self.exit(err.exit_code, return_code=err.exit_code, message=str(err))
             return
-        self.set_interval(self.TICK_S, self.render_header)
+        self.set_interval(self.TICK_S / 2, self._clock_tick)
 
     def _theme_changed(self, _theme: object) -> None:
         """Colours come from the theme: re-send every cell, then redraw."""
@@ -181,7 +189,11 @@ class VrrptopApp(App[int]):
                 self._now(), f"{drained.lost_events} events not shown (display fell behind)"
             )
         self.render_count += 1
-        self.render_screens(tick=False)
+        now = time.monotonic()
+        tick = now - self._last_tick >= self.TICK_EARLY * self.TICK_S
+        if tick:
+            self._last_tick = now
+        self.render_screens(tick=tick)
 
     def _note_start(self, snap: Snapshot) -> None:
         firsts = [i.first_seen for i in snap.instances]
@@ -209,8 +221,14 @@ class VrrptopApp(App[int]):
         elif render is not None:
             render()
 
+    def _clock_tick(self) -> None:
+        """Tick when the engine has not ticked for a while (the clock must move)."""
+        if time.monotonic() - self._last_tick >= self.TICK_LATE * self.TICK_S:
+            self.render_header()
+
     def render_header(self) -> None:
         """The slow tick: clock, elapsed time, counters and ages of the active screen."""
+        self._last_tick = time.monotonic()
         screen = self.screen if self.screen_stack else None
         if screen is self.main_screen:
             self.main_screen.render_view(tick=True)
