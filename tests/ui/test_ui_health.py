@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tests.ui.conftest import make_app
 from tests.ui.helpers import row_by_vrid, rows, settle, static_text
 from tests.ui.scenario import FakeEngine, FakeUpdate, after_failover, failover_events
@@ -70,3 +72,28 @@ async def test_no_configuration_no_new_columns(engine: FakeEngine) -> None:
         assert "Expected" not in inst and "DNS" not in hosts
         assert _alarm_line(app) == ""
         assert not app.screen.query_one("#alarms", AlarmBar).display
+
+
+async def test_alarm_line_follows_the_snapshots(engine: FakeEngine) -> None:
+    """The line is repainted only on change, but every change reaches it: alarms
+    cleared -> "no alarms"; alarms back -> counted again; theme change keeps it."""
+    app = make_app(engine)
+    async with app.run_test(size=NARROW) as pilot:
+        snap = correlated_failover()
+        engine.emit(FakeUpdate(snap))
+        await settle(pilot, app)
+        assert _alarm_line(app).startswith(" 3 ALARMS:")
+        calm = replace(
+            snap,
+            instances=tuple(replace(i, extra={**i.extra, "alarms": []}) for i in snap.instances),
+        )
+        engine.emit(FakeUpdate(calm))
+        await settle(pilot, app)
+        assert _alarm_line(app) == " no alarms"
+        assert row_by_vrid(app, 211)[2] == "ok"
+        engine.emit(FakeUpdate(snap))
+        await settle(pilot, app)
+        assert _alarm_line(app).startswith(" 3 ALARMS:")
+        await pilot.press("t")
+        await settle(pilot, app)
+        assert _alarm_line(app).startswith(" 3 ALARMS:")
