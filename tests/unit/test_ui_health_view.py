@@ -200,3 +200,14 @@ def test_expectation_section_lists_hosts_dns_and_alarms() -> None:
     assert "(settling, 3s left)" in settling and "\nnone" in settling
     assert "DNS not probed" in settling and "latency" not in settling  # no empty columns
     assert _render(expectation_section(steady().instances[0], (), {})).strip() == ""
+
+
+def test_state_sort_puts_alarms_with_the_worst() -> None:
+    from vrrptop.ui.format import sort_instances
+
+    snap = correlated_failover()
+    order = [(i.vrid, i.family) for i in sort_instances(snap.instances, "state")]
+    # SILENT first, then the ok instance with alarms, then the calm ok one
+    assert order == [(210, 6), (211, 4), (210, 4)]
+    plain = [(i.vrid, i.family) for i in sort_instances(after_failover().instances, "state")]
+    assert plain == [(210, 6), (210, 4), (211, 4)]

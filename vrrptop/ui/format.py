@@ -213,6 +213,16 @@ def _group_keys(inst: InstanceView) -> list[str]:
     return keys
 
 
+def _state_rank(inst: InstanceView) -> tuple[int, int]:
+    """Worst first: the state's rank, but an instance with alarms (the correlation's:
+    master mismatch, DNS failing...) ranks at least with MISMATCH, more alarms first."""
+    rank = STATE_RANK.get(inst.state, 0)
+    alarms = len(inst.extra.get("alarms") or ())
+    if alarms:
+        rank = min(rank, STATE_RANK["mismatch"])
+    return (rank, -alarms)
+
+
 def sort_instances(instances: Sequence[InstanceView], key: str) -> list[InstanceView]:
     """Rows in ``key`` order (one of ``SORT_KEYS``); ties fall back to VRID/family."""
     anchor = group_anchor(instances)
@@ -221,7 +231,7 @@ def sort_instances(instances: Sequence[InstanceView], key: str) -> list[Instance
         return (anchor[(i.vrid, i.family)], i.vrid, i.family)
 
     if key == "state":
-        return sorted(instances, key=lambda i: (STATE_RANK.get(i.state, 0), base(i)))
+        return sorted(instances, key=lambda i: (*_state_rank(i), base(i)))
     if key == "age":
         return sorted(instances, key=lambda i: (-age_fraction(i.age_s, i.master_down_s), base(i)))
     if key == "master":
