@@ -81,7 +81,9 @@ class Monitor:
             sinks=sinks,
             writer=writer,
             on_update=on_update,
-            keep_snapshots=self.probing or bool(options.prometheus),
+            # Correlation needs to see the election as it happens (its settle timer
+            # starts at the first snapshot), not only the final picture.
+            keep_snapshots=self.probing or bool(options.prometheus) or bool(self.config.instances),
             decorate=self.decorate,
         )
 

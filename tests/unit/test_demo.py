@@ -33,6 +33,7 @@ def test_demo_replays_the_lab_story_with_names_and_expectations():
         assert inst["expected_master"] == master
         assert inst["observed_master_name"] == master
         assert inst["alarms"] == []
+        assert inst["settled"] is True  # the election was watched as it happened
     # PASS passwords of the lab never appear.
     assert "lab-pass" not in r.stdout
 
