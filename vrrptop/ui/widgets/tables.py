@@ -106,10 +106,14 @@ class RowTable(DataTable[Text]):
         is still good; styles are in the key, and every style change clears it.
         """
         try:
-            value = self._data[self._row_locations.get_key(row_index)][
-                self._column_locations.get_key(column_index)
-            ]
-        except (AttributeError, KeyError):  # header, label, or another DataTable
+            row_key = self._row_locations.get_key(row_index)
+            column_key = self._column_locations.get_key(column_index)
+            value = None
+            if row_key is not None and column_key is not None:
+                value = self._data[row_key][column_key]
+        except (AttributeError, KeyError):  # another DataTable than expected
+            value = None
+        if value is None:  # the header, a row label, or no such cell
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         key = (
             row_index,
