@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Protocol
+
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
@@ -9,6 +12,13 @@ from textual.widgets import DataTable, Static
 from vrrptop.ui.app import VrrptopApp
 from vrrptop.ui.widgets.eventlog import EventLog
 from vrrptop.ui.widgets.status import StatusBar
+
+
+class FakeEngineLike(Protocol):
+    """What the snapshot feeder needs of a test engine."""
+
+    def emit(self, update: object) -> None:
+        """Deliver one update as the engine thread would."""
 
 
 async def settle(pilot: Pilot[int], app: VrrptopApp) -> None:
@@ -64,3 +74,28 @@ def render_text(renderable: object, width: int = 160) -> str:
 def static_text(app: VrrptopApp, selector: str) -> str:
     """Plain text of a Static on the current screen."""
     return render_text(app.screen.query_one(selector, Static).content)
+
+
+def snapshot_feeder(
+    engine: FakeEngineLike,
+    updates: Sequence[object],
+    keys: tuple[str, ...] = (),
+    *,
+    tick_after: bool = False,
+) -> Callable[[Pilot[int]], Awaitable[None]]:
+    """A ``run_before`` for ``snap_compare``: emit each update and let it reach the
+    screen, optionally run the 1 s tick (so ages do not depend on timing), then
+    press ``keys``."""
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        app = pilot.app
+        for update in updates:
+            engine.emit(update)
+            await settle(pilot, app)  # type: ignore[arg-type]
+        if tick_after:
+            await tick(pilot, app)  # type: ignore[arg-type]
+        if keys:
+            await pilot.press(*keys)
+        await pilot.pause()
+
+    return run_before

@@ -13,7 +13,7 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.ui.conftest import make_app
-from tests.ui.helpers import settle
+from tests.ui.helpers import snapshot_feeder
 from tests.ui.scenario import FakeEngine, FakeUpdate, failover_events, file_status
 from tests.ui.scenario_health import correlated_failover
 
@@ -23,16 +23,8 @@ KEYS = {"main": (), "detail": ("down", "down", "enter")}
 
 
 def _feeder(engine: FakeEngine, keys: tuple[str, ...]) -> Callable[[Pilot[int]], object]:
-    async def run_before(pilot: Pilot[int]) -> None:
-        app = pilot.app
-        update = FakeUpdate(correlated_failover(), failover_events(), file_status(True), True)
-        engine.emit(update)
-        await settle(pilot, app)  # type: ignore[arg-type]
-        if keys:
-            await pilot.press(*keys)
-        await pilot.pause()
-
-    return run_before
+    update = FakeUpdate(correlated_failover(), failover_events(), file_status(True), True)
+    return snapshot_feeder(engine, [update], keys)
 
 
 @pytest.mark.parametrize("size", list(SIZES))

@@ -13,7 +13,7 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.ui.conftest import make_app
-from tests.ui.helpers import settle, tick
+from tests.ui.helpers import snapshot_feeder
 from tests.ui.scenario import (
     FakeEngine,
     FakeUpdate,
@@ -29,22 +29,13 @@ KEYS = {"main": (), "detail": ("enter",), "help": ("question_mark",)}
 
 
 def _feeder(engine: FakeEngine, keys: tuple[str, ...]) -> Callable[[Pilot[int]], object]:
-    async def run_before(pilot: Pilot[int]) -> None:
-        app = pilot.app
-        engine.emit(FakeUpdate(steady(), steady_events(), status=file_status()))
-        await settle(pilot, app)  # type: ignore[arg-type]
-        engine.emit(
-            FakeUpdate(after_failover(), failover_events(), status=file_status(True), ended=True)
-        )
-        await settle(pilot, app)  # type: ignore[arg-type]
-        # Ages, clock and counters of an update right after another one wait for
-        # the console's 1 s tick: run it, so the picture does not depend on timing.
-        await tick(pilot, app)  # type: ignore[arg-type]
-        if keys:
-            await pilot.press(*keys)
-        await pilot.pause()
-
-    return run_before
+    # Ages, clock and counters of an update right after another one wait for the
+    # console's 1 s tick: run it, so the picture does not depend on timing.
+    updates = [
+        FakeUpdate(steady(), steady_events(), status=file_status()),
+        FakeUpdate(after_failover(), failover_events(), status=file_status(True), ended=True),
+    ]
+    return snapshot_feeder(engine, updates, keys, tick_after=True)
 
 
 @pytest.mark.parametrize("size", list(SIZES))
