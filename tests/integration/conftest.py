@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # ``tests.lab`` is imported from the repo root
     sys.path.insert(0, str(ROOT))
 
-from tests.lab import Lab  # noqa: E402
+from tests.lab import Lab, topology  # noqa: E402
 from tests.lab.monitor import Monitor  # noqa: E402
 
 
@@ -28,7 +28,7 @@ def _lab_unavailable() -> str | None:
     for tool in ("ip", "keepalived", "dnsmasq", "dig", "unshare"):
         if shutil.which(tool) is None:
             return f"{tool} is not installed (apt-get install keepalived dnsmasq-base dnsutils)"
-    probe = "vl-probe"
+    probe = f"{topology.PREFIX}-probe"
     made = subprocess.run(["ip", "netns", "add", probe], capture_output=True, text=True)
     if made.returncode != 0:
         return f"ip netns is not supported here: {made.stderr.strip()}"

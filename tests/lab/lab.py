@@ -34,7 +34,12 @@ from tests.lab.views import (
     vip_holders,
 )
 
-DEFAULT_STATE_DIR = Path(os.environ.get("VRRPTOP_LAB_DIR", "/run/vrrptop-lab"))
+DEFAULT_STATE_DIR = Path(
+    os.environ.get(
+        "VRRPTOP_LAB_DIR",
+        "/run/vrrptop-lab" if topology.PREFIX == "vl" else f"/run/vrrptop-lab-{topology.PREFIX}",
+    )
+)
 """Not under /tmp: every keepalived gets a private /tmp bind-mounted over the host's."""
 
 SEED_MASTERS = {"testdns0": "recdns-wcdc", "testdns1": "recdns-cnh"}

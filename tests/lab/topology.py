@@ -8,11 +8,15 @@ veth is created directly inside those namespaces (never in the host namespace).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-PREFIX = "vl"
+PREFIX = os.environ.get("VRRPTOP_LAB_PREFIX", "vl")
+"""Namespace prefix; another prefix (``VRRPTOP_LAB_PREFIX=vk``) runs a second lab beside
+the first (two developers, or two test runs, on one machine). At most 3 characters:
+interface names must fit in 15."""
 NODES: tuple[str, ...] = ("recdns-cnh", "recdns-rnb", "recdns-sby", "recdns-wcdc")
 """The four DNS servers of the seed deployment, in priority-file order."""
 

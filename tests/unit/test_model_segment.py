@@ -78,7 +78,7 @@ def test_auth_password_mismatch_never_reveals_the_secret() -> None:
     assert len(am) == 1 and am[0].detail["sources"] == [A, B]
     text = json.dumps([e.to_json() for e in ev])
     assert "hunter22" not in text and "s3cr3t!!" not in text
-    assert t.snapshot(1.0).instances[0].extra["auth_mismatch"] is True
+    assert t.snapshot(1.0).instances[0].auth_mismatch is True
     # Same password on both: nothing.
     t2 = Tracker()
     ev = feed(t2, [(0.0, adv(A, 200, auth_type=1, auth_data=b"same1234"))])

@@ -253,7 +253,7 @@ def test_master_changes_stay_monotonic_when_history_ring_drops_terms() -> None:
 
 
 def test_mismatch_shown_even_under_a_worse_state() -> None:
-    inst = instance(state="split-brain", extra={"mismatch": {"interval_cs": {A: 100, B: 200}}})
+    inst = instance(state="split-brain", mismatch={"interval_cs": {A: 100, B: 200}})
     samples, _ = parse(PrometheusMetrics(Holder(snapshot(inst))).render().decode())
     assert value(samples, "vrrptop_instance_mismatch", **inst_labels(inst)) == 1
     assert value(samples, "vrrptop_instance_split_brain", **inst_labels(inst)) == 1

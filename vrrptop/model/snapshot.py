@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from vrrptop.model.expectation import Alarm, Expectation, InstanceKey
 from vrrptop.wire.records import Advert
 
 InstanceState = Literal["ok", "silent", "split-brain", "mismatch", "checksum-errors", "resigned"]
@@ -101,8 +102,25 @@ class InstanceView:
     """Problem word -> count (ttl-not-255, bad-checksum, mismatch-interval, ...)."""
     last_advert: Advert | None
     name: str | None = None
+    vlan: int | None = None
+    """802.1Q VLAN the adverts carry (None: untagged). Part of the identity."""
+    split_sources: tuple[str, ...] = ()
+    """Sources involved in the current split brain, by address (empty: none)."""
+    mismatch: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Field ("addresses", "interval", ...) -> {source: value} while sources disagree."""
+    auth_mismatch: bool = False
+    """Sources use different PASS passwords (the passwords are never shown)."""
+    expectation: Expectation | None = None
+    """Declared versus observed, attached by the monitor (None: nothing declared)."""
+    alarms: tuple[Alarm, ...] = ()
+    """Alarms raised on this instance now (after the lifecycle's hold-down)."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Room for correlation (expected master, alarms) added by later layers."""
+
+    @property
+    def key(self) -> InstanceKey:
+        """The instance's identity: (VRID, family, VLAN)."""
+        return InstanceKey(self.vrid, self.family, self.vlan)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,3 +166,7 @@ class Snapshot:
     ``.status``, ``.latencies``...), filled when probing; empty otherwise."""
     files: tuple[Any, ...] = ()
     """Priority files in use (``vrrptop.priority.store.LoadedFile``), as last read."""
+    alarms: tuple[Alarm, ...] = ()
+    """Every alarm raised now, instance and segment-wide (after the lifecycle)."""
+    warnings: tuple[str, ...] = ()
+    """Configuration problems that switch judgement off (unresolved names...), one line each."""

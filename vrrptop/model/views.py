@@ -42,7 +42,7 @@ class Holder:
 class _Parts:
     """Cached advert-dependent parts of an ``InstanceView``."""
 
-    __slots__ = ("sources", "masters", "terms_version", "gaps", "problems", "extra")
+    __slots__ = ("sources", "masters", "terms_version", "gaps", "problems", "mismatch")
 
     def __init__(self, inst: Instance) -> None:
         order = sorted(inst.sources.values(), key=lambda s: (-s.priority, -s.ip))
@@ -72,14 +72,7 @@ class _Parts:
         self.terms_version = inst.terms_version
         self.gaps: GapStats = inst.gaps.view()
         self.problems = dict(inst.problems)
-        extra: dict[str, Any] = {}
-        if inst.split:
-            extra["split_sources"] = list(inst.split)
-        if inst.mismatch:
-            extra["mismatch"] = {k: dict(v) for k, v in inst.mismatch.items()}
-        if inst.auth_mismatch:
-            extra["auth_mismatch"] = True
-        self.extra = extra
+        self.mismatch: dict[str, dict[str, Any]] = {k: dict(v) for k, v in inst.mismatch.items()}
 
 
 def holder_is_master(inst: Instance, mac: str) -> bool | None:
@@ -147,7 +140,9 @@ def instance_view(inst: Instance, now: float, holders: dict[str, Holder]) -> Ins
         vip_holders=tuple(vips),
         problems=parts.problems,
         last_advert=last,
-        extra=parts.extra,
+        split_sources=inst.split,
+        mismatch=parts.mismatch,
+        auth_mismatch=inst.auth_mismatch,
     )
 
 

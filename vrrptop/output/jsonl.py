@@ -106,6 +106,14 @@ def snapshot_json(snap: Snapshot) -> dict[str, Any]:
             ],
             "problems": dict(inst.problems),
         }
+        if inst.vlan is not None:
+            item["vlan"] = inst.vlan
+        if inst.split_sources:
+            item["split_sources"] = list(inst.split_sources)
+        if inst.mismatch:
+            item["mismatch"] = {k: dict(v) for k, v in inst.mismatch.items()}
+        if inst.auth_mismatch:
+            item["auth_mismatch"] = True
         item.update(inst.extra)
         instances.append(item)
     c = snap.counters

@@ -50,8 +50,7 @@ def _counter(name: str, doc: str, labels: Sequence[str]) -> CounterMetricFamily:
 def _mismatch(inst: InstanceView) -> bool:
     # The state word shows only the worst problem (split brain hides a mismatch);
     # the tracker also lists current mismatches in ``extra``.
-    extra = inst.extra
-    return inst.state == "mismatch" or bool(extra.get("mismatch") or extra.get("auth_mismatch"))
+    return inst.state == "mismatch" or bool(inst.mismatch) or inst.auth_mismatch
 
 
 def _family(inst: InstanceView) -> str:
