@@ -148,6 +148,22 @@ class HostExpectation:
 
 
 @dataclass(frozen=True, slots=True)
+class DeclaredHost:
+    """A host the priority files (or the configuration) name, whether or not it has
+    advertised: the backups the operator most needs to see are silent on the wire."""
+
+    name: str
+    addresses: tuple[str, ...]
+    """Addresses it is known by (resolved, ``[hosts]``, keepalived.conf, joined by MAC)."""
+    in_service: bool
+    """False when every priority file that lists it has it commented out."""
+    healthy: bool | None
+    """Its own DNS answers (None: not probed / unknown)."""
+    expected: tuple[tuple[InstanceKey, int], ...] = ()
+    """Expected effective priority per instance."""
+
+
+@dataclass(frozen=True, slots=True)
 class Expectation:
     """What should be (priority files, DNS health) beside what is, for one instance."""
 

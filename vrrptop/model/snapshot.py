@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from vrrptop.model.expectation import Alarm, Expectation, InstanceKey
+from vrrptop.model.expectation import Alarm, DeclaredHost, Expectation, InstanceKey
 from vrrptop.wire.records import Advert
 
 InstanceState = Literal["ok", "silent", "split-brain", "mismatch", "checksum-errors", "resigned"]
@@ -168,5 +168,7 @@ class Snapshot:
     """Priority files in use (``vrrptop.priority.store.LoadedFile``), as last read."""
     alarms: tuple[Alarm, ...] = ()
     """Every alarm raised now, instance and segment-wide (after the lifecycle)."""
+    declared_hosts: tuple[DeclaredHost, ...] = ()
+    """Every host the priority files name, advertising or not (empty: nothing declared)."""
     warnings: tuple[str, ...] = ()
     """Configuration problems that switch judgement off (unresolved names...), one line each."""
