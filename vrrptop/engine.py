@@ -60,6 +60,11 @@ class Engine:
     """Minimum spacing of updates carrying events."""
     IDLE_INTERVAL = 1.0
     """Spacing of updates when no frame arrived since the last one."""
+    PACKET_STEP = 0.5
+    """Replaying with a reader of snapshots (``keep_snapshots``): a snapshot at least
+    every this many seconds of *capture* time, and at every event, so the judgement
+    (``decorate``) sees a replayed split brain as it saw the live one, however fast
+    the file is read."""
 
     def __init__(
         self,
@@ -207,6 +212,8 @@ class Engine:
         event_interval = min(interval, self.EVENT_INTERVAL)
         idle_interval = max(interval, self.IDLE_INTERVAL)
         last_publish = 0.0  # the first frame is published at once (time to first frame)
+        step = self.PACKET_STEP if packet_clock and self.keep_snapshots else None
+        last_step = float("-inf")
         active = False  # a frame arrived since the last update
         adverts = 0
         first_ts: float | None = None
@@ -241,6 +248,9 @@ class Engine:
                         adverts += 1
             if events:
                 self._emit(events)
+            if step is not None and (events or now - last_step >= step):
+                last_step = now
+                self._latest = self._make_snapshot()  # judged on capture time
             if count_limit is not None and adverts >= count_limit:
                 break
             if duration is not None:

@@ -3,7 +3,9 @@ correlation and the Prometheus exporter, wired together. No textual.
 
 The engine thread calls ``decorate`` a few times a second with a fresh snapshot;
 that is where probe targets follow the segment, priority files are re-read when
-they change on disk, and the expectation (who *should* be master) is attached.
+they change on disk, and the judgement (who *should* be master, which alarms are
+raised: ``vrrptop.expect``) is attached. Alarm transitions and configuration
+warnings go to the ``AlarmSink``s (JSON Lines, the notifier) as they happen.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from vrrptop.capture.base import FrameSource
 from vrrptop.capture.writer import PcapWriter
@@ -21,7 +23,8 @@ from vrrptop.config.derive import resolve_config
 from vrrptop.config.hostmap import normalise
 from vrrptop.config.model import Config
 from vrrptop.engine import Engine, EngineUpdate, Sink
-from vrrptop.model.correlation import Correlator, attach
+from vrrptop.expect.judge import Judge
+from vrrptop.model.expectation import AlarmChange
 from vrrptop.model.snapshot import HostView, Snapshot
 from vrrptop.options import Options
 from vrrptop.priority import store
@@ -34,7 +37,20 @@ if TYPE_CHECKING:
     from vrrptop.probe.runner import ProbeRunner
 
 #: How often priority files are checked for changes made by others (seconds).
-FILE_POLL_S = 1.0
+#: keepalived's track scripts read the file every second: vrrptop must not notice
+#: an edit later than they do, or it would judge the old file against the new
+#: election. The change is dated by the file's mtime, not by when we noticed.
+FILE_POLL_S = 0.25
+
+
+class AlarmSink(Protocol):
+    """Receives alarm transitions and configuration warnings as they happen."""
+
+    def alarm(self, change: AlarmChange) -> None:
+        """One alarm raised or cleared."""
+
+    def warning(self, message: str) -> None:
+        """A configuration problem that switches some judgement off (said once)."""
 
 
 def load_configuration(options: Options) -> Config:
@@ -56,6 +72,7 @@ class Monitor:
         sinks: Iterable[Sink] = (),
         on_update: Callable[[EngineUpdate], None] | None = None,
         on_probe: Callable[[Any], None] | None = None,
+        alarm_sinks: Iterable[AlarmSink] = (),
     ) -> None:
         self.options = options
         self.source = source
@@ -67,7 +84,9 @@ class Monitor:
         self.files: dict[Path, LoadedFile] = {p: store.load(p) for p in self._paths}
         self._files_lock = threading.Lock()
         self._next_poll = 0.0
-        self.correlator = Correlator()
+        self.alarm_sinks = list(alarm_sinks)
+        self._warned: set[str] = set()
+        self._last_frames = 0
         self.probes: ProbeRunner | None = None
         self.resolver: HostResolver | None = None
         self.reverse: ReverseNames | None = None
@@ -75,6 +94,13 @@ class Monitor:
         # Only a live capture is probed: addresses in a replayed file belong to
         # another network, and probing them from here would be wrong and unsafe.
         self.probing = source.kind == "live" and not options.no_probe
+        self.judge = Judge(
+            self.config.instances,
+            probing=self.probing,
+            probe_interval=options.probe_interval,
+            probe_timeout=options.probe_timeout,
+            distributes=bool(options.on_save or self.config.on_save),
+        )
         self.engine = Engine(
             source,
             options=options,
@@ -145,7 +171,6 @@ class Monitor:
         if now < self._next_poll:
             return
         self._next_poll = now + FILE_POLL_S
-        changed = False
         for path, loaded in list(self.files.items()):
             try:
                 if not store.changed_on_disk(loaded):
@@ -155,15 +180,17 @@ class Monitor:
                 continue
             with self._files_lock:
                 self.files[path] = fresh
-            changed = True
-        if changed:
-            self.correlator.note_change(now)
+            # keepalived may have read it before we did: date the change by its mtime
+            # (live only: a replay's clock is the capture's, not this machine's).
+            mtime = fresh.state.mtime_ns / 1e9
+            self.judge.note_change(min(now, mtime) if self.source.kind == "live" else now)
 
     def file_saved(self, loaded: LoadedFile, now: float) -> None:
-        """Our editor saved ``loaded``: use it at once and start a settle period."""
+        """Our editor saved ``loaded``: use it at once, settle, and watch that the
+        election follows (``save-not-distributed`` when nothing moves)."""
         with self._files_lock:
             self.files[loaded.path] = loaded
-        self.correlator.note_change(now)
+        self.judge.note_save(loaded.path, now, self.engine.snapshot())
 
     # -- the decoration -------------------------------------------------------------
     def _file_hosts(self) -> list[str]:
@@ -198,17 +225,18 @@ class Monitor:
             self._update_probe_targets(snap)
             health = self.probes.board.snapshot()
         files = {p: lf.file for p, lf in self.files.items()}
+        if snap.counters.frames < self._last_frames:
+            self.judge.reset()  # the tracker was reset (the console's c)
+        self._last_frames = snap.counters.frames
         if self.config.instances:
-            correlations = self.correlator.update(
+            snap, changes = self.judge.judge(
                 snap,
-                self.config.instances,
                 files,
                 health,
-                now,
                 hosts=self.config.hosts,
                 resolve=self.resolver.lookup if self.resolver is not None else None,
             )
-            snap = attach(snap, correlations)
+            self._tell(changes, snap.warnings)
         by_address = {key[0]: value for key, value in health.items()}
         return replace(
             snap,
@@ -216,6 +244,15 @@ class Monitor:
             health=by_address,
             files=tuple(self.files.values()),
         )
+
+    def _tell(self, changes: list[AlarmChange], warnings: Iterable[str]) -> None:
+        fresh = [w for w in warnings if w not in self._warned]
+        self._warned.update(fresh)
+        for sink in self.alarm_sinks:
+            for change in changes:
+                sink.alarm(change)
+            for text in fresh:
+                sink.warning(text)
 
     def _named_hosts(self, snap: Snapshot) -> tuple[HostView, ...]:
         """Hosts named from the configuration, the priority files' resolved names,
@@ -235,4 +272,11 @@ class Monitor:
             if name is None and self.reverse is not None:
                 name = next(filter(None, map(self.reverse.lookup, host.addresses)), None)
             hosts.append(host if name == host.name else replace(host, name=name))
+        # Every declared host has a row from the start: the silent backups are the
+        # ones the operator needs to see before moving service to them.
+        named = {h.name for h in hosts if h.name}
+        named |= {h.name.split(".", 1)[0] for h in hosts if h.name}
+        for declared in snap.declared_hosts:
+            if declared.name not in named:
+                hosts.append(HostView(declared.addresses, (), declared.name, {}, {}, float("-inf")))
         return tuple(hosts)

@@ -101,7 +101,15 @@ def run_headless(
     log = _EventLog()
     sinks.append(log)
     on_probe = (lambda result: jsonl.line(result.to_json())) if jsonl is not None else None
-    monitor = Monitor(options, source, config=config, writer=writer, sinks=sinks, on_probe=on_probe)
+    monitor = Monitor(
+        options,
+        source,
+        config=config,
+        writer=writer,
+        sinks=sinks,
+        on_probe=on_probe,
+        alarm_sinks=[jsonl] if jsonl is not None else [],
+    )
     if source.kind == "live":
         # Like tcpdump: tell stderr when the capture is open (scripts wait for it).
         print(f"vrrptop: listening on {source.name}", file=sys.stderr, flush=True)

@@ -35,6 +35,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 from vrrptop.config.model import Config, InstanceConfig
+from vrrptop.expect.settle import settle_time
 from vrrptop.model.snapshot import InstanceView, Snapshot
 from vrrptop.monitor import Monitor, load_configuration
 from vrrptop.options import Options
@@ -61,6 +62,11 @@ def _view(snap: Snapshot, vrid: int, family: int) -> InstanceView | None:
     return None
 
 
+def _obs(view: InstanceView) -> str | None:
+    """The observed master's host name, as the judgement joined it."""
+    return view.expectation.observed_master_name if view.expectation else None
+
+
 def _observed(view: InstanceView | None) -> dict[str, Any]:
     """What the engine says about one instance (JSON-able)."""
     if view is None:
@@ -70,10 +76,10 @@ def _observed(view: InstanceView | None) -> dict[str, Any]:
         "state": str(view.state),
         "master": view.master,
         "priority": view.priority,
-        "observed_master_name": view.extra.get("observed_master_name"),
-        "expected_master": view.extra.get("expected_master"),
-        "settled": view.extra.get("settled"),
-        "alarms": [a.get("kind") for a in view.extra.get("alarms", [])],
+        "observed_master_name": _obs(view),
+        "expected_master": view.expectation.predicted_master if view.expectation else None,
+        "settled": view.expectation.settled if view.expectation else None,
+        "alarms": [a.kind.value for a in view.alarms],
     }
 
 
@@ -157,9 +163,7 @@ class Driver:
         snap = self.snap()
         out: dict[str, str | None] = {}
         for name in self.instances:
-            names = {
-                v.extra.get("observed_master_name") if v else None for v in self.views(snap, name)
-            }
+            names = {_obs(v) if v else None for v in self.views(snap, name)}
             out[name] = names.pop() if len(names) == 1 else None
         return out
 
@@ -248,8 +252,9 @@ class Driver:
             for name, host in after.items():
                 ok = all(
                     view is not None
-                    and view.extra.get("observed_master_name") == host
-                    and view.extra.get("expected_master") == host
+                    and _obs(view) == host
+                    and view.expectation is not None
+                    and view.expectation.predicted_master == host
                     for view in self.views(snap, name)
                 )
                 if ok:
@@ -300,7 +305,7 @@ async def scenario(
         files = {i.priority_file for i in driver.instances.values() if i.priority_file}
         if len(files) != 1:
             raise StepFailed(f"want one priority file from {args.keepalived_conf}, got {files}")
-        settle_s = max(i.settle_s for i in driver.instances.values())
+        settle_s = max(settle_time(i) for i in driver.instances.values())
         summary["instances"] = {n: [i.vrid, list(i.families)] for n, i in driver.instances.items()}
         summary["priority_file"] = str(files.pop())
         summary["initial"] = await driver.wait_masters(args.ready_timeout)

@@ -3,7 +3,7 @@
 The file predicts recdns-rnb for testdns0 and recdns-sby for testdns1; the wire
 shows recdns-cnh still master of testdns1 (a mismatch alarm), recdns-cnh's DNS
 times out, and VIP 203.0.113.120 refuses. Fields are those of
-``Correlation.to_json`` and ``TargetHealth`` (real probe types, not look-alikes).
+``vrrptop.model.expectation`` and ``TargetHealth`` (real probe types, not look-alikes).
 """
 
 from __future__ import annotations
@@ -12,7 +12,14 @@ from dataclasses import replace
 from typing import Any
 
 from tests.ui.scenario import HOSTS, T0, after_failover
-from vrrptop.model.snapshot import Snapshot
+from vrrptop.model.expectation import (
+    Alarm,
+    AlarmKind,
+    Expectation,
+    HostExpectation,
+    InstanceKey,
+)
+from vrrptop.model.snapshot import InstanceView, Snapshot
 from vrrptop.probe.board import TargetHealth
 from vrrptop.probe.types import ProbeResult, ProbeStatus, ProbeTarget
 
@@ -21,28 +28,31 @@ EXPECTED = {
     210: {"recdns-cnh": 50, "recdns-rnb": 200, "recdns-sby": 150, "recdns-wcdc": 100},
     211: {"recdns-cnh": 50, "recdns-rnb": 150, "recdns-sby": 250, "recdns-wcdc": 100},
 }
-MISMATCH = {
-    "kind": "master-mismatch",
-    "severity": "error",
-    "message": "testdns1 (VRID 211, IPv4): master is recdns-cnh but the file predicts recdns-sby",
-    "host": "recdns-cnh",
-    "address": "198.51.100.11",
-}
-MASTER_DNS = {
-    "kind": "master-dns-failing",
-    "severity": "error",
-    "message": (
-        "testdns1 (VRID 211, IPv4): master recdns-cnh fails its DNS check but is still master"
-    ),
-    "host": "recdns-cnh",
-    "address": "198.51.100.11",
-}
-VIP_DNS = {
-    "kind": "vip-dns-failing",
-    "severity": "error",
-    "message": "testdns1 (VRID 211, IPv4): VIP 203.0.113.120 does not answer DNS",
-    "address": "203.0.113.120",
-}
+KEY = InstanceKey(211, 4)
+MISMATCH = Alarm(
+    AlarmKind.MASTER_MISMATCH,
+    "testdns1 (VRID 211 (IPv4)): master is recdns-cnh but the file predicts recdns-sby",
+    "testdns1 (VRID 211 (IPv4))",
+    KEY,
+    "testdns1",
+    "error",
+)
+MASTER_DNS = Alarm(
+    AlarmKind.MASTER_DNS_FAILING,
+    "testdns1 (VRID 211 (IPv4)): master recdns-cnh fails its DNS check but is still master",
+    "recdns-cnh",
+    KEY,
+    "testdns1",
+    "error",
+)
+VIP_DNS = Alarm(
+    AlarmKind.VIP_DNS_FAILING,
+    "testdns1 (VRID 211 (IPv4)): VIP 203.0.113.120 does not answer DNS",
+    "203.0.113.120",
+    KEY,
+    "testdns1",
+    "error",
+)
 
 
 def target_health(
@@ -102,25 +112,34 @@ def health() -> dict[str, Any]:
     return out
 
 
+def expectation(
+    view: InstanceView, predicted: str, observed: str, settle: float = 0.0
+) -> Expectation:
+    """A typed expectation for ``view`` with the file's priorities of ``EXPECTED``."""
+    hosts = tuple(
+        HostExpectation(n, (), None, True, None, None, p, None, "rank")
+        for n, p in EXPECTED[view.vrid].items()
+    )
+    return Expectation(
+        view.key, "testdns0" if view.vrid == 210 else "testdns1", True, hosts, predicted,
+        observed_master=view.master, observed_master_name=observed, settled=settle == 0.0,
+        settle_remaining_s=settle, serves_dns=True,
+    )  # fmt: skip
+
+
 def correlated_failover() -> Snapshot:
     """``after_failover`` as the monitor decorates it with a configuration."""
     snap = after_failover()
     views = []
     for view in snap.instances:
-        extra: dict[str, Any] = {
-            "expected_master": "recdns-rnb" if view.vrid == 210 else "recdns-sby",
-            "observed_master_name": "recdns-rnb" if view.vrid == 210 else "recdns-cnh",
-            "settled": True,
-            "settle_remaining_s": 0.0,
-            "expected_priorities": EXPECTED[view.vrid],
-            "alarms": [],
-        }
+        predicted = "recdns-rnb" if view.vrid == 210 else "recdns-sby"
+        observed = "recdns-rnb" if view.vrid == 210 else "recdns-cnh"
+        settle = 0.0
         if (view.vrid, view.family) == (210, 6):
-            extra["observed_master_name"] = "recdns-cnh"
-            extra["settled"] = False
-            extra["settle_remaining_s"] = 2.6
-        if (view.vrid, view.family) == (211, 4):
-            extra["alarms"] = [MISMATCH, MASTER_DNS, VIP_DNS]
-        name = "testdns0" if view.vrid == 210 else "testdns1"
-        views.append(replace(view, name=name, extra=extra))
-    return replace(snap, instances=tuple(views), health=health())
+            observed, settle = "recdns-cnh", 2.6
+        alarms = (MISMATCH, MASTER_DNS, VIP_DNS) if (view.vrid, view.family) == (211, 4) else ()
+        exp = expectation(view, predicted, observed, settle)
+        views.append(replace(view, name=exp.name, expectation=exp, alarms=alarms))
+    return replace(
+        snap, instances=tuple(views), health=health(), alarms=(MISMATCH, MASTER_DNS, VIP_DNS)
+    )

@@ -23,6 +23,8 @@ from tests.ui.conftest import FROZEN
 from tests.ui.helpers import log_lines, render_text, settle
 from tests.ui.scenario import HOSTS, FakeEngine, FakeUpdate, empty_snapshot, instance
 from vrrptop.config.model import Config, InstanceConfig
+from vrrptop.expect.settle import settle_time
+from vrrptop.model.expectation import Expectation
 from vrrptop.options import Options
 from vrrptop.priority import SaveError, store
 from vrrptop.priority.store import LoadedFile
@@ -355,7 +357,7 @@ async def test_save_shows_diff_and_masters_then_writes_bytes(seed_file: Path) ->
         assert Path(str(seed_file) + "~").read_bytes() == SEED
         assert not pane.dirty
         assert [loaded.path for loaded, _now in monitor.saved] == [seed_file]
-        settle_s = seed_instances(seed_file)[0].settle_s
+        settle_s = settle_time(seed_instances(seed_file)[0])
         lines = "\n".join(log_lines(app))
         assert f"priority file saved: expect recdns-sby for testdns0 within {settle_s:.0f} s" in (
             lines
@@ -606,14 +608,18 @@ async def test_settle_check_reports_the_election(seed_file: Path) -> None:
         # testdns0 follows (recdns-sby); testdns1 is still on recdns-wcdc after the deadline.
         now = FROZEN + 2
         t0 = instance(210, 4, [("recdns-sby", 250, now - 1, None)], now, prios={"recdns-sby": 250})
-        t0 = replace(t0, extra={"observed_master_name": "recdns-sby"})
+        t0 = replace(
+            t0, expectation=Expectation(t0.key, None, True, observed_master_name="recdns-sby")
+        )
         engine.emit(FakeUpdate(replace(empty_snapshot(now), instances=(t0,))))
         await _wait_for(pilot, lambda: "as predicted" in "\n".join(log_lines(app)))
         late = FROZEN + 60
         t1 = instance(
             211, 4, [("recdns-wcdc", 250, late - 1, None)], late, prios={"recdns-wcdc": 250}
         )
-        t1 = replace(t1, extra={"observed_master_name": "recdns-wcdc"})
+        t1 = replace(
+            t1, expectation=Expectation(t1.key, None, True, observed_master_name="recdns-wcdc")
+        )
         engine.emit(FakeUpdate(replace(empty_snapshot(late), instances=(t1,))))
         await _wait_for(pilot, lambda: "observed recdns-wcdc" in "\n".join(log_lines(app)))
         lines = log_lines(app)

@@ -14,7 +14,7 @@ from vrrptop.config.hostmap import HostMap
 from vrrptop.config.model import InstanceConfig
 from vrrptop.model.snapshot import Snapshot
 from vrrptop.ui.screens.editor_settle import Expectation, SettleWatch
-from vrrptop.ui.widgets.editor_rows import gather_inputs, instances_for, primary_addresses
+from vrrptop.ui.widgets.editor_rows import gather_inputs, instances_for
 
 
 def test_health_by_name_from_config_addresses_or_ptr_names() -> None:
@@ -39,8 +39,8 @@ def test_health_by_name_from_config_addresses_or_ptr_names() -> None:
         "recdns-wcdc": True,
         "recdns-new": None,
     }
-    assert primary_addresses(inputs, 4)["recdns-sby"] == v4["recdns-sby"]
-    assert primary_addresses(inputs, 6)["recdns-sby"] == HOSTS["recdns-sby"][1]
+    assert inputs.facts.primary("recdns-sby", 4) == v4["recdns-sby"]
+    assert inputs.facts.primary("recdns-sby", 6) == HOSTS["recdns-sby"][1]
 
 
 def test_configured_hosts_are_used_without_a_snapshot_name() -> None:

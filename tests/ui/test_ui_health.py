@@ -42,7 +42,7 @@ async def test_mismatch_shows_in_table_summary_and_detail(engine: FakeEngine) ->
         assert isinstance(app.screen, DetailScreen)
         text = static_text(app, "#detail-expect")
         assert "expected master recdns-sby ≠   observed recdns-cnh" in text
-        assert "master-mismatch: testdns1 (VRID 211, IPv4)" in text
+        assert "master-mismatch: testdns1 (VRID 211 (IPv4))" in text
         assert "timeout" in text  # recdns-cnh's DNS next to its expected priority
 
 
@@ -85,7 +85,8 @@ async def test_alarm_line_follows_the_snapshots(engine: FakeEngine) -> None:
         assert _alarm_line(app).startswith(" 3 ALARMS:")
         calm = replace(
             snap,
-            instances=tuple(replace(i, extra={**i.extra, "alarms": []}) for i in snap.instances),
+            instances=tuple(replace(i, alarms=()) for i in snap.instances),
+            alarms=(),
         )
         engine.emit(FakeUpdate(calm))
         await settle(pilot, app)

@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 
+from tests.judging import correlate, verdict
 from vrrptop.config.model import InstanceConfig
-from vrrptop.model.correlation import Correlator, attach, correlate
+from vrrptop.expect.judge import Judge
+from vrrptop.model.expectation import InstanceKey
 from vrrptop.model.snapshot import (
     Counters,
     GapStats,
@@ -96,17 +98,19 @@ def test_all_healthy_prediction_matches_observation() -> None:
 def test_master_dns_failing_then_mismatch_after_settling() -> None:
     health = {**HEALTHY, "recdns-wcdc": False}
     s = snap(view(210, "198.51.100.4", 250))
-    # Just changed: the DNS failure alarms at once, the mismatch waits for settling.
+    # Just changed: keepalived moves the VIP within the settle time; no alarm yet.
     fresh = correlate(s, [T0], FILES, health, NOW, hosts=HOSTS, changed_at={(210, 4): NOW - 1})
     c = fresh[(210, 4)]
     assert c.predicted_master == "recdns-sby" and not c.settled
-    assert c.settle_remaining_s == pytest.approx(1.0 + 3.8 - 1)  # script interval + MDI
-    assert [a.kind for a in c.alarms] == ["master-dns-failing"]
-    assert "recdns-wcdc" in c.alarms[0].message
+    # one script run + 4 adverts (Master_Down_Interval's bound) + 0.5 s of vrrptop's lag
+    assert c.settle_remaining_s == pytest.approx(1.0 + 4.0 + 0.5 - 1)
+    assert c.alarms == ()
     later = correlate(s, [T0], FILES, health, NOW, hosts=HOSTS, changed_at={(210, 4): NOW - 10})
     kinds = {a.kind for a in later[(210, 4)].alarms}
     assert kinds == {"master-dns-failing", "master-mismatch", "priority-mismatch"}
     assert later[(210, 4)].agrees is False
+    dns = next(a for a in later[(210, 4)].alarms if a.kind == "master-dns-failing")
+    assert "recdns-wcdc" in dns.message and dns.subject == "recdns-wcdc"
 
 
 def test_health_by_address_and_health_objects() -> None:
@@ -133,7 +137,14 @@ def test_vip_not_answering_dns() -> None:
         hosts=HOSTS,
     )
     (alarm,) = out[(210, 4)].alarms
-    assert alarm.kind == "vip-dns-failing" and alarm.address == "198.51.100.210"
+    assert alarm.kind == "vip-dns-failing" and alarm.subject == "198.51.100.210"
+    # An instance whose VIPs serve no DNS (no rank script, not declared) is not judged on it.
+    plain = replace(T0, serves_dns=False)
+    quiet = correlate(
+        snap(view(210, "198.51.100.4", 250)), [plain], FILES,
+        {**HEALTHY, "198.51.100.210": False}, NOW, hosts=HOSTS,
+    )  # fmt: skip
+    assert quiet[(210, 4)].alarms == ()
 
 
 def test_silent_and_missing_instances_and_unknown_vrid() -> None:
@@ -141,7 +152,7 @@ def test_silent_and_missing_instances_and_unknown_vrid() -> None:
     out = correlate(s, [T0, T1], FILES, HEALTHY, NOW, hosts=HOSTS)
     assert [a.kind for a in out[(210, 4)].alarms] == ["instance-silent"]
     assert out[(210, 4)].observed_master is None
-    assert "never seen" in out[(211, 4)].alarms[0].message
+    assert "never been seen" in out[(211, 4)].alarms[0].message
     unknown = out[(77, 4)]
     assert not unknown.configured and unknown.alarms[0].kind == "unknown-vrid"
     # Not yet settled: no silence alarm for an instance that may simply not have spoken yet.
@@ -182,34 +193,42 @@ def test_tie_broken_by_highest_address_when_all_out_of_service() -> None:
     assert no_addr[(210, 4)].tie == ("recdns-cnh", "recdns-sby")
 
 
-def test_correlator_tracks_changes_for_settling() -> None:
+def _judged(judge: Judge, s: Snapshot, health: dict[str, bool], now: float) -> InstanceView:
+    judged, _ = judge.judge(replace(s, ts=now), FILES, health, hosts=HOSTS)
+    return judged.instances[0]
+
+
+def test_judge_tracks_changes_for_settling() -> None:
     s = snap(view(210, "198.51.100.4", 250))
-    corr = Correlator()
-    first = corr.update(s, [T0], FILES, HEALTHY, NOW, hosts=HOSTS)[(210, 4)]
-    assert not first.settled  # vrrptop just started
-    steady = corr.update(s, [T0], FILES, HEALTHY, NOW + 10, hosts=HOSTS)[(210, 4)]
-    assert steady.settled and steady.alarms == ()
+    judge = Judge([T0])
+    first = _judged(judge, s, HEALTHY, NOW)
+    assert first.expectation is not None and not first.expectation.settled  # just started
+    steady = _judged(judge, s, HEALTHY, NOW + 10)
+    assert steady.expectation is not None and steady.expectation.settled
+    assert steady.alarms == ()
     broken = {**HEALTHY, "recdns-wcdc": False}
-    changed = corr.update(s, [T0], FILES, broken, NOW + 11, hosts=HOSTS)[(210, 4)]
-    assert not changed.settled and {a.kind for a in changed.alarms} == {"master-dns-failing"}
-    later = corr.update(s, [T0], FILES, broken, NOW + 30, hosts=HOSTS)[(210, 4)]
+    changed = _judged(judge, s, broken, NOW + 11)
+    assert changed.expectation is not None and not changed.expectation.settled
+    assert changed.alarms == ()  # keepalived may still move it
+    later = _judged(judge, s, broken, NOW + 30)
     assert "master-mismatch" in {a.kind for a in later.alarms}
-    corr.note_change(NOW + 31)
-    assert not corr.update(s, [T0], FILES, broken, NOW + 32, hosts=HOSTS)[(210, 4)].settled
+    judge.note_change(NOW + 31)
+    after = _judged(judge, s, broken, NOW + 32)
+    assert after.expectation is not None and not after.expectation.settled
 
 
-def test_attach_puts_correlation_in_extra_without_mutating() -> None:
+def test_judge_attaches_typed_expectation_without_mutating() -> None:
     v = view(210, "198.51.100.4", 250)
     s = snap(v)
-    out = correlate(s, [T0], FILES, {**HEALTHY, "recdns-wcdc": False}, NOW, hosts=HOSTS)
-    s2 = attach(s, out)
-    (v2,) = s2.instances
-    assert v.extra == {} and v2.name == "testdns0"
-    assert v2.extra["expected_master"] == "recdns-sby"
-    kinds = {a["kind"] for a in v2.extra["alarms"]}
+    judge = Judge([T0])
+    health = {**HEALTHY, "recdns-wcdc": False}
+    _judged(judge, s, health, NOW - 20)
+    v2 = _judged(judge, s, health, NOW)
+    assert v.expectation is None and v2.name == "testdns0"
+    assert v2.expectation is not None and v2.expectation.predicted_master == "recdns-sby"
+    kinds = {a.kind for a in v2.alarms}
     assert kinds == {"master-dns-failing", "master-mismatch", "priority-mismatch"}
-    assert v2.extra["expected_priorities"]["recdns-wcdc"] == 50
-    assert replace(v2, extra={}, name=None) == v
+    assert v2.expectation.priority_of("recdns-wcdc") == 50
 
 
 def test_instance_without_priority_file() -> None:
@@ -252,14 +271,19 @@ def test_recent_master_change_gets_the_settle_grace() -> None:
     assert not c.settled and c.alarms == ()  # sby just took over: maybe a reboot
     later = correlate(s, [T0], FILES, HEALTHY, NOW + 10, hosts=HOSTS)[(210, 4)]
     assert [a.kind for a in later.alarms] == ["master-mismatch"]
-    assert later.alarms[0].host == "recdns-sby" and later.alarms[0].address == "198.51.100.3"
+    assert dict(later.alarms[0].evidence)["observed"] == "recdns-sby"
 
 
 def test_no_known_addresses_is_a_note_not_an_alarm() -> None:
-    c = correlate(snap(view(210, "198.51.100.3", 200)), [T0], FILES, {}, NOW)[(210, 4)]
+    found = verdict(snap(view(210, "198.51.100.3", 200)), [T0], FILES, {}, NOW)
+    c = found.expectations[InstanceKey(210, 4)]
     assert c.predicted_master == "recdns-wcdc" and c.observed_master_name is None
-    assert c.alarms == () and any("cannot name 198.51.100.3" in r for r in c.reasons)
+    assert c.alarms == () and any("198.51.100.3 is not joined" in r for r in c.reasons)
     assert c.agrees is None  # the observed master cannot be named
+    # ... and it is said, never silently: which names, and which checks are off.
+    unresolved = [a for a in found.segment if a.kind == "names-unresolved"]
+    assert unresolved and "recdns-wcdc" in unresolved[0].message
+    assert "master and priority checks" in unresolved[0].message
 
 
 def test_ipv6_link_local_master_is_named_through_its_host_mac_join() -> None:

@@ -31,7 +31,7 @@ def test_report_shows_expected_alarms_and_dns() -> None:
     row = _row(text, "│ 211  │", "IPv4", "testdns1")
     assert "recdns-sby ≠" in row
     assert "3 master-mismatch, master-dns-failing, vip-dns-failing" in row
-    assert "recdns-rnb (settling)" in _row(text, "│ 210  │", "IPv6", "testdns0 ")
+    assert "recdns-rnb ~3s" in _row(text, "│ 210  │", "IPv6", "testdns0 ")
     assert "recdns-rnb " in _row(text, "│ 210  │", "IPv4", "testdns0 ")
     assert "Alarms (3)" in text
     assert "master is recdns-cnh but the file predicts recdns-sby" in text

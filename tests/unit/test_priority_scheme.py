@@ -62,19 +62,19 @@ def test_health_objects_with_ok_attribute() -> None:
 
 
 def test_generalised_rank_for_longer_files() -> None:
-    # Six lines: NUM=1 mirrors NUM=0 (rank = 7 - line), ranks above 4 get no script.
+    # Six lines: the seed script computes 5 - line whatever the length (rank = scripts
+    # + 1 - line), so lines 5 and 6 get ranks 0 and -1: no script, base priority.
     text = "h1\nh2\nh3\nh4\nh5\nh6\n"
     f = PriorityFile.parse(text)
-    assert [rank_of(n, 6, Scheme(direction=1)) for n in range(1, 7)] == [6, 5, 4, 3, 2, 1]
+    assert [rank_of(n, 6, Scheme(direction=1)) for n in range(1, 7)] == [4, 3, 2, 1, 0, -1]
     p1 = predict(f, Scheme(direction=1))
-    assert p1.priority_of("h1") == 50  # rank 6 > 4 scripts
-    assert p1.priority_of("h3") == 250
-    assert p1.master == "h3"
-    assert any("5 - line" in r for r in p1.reasons)
-    # The literal seed script (5 - line) is available with span=4.
-    p_lit = predict(f, Scheme(direction=1, span=4))
-    assert p_lit.priority_of("h1") == 50 + 4 * 50
-    assert p_lit.priority_of("h5") == 50  # rank 0
+    assert p1.priority_of("h1") == 250
+    assert p1.priority_of("h5") == 50  # rank 0
+    assert p1.master == "h1"
+    # A script written as "$((7 - $prio))" is read as span 6 (config.derive.script_span).
+    p_six = predict(f, Scheme(direction=1, span=6))
+    assert p_six.priority_of("h1") == 50  # rank 6 > 4 scripts
+    assert p_six.priority_of("h3") == 250
 
 
 def test_more_scripts_and_clamp() -> None:

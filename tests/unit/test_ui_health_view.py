@@ -12,10 +12,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.ui.scenario import T0, after_failover, steady  # noqa: E402
 from tests.ui.scenario_health import (  # noqa: E402
+    MASTER_DNS,
     correlated_failover,
     health,
     target_health,
 )
+from vrrptop.model.expectation import AlarmKind  # noqa: E402
 from vrrptop.ui import health_view as hv  # noqa: E402
 from vrrptop.ui.health_detail import expectation_section  # noqa: E402
 from vrrptop.ui.rows import (  # noqa: E402
@@ -52,7 +54,8 @@ def test_state_cell_counts_alarms_in_words() -> None:
     snap = correlated_failover()
     assert hv.state_cell(_inst(snap, 210)) == ("ok", "ok")
     assert hv.state_cell(_inst(snap, 211)) == ("ok +3 ALARMS", "bad")
-    one = replace(_inst(snap, 211), extra={"alarms": [{"kind": "x", "severity": "warning"}]})
+    warn = replace(MASTER_DNS, kind=AlarmKind.PRIORITY_MISMATCH, severity="warning")
+    one = replace(_inst(snap, 211), alarms=(warn,))
     assert hv.state_cell(one) == ("ok +1 ALARM", "warn")
     silent = _inst(snap, 210, 6)
     assert hv.state_cell(silent) == ("SILENT", "bad")
@@ -60,8 +63,10 @@ def test_state_cell_counts_alarms_in_words() -> None:
 
 def test_alarm_summary_groups_by_kind_errors_first() -> None:
     snap = correlated_failover()
-    warn = {"kind": "priority-mismatch", "severity": "warning", "host": "recdns-wcdc"}
-    first = replace(_inst(snap, 210), extra={**_inst(snap, 210).extra, "alarms": [warn]})
+    warn = replace(
+        MASTER_DNS, kind=AlarmKind.PRIORITY_MISMATCH, severity="warning", subject="recdns-wcdc"
+    )
+    first = replace(_inst(snap, 210), alarms=(warn,))
     instances = [first, *snap.instances[1:]]
     text = "".join(t for t, _ in hv.alarm_summary(instances) or [])
     assert text == (
@@ -194,7 +199,7 @@ def test_expectation_section_lists_hosts_dns_and_alarms() -> None:
     lines = {line.split()[0]: line.split() for line in text.splitlines() if line.strip()}
     assert lines["recdns-cnh"][:5] == ["recdns-cnh", "50", "250", "≠", "timeout"]
     assert lines["recdns-sby"][:5] == ["recdns-sby", "250", "150", "≠", "ok"]
-    assert "ERR  master-mismatch: testdns1 (VRID 211, IPv4): master is recdns-cnh" in text
+    assert "ERR  master-mismatch: testdns1 (VRID 211 (IPv4)): master is recdns-cnh" in text
     assert "vip-dns-failing" in text
     settling = _render(expectation_section(_inst(snap, 210, 6), snap.hosts, {}))
     assert "(settling, 3s left)" in settling and "\nnone" in settling

@@ -9,6 +9,7 @@ rank scripts. The instance's own ``priority`` is the base.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -28,10 +29,32 @@ CHECK_SCRIPT_NAMES = ("named_check",)
 DEFAULT_KEEPALIVED_CONF = Path("/etc/keepalived/keepalived.conf")
 
 
+#: ``prio=$((5 - $prio))``: the seed script's direction-1 rank, N + 1 - line.
+_SPAN_RE = re.compile(rb"\$\(\(\s*(\d{1,4})\s*-\s*\$\{?\w+\}?\s*\)\)")
+_MAX_SCRIPT = 64 * 1024
+
+
+def script_span(path: str) -> int | None:
+    """N - 1 of the ``$((N - $prio))`` the rank script computes for direction 1 (the
+    seed's ``5 - line`` gives 4), read from the script itself; None when it cannot be
+    read or does not say (the caller then assumes the seed's: the number of scripts)."""
+    try:
+        if not os.path.isfile(path):  # never open a FIFO or a device: it could block
+            return None
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as fh:
+            text = fh.read(_MAX_SCRIPT)
+    except OSError:
+        return None
+    match = _SPAN_RE.search(text)
+    return int(match.group(1)) - 1 if match else None
+
+
 def _rank_scripts(
     inst: KeepalivedInstance, conf: KeepalivedConfig
-) -> list[tuple[str, int, int, int, float]]:
-    """(TYPE, NUM, PRIO, weight, interval) of the instance's named_check scripts."""
+) -> list[tuple[str, int, int, int, float, str]]:
+    """(TYPE, NUM, PRIO, weight, interval, script path) of the instance's named_check
+    scripts."""
     found = []
     for track in inst.track_scripts:
         script = conf.scripts.get(track.name)
@@ -47,7 +70,7 @@ def _rank_scripts(
             conf.warnings.append(f"{script.where}: {argv[0]} arguments are not TYPE NUM PRIO")
             continue
         weight = track.weight if track.weight is not None else (script.weight or 0)
-        found.append((kind, num, prio, weight, script.interval or 1.0))
+        found.append((kind, num, prio, weight, script.interval or 1.0, argv[0]))
     return found
 
 
@@ -64,6 +87,10 @@ def instance_from_keepalived(inst: KeepalivedInstance, conf: KeepalivedConfig) -
         source="keepalived",
         scripts=0,
         step=0,
+        nopreempt=inst.nopreempt,
+        preempt_delay=inst.preempt_delay,
+        unicast=bool(inst.unicast_peers),
+        use_vmac=inst.use_vmac,
     )
     ranks = _rank_scripts(inst, conf)
     if not ranks:
@@ -85,12 +112,14 @@ def instance_from_keepalived(inst: KeepalivedInstance, conf: KeepalivedConfig) -
     prios = sorted(r[2] for r in ranks)
     if prios != list(range(1, len(prios) + 1)):
         conf.warnings.append(f"{inst.where}: {inst.name}: rank scripts are {prios}, not 1..N")
+    span = script_span(ranks[0][5]) if num == 1 else None
     return replace(
         base,
         priority_file=conf.config_dir / f"priority.{kind}",
         direction=1 if num == 1 else 0,
         step=step,
         scripts=max(prios),
+        span=span,
         script_interval=max(r[4] for r in ranks),
     )
 
@@ -114,6 +143,11 @@ def _fill(declared: InstanceConfig, derived: InstanceConfig) -> InstanceConfig:
         priority_file=declared.priority_file or derived.priority_file,
         vips=declared.vips or derived.vips,
         interface=declared.interface or derived.interface,
+        nopreempt=declared.nopreempt or derived.nopreempt,
+        preempt_delay=declared.preempt_delay or derived.preempt_delay,
+        unicast=declared.unicast or derived.unicast,
+        use_vmac=declared.use_vmac or derived.use_vmac,
+        span=declared.span if declared.span is not None else derived.span,
         source="config+keepalived",
     )
 

@@ -57,6 +57,9 @@ class KeepalivedInstance:
     track_scripts: tuple[TrackScript, ...] = ()
     native_ipv6: bool = False
     nopreempt: bool = False
+    preempt_delay: float = 0.0
+    use_vmac: bool = False
+    unicast_src_ip: str | None = None
     unicast_peers: tuple[str, ...] = ()
     where: str = ""
 
@@ -160,9 +163,9 @@ def _track(block: Node, warnings: list[str]) -> tuple[TrackScript, ...]:
 
 _IGNORED = {"notify", "notify_master", "notify_backup", "notify_fault", "notify_stop"}
 _IGNORED |= {"smtp_alert", "garp_master_delay", "dont_track_primary", "track_interface"}
-_IGNORED |= {"mcast_src_ip", "unicast_src_ip", "use_vmac", "vmac_xmit_base", "lvs_sync_daemon"}
+_IGNORED |= {"mcast_src_ip", "vmac_xmit_base", "lvs_sync_daemon"}
 _IGNORED |= {"virtual_routes", "virtual_rules", "track_file", "track_process", "accept"}
-_IGNORED |= {"garp_master_refresh", "preempt_delay", "debug", "strict_mode", "no_accept"}
+_IGNORED |= {"garp_master_refresh", "debug", "strict_mode", "no_accept"}
 
 
 def _instance(node: Node, warnings: list[str], version: int) -> KeepalivedInstance:
@@ -197,8 +200,16 @@ def _instance(node: Node, warnings: list[str], version: int) -> KeepalivedInstan
             values["unicast_peers"] = _addresses(child, warnings)
         elif key == "track_script" and child.children is not None:
             values["track_scripts"] = _track(child, warnings)
-        elif key in ("native_ipv6", "nopreempt"):
+        elif key in ("native_ipv6", "nopreempt", "use_vmac"):
             values[key] = True
+        elif key == "preempt_delay":
+            delay = _float(child, warnings) if child.args else None
+            values["preempt_delay"] = delay or 0.0
+        elif key == "unicast_src_ip" and child.args:
+            try:
+                values["unicast_src_ip"] = str(ipaddress.ip_address(child.args[0]))
+            except ValueError:
+                warnings.append(f"{child.where()}: unicast_src_ip: not an address")
         elif key.startswith(("@", "$")):
             warnings.append(f"{child.where()}: conditional/variable lines are not supported")
         elif key not in _IGNORED:

@@ -60,6 +60,9 @@ _INSTANCE_KEYS = {
     "advert_int",
     "script_interval",
     "interface",
+    "nopreempt",
+    "preempt_delay",
+    "serves_dns",
 }
 
 
@@ -137,6 +140,14 @@ def _path(base: Path, text: str) -> Path:
     return path if path.is_absolute() else base / path
 
 
+def _is_bool(value: Any) -> bool:
+    return isinstance(value, bool)
+
+
+def _is_delay(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 3600
+
+
 def _instance(ctx: _Ctx, name: str, data: Any) -> InstanceConfig:
     table = f"instances.{name}"
     if not isinstance(data, dict):
@@ -180,6 +191,11 @@ def _instance(ctx: _Ctx, name: str, data: Any) -> InstanceConfig:
             _get(ctx, table, data, "script_interval", _is_num, "seconds > 0", 1.0)
         ),
         interface=_get(ctx, table, data, "interface", _is_str, "a string", None),
+        nopreempt=_get(ctx, table, data, "nopreempt", _is_bool, "true or false", False),
+        preempt_delay=float(
+            _get(ctx, table, data, "preempt_delay", _is_delay, "seconds >= 0", 0.0)
+        ),
+        serves_dns=_get(ctx, table, data, "serves_dns", _is_bool, "true or false", None),
     )
 
 

@@ -35,13 +35,25 @@ class InstanceConfig:
     scripts: int = 4
     """Number of rank track scripts (ranks 1..scripts get ``step*rank``)."""
     span: int | None = None
-    """``rank = span + 1 - line`` for direction 1; None = the file's line count."""
+    """``rank = span + 1 - line`` for direction 1; None = ``scripts`` (the seed's 5 - line)."""
     vips: tuple[str, ...] = ()
     advert_int: float = 1.0
     """Advertisement interval, seconds."""
     script_interval: float = 1.0
     """Track script interval, seconds (part of the settle time after a change)."""
     interface: str | None = None
+    nopreempt: bool = False
+    """keepalived ``nopreempt``: a higher-priority backup never takes over from a
+    live master, so the current master is the expected one."""
+    preempt_delay: float = 0.0
+    """keepalived ``preempt_delay`` seconds: a preemption waits this long (settling)."""
+    serves_dns: bool | None = None
+    """Its VIPs answer DNS (vip-dns-failing applies). None: yes when it has rank
+    scripts (the seed's ``named_check``), no otherwise."""
+    unicast: bool = False
+    """keepalived ``unicast_peer``: adverts are unicast, a monitor port sees none."""
+    use_vmac: bool = False
+    """keepalived ``use_vmac``: the master's MAC is the VRID's virtual MAC."""
     source: str = "config"
     """Where it came from: "config" (TOML), "keepalived", or "config+keepalived"."""
 
@@ -51,10 +63,9 @@ class InstanceConfig:
         return Scheme(self.direction, self.base, self.step, self.scripts, self.span)
 
     @property
-    def settle_s(self) -> float:
-        """Time for an election to settle after an input change: one script run plus
-        Master_Down_Interval (3 adverts + skew, skew < 1 advert)."""
-        return self.script_interval + 4 * self.advert_int
+    def dns_service(self) -> bool:
+        """True when the VIPs are expected to answer DNS (see ``serves_dns``)."""
+        return self.serves_dns if self.serves_dns is not None else self.scripts > 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,10 @@ from typing import Any, Literal
 from vrrptop.model.expectation import Alarm, DeclaredHost, Expectation, InstanceKey
 from vrrptop.wire.records import Advert
 
-InstanceState = Literal["ok", "silent", "split-brain", "mismatch", "checksum-errors", "resigned"]
+InstanceState = Literal[
+    "ok", "silent", "split-brain", "mismatch", "checksum-errors", "resigned", "unseen"
+]
+"""The wire's word for an instance; "unseen": configured, never seen on the wire."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +117,6 @@ class InstanceView:
     """Declared versus observed, attached by the monitor (None: nothing declared)."""
     alarms: tuple[Alarm, ...] = ()
     """Alarms raised on this instance now (after the lifecycle's hold-down)."""
-    extra: dict[str, Any] = field(default_factory=dict)
-    """Room for correlation (expected master, alarms) added by later layers."""
 
     @property
     def key(self) -> InstanceKey:

@@ -11,7 +11,9 @@ import json
 import threading
 from typing import IO, Any
 
+from vrrptop.expect.wording import json_state
 from vrrptop.model.events import Event
+from vrrptop.model.expectation import AlarmChange
 from vrrptop.model.snapshot import Snapshot
 from vrrptop.wire import auth
 from vrrptop.wire.records import Advert, Carp, Garp, Malformed, Record
@@ -95,7 +97,8 @@ def snapshot_json(snap: Snapshot) -> dict[str, Any]:
             "priority": inst.priority,
             "interval_cs": inst.interval_cs,
             "addresses": list(inst.addresses),
-            "state": inst.state,
+            "state": json_state(inst),
+            "wire_state": inst.state,
             "adverts": inst.adverts,
             "last_seen": inst.last_seen,
             "checksum_variant": inst.checksum_variant,
@@ -114,7 +117,9 @@ def snapshot_json(snap: Snapshot) -> dict[str, Any]:
             item["mismatch"] = {k: dict(v) for k, v in inst.mismatch.items()}
         if inst.auth_mismatch:
             item["auth_mismatch"] = True
-        item.update(inst.extra)
+        if inst.expectation is not None:
+            item.update(inst.expectation.to_json())
+            item["alarms"] = [a.to_json() for a in inst.alarms]
         instances.append(item)
     c = snap.counters
     hosts = [
@@ -143,6 +148,21 @@ def snapshot_json(snap: Snapshot) -> dict[str, Any]:
             "evicted": c.evicted,
         },
         "malformed_reasons": dict(snap.malformed_reasons),
+        "alarms": [a.to_json() for a in snap.alarms],
+        "declared_hosts": [
+            {
+                "name": h.name,
+                "addresses": list(h.addresses),
+                "in_service": h.in_service,
+                "dns_ok": h.healthy,
+                "expected_priorities": {
+                    f"{k.vrid}/{k.family}" + ("" if k.vlan is None else f"@{k.vlan}"): p
+                    for k, p in h.expected
+                },
+            }
+            for h in snap.declared_hosts
+        ],
+        "warnings": list(snap.warnings),
     }
 
 
@@ -192,6 +212,14 @@ class JsonLinesWriter:
     def event(self, event: Event) -> None:
         """Write one tracker event."""
         self._emit(self._encode(event.to_json()) + "\n")
+
+    def alarm(self, change: AlarmChange) -> None:
+        """Stream one alarm transition (``{"type": "alarm", "state": "raised"...}``)."""
+        self._emit(self._encode(change.to_json()) + "\n")
+
+    def warning(self, message: str) -> None:
+        """Stream a configuration warning (``{"type": "warning", "message": ...}``)."""
+        self._emit(self._encode({"type": "warning", "message": message}) + "\n")
 
     def line(self, obj: dict[str, Any]) -> None:
         """Write any other JSON object (probe results, snapshot)."""

@@ -1,56 +1,46 @@
 """``--report``'s declared-versus-observed parts: expected master and alarms per
 instance, the alarms in full, and the DNS health of every probed target.
 
-Reads what the monitor attached to the snapshot (``InstanceView.extra``, the keys
-of ``Correlation.to_json``; ``Snapshot.health``, address -> ``TargetHealth``).
+Reads what the monitor attached to the snapshot (``InstanceView.expectation`` and
+``.alarms``, ``Snapshot.alarms``, typed; ``Snapshot.health``, address ->
+``TargetHealth``), in the words of ``expect.wording`` (the console's too).
 Rich only: the core never imports textual nor the console package.
 """
 
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from rich.table import Table
 from rich.text import Text
 
+from vrrptop.expect.wording import alarm_level, expected_text, judged, observed_text, state_word
 from vrrptop.model.snapshot import InstanceView, Snapshot
 
 _SEVERITY_STYLE = {"info": "", "warning": "yellow", "error": "bold red"}
+_LEVEL_STYLE: dict[str | None, str] = {"bad": "bold red", "warn": "yellow", "dim": "dim"}
 
 
 def correlated(snap: Snapshot) -> bool:
-    """True when a configuration declared what should be master (some instance
-    carries the correlation)."""
-    return any("alarms" in i.extra or "expected_master" in i.extra for i in snap.instances)
+    """True when a configuration declared what should be (some instance is judged)."""
+    return any(judged(i) for i in snap.instances)
 
 
-def alarms_of(inst: InstanceView) -> list[dict[str, Any]]:
-    """The instance's alarms, as ``Correlation.to_json`` lists them."""
-    return [a for a in inst.extra.get("alarms") or () if isinstance(a, dict)]
+def _styled(cell: tuple[str, str | None]) -> Text:
+    return Text(cell[0], style=_LEVEL_STYLE.get(cell[1], ""))
 
 
-def expected_text(inst: InstanceView) -> Text:
-    """Expected master, ``≠`` when the correlation raised a master mismatch,
-    ``(settling)`` while the election may still converge; ``-`` without one."""
-    expected = inst.extra.get("expected_master")
-    if not expected:
-        return Text("-", style="dim")
-    if not inst.extra.get("settled", True):
-        return Text(f"{expected} (settling)", style="dim")
-    if any(a.get("kind") == "master-mismatch" for a in alarms_of(inst)):
-        return Text(f"{expected} ≠", style="bold red")
-    return Text(str(expected))
+def expected_cell(inst: InstanceView) -> Text:
+    """Expected master, ``≠`` on a master mismatch, ``~3s`` while settling."""
+    return _styled(expected_text(inst))
 
 
 def alarms_cell(inst: InstanceView) -> Text:
     """Alarm count and kinds: ``2 master-mismatch, vip-dns-failing``; ``-`` if none."""
-    alarms = alarms_of(inst)
-    if not alarms:
+    if not inst.alarms:
         return Text("-", style="dim")
-    kinds = ", ".join(dict.fromkeys(str(a.get("kind", "?")) for a in alarms))
-    worst = "error" if any(a.get("severity") == "error" for a in alarms) else "warning"
-    return Text(f"{len(alarms)} {kinds}", style=_SEVERITY_STYLE[worst])
+    kinds = ", ".join(dict.fromkeys(a.kind.value for a in inst.alarms))
+    return Text(f"{len(inst.alarms)} {kinds}", style=_LEVEL_STYLE.get(alarm_level(inst.alarms), ""))
 
 
 def expectation_table(snap: Snapshot) -> Table | None:
@@ -60,43 +50,40 @@ def expectation_table(snap: Snapshot) -> Table | None:
     if not correlated(snap):
         return None
     table = Table(title="Declared versus observed", title_justify="left", expand=False)
-    for col in ("VRID", "Fam", "Name", "Observed", "Expected", "Alarms"):
+    for col in ("VRID", "Fam", "Name", "State", "Observed", "Expected", "Alarms"):
         table.add_column(col, no_wrap=col != "Alarms")
-    for inst in sorted(snap.instances, key=lambda i: (i.vrid, i.family)):
-        observed = inst.extra.get("observed_master_name") or inst.master or "-"
+    for inst in sorted(snap.instances, key=lambda i: (i.vrid, i.family, i.vlan or 0)):
+        word, level = state_word(inst.state)
         table.add_row(
-            str(inst.vrid),
+            str(inst.vrid) if inst.vlan is None else f"{inst.vrid}@{inst.vlan}",
             f"IPv{inst.family}",
             inst.name or "-",
-            str(observed),
-            expected_text(inst),
+            Text(word, style=_LEVEL_STYLE.get(level, "")),
+            observed_text(inst),
+            expected_cell(inst),
             alarms_cell(inst),
         )
     return table
 
 
 def alarms_table(snap: Snapshot) -> Table | None:
-    """Every alarm at the end of the run, one per row; None when there are none."""
-    rows = [
-        (inst, alarm)
-        for inst in sorted(snap.instances, key=lambda i: (i.vrid, i.family))
-        for alarm in alarms_of(inst)
-    ]
-    if not rows:
+    """Every alarm raised at the end of the run, one per row (segment-wide ones
+    too); None when there are none."""
+    if not snap.alarms:
         return None
-    table = Table(title=f"Alarms ({len(rows)})", title_justify="left")
-    for col in ("VRID", "Fam", "Severity", "Kind", "What"):
+    table = Table(title=f"Alarms ({len(snap.alarms)})", title_justify="left")
+    for col in ("Severity", "Kind", "Since", "What"):
         table.add_column(col, no_wrap=col != "What")
-    for inst, alarm in rows:
-        severity = str(alarm.get("severity", "warning"))
-        style = _SEVERITY_STYLE.get(severity, "")
+    for alarm in snap.alarms:
+        style = _SEVERITY_STYLE.get(alarm.severity, "")
         table.add_row(
-            str(inst.vrid),
-            f"IPv{inst.family}",
-            Text(severity, style=style),
-            Text(str(alarm.get("kind", "?")), style=style),
-            str(alarm.get("message", "")),
+            Text(alarm.severity, style=style),
+            Text(alarm.kind.value, style=style),
+            _since(alarm.since),
+            alarm.message,
         )
+    if snap.warnings:
+        table.caption = "\n".join(f"warning: {w}" for w in snap.warnings)
     return table
 
 

@@ -1,15 +1,18 @@
 """Predict each host's effective priority and the VRRP election's winner.
 
 Election (RFC 5798 6.4.3 / 3768): the highest priority wins; on equal priority the
-higher primary IP address wins. keepalived preempts by default (the seed does not
-use ``nopreempt``), so the prediction is the steady state once scripts have run.
+higher primary IP address wins -- but only between routers electing at the same
+time: a backup preempts only with a *higher* priority, so an incumbent master at
+the top priority keeps the VIP against an equal one. With ``nopreempt`` a live
+master keeps it against any backup. Hosts known not to run keepalived (they
+resigned or fell silent as master and have not advertised since) cannot win.
 """
 
 from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from vrrptop.priority.file import PriorityFile
 from vrrptop.priority.scheme import SchemeLike, effective_priority, rank_of
@@ -123,26 +126,44 @@ def predict(
     *,
     addresses: Mapping[str, str] | None = None,
     extra_hosts: Iterable[str] = (),
+    incumbent: str | None = None,
+    nopreempt: bool = False,
+    absent: Mapping[str, str] | None = None,
 ) -> Prediction:
     """Expected priority of every host in ``file`` (plus ``extra_hosts``, cluster
     members not listed, who run at base) and the expected master.
 
     ``health`` maps host name -> bool / None / object with ``.ok``; ``addresses``
-    maps host name -> primary address in the instance's family (for ties).
+    maps host name -> primary address in the instance's family (for ties);
+    ``incumbent`` is the current master's host name (None: none, or unknown);
+    ``absent`` maps hosts whose keepalived is known not to run to why.
     """
     health = health or {}
+    absent = absent or {}
     names = list(dict.fromkeys([*file.hosts(), *extra_hosts]))
     hosts = tuple(_host_prediction(file, name, scheme, health) for name in names)
-    master, tie = elect({h.name: h.priority for h in hosts}, addresses)
+    hosts = tuple(
+        replace(h, reason=f"{h.reason}; {absent[h.name]}") if h.name in absent else h for h in hosts
+    )
+    candidates = {h.name: h.priority for h in hosts if h.name not in absent}
     reasons: list[str] = []
+    master: str | None
+    tie: tuple[str, ...] = ()
+    top = max(candidates.values(), default=None)
+    if nopreempt and incumbent in candidates:
+        master = incumbent
+        reasons.append(f"nopreempt: the current master {incumbent} keeps the VIP")
+    elif incumbent in candidates and candidates[incumbent] == top:
+        master = incumbent
+        if sum(1 for p in candidates.values() if p == top) > 1:
+            reasons.append(f"equal priorities {top}: the current master {incumbent} keeps it")
+    else:
+        master, tie = elect(candidates, addresses)
     if tie:
-        top = max(h.priority for h in hosts)
         reasons.append(f"tie at priority {top} (addresses unknown): " + ", ".join(tie))
     if hosts and all(h.priority == scheme.base for h in hosts):
         reasons.append("no host gets a rank bonus: every host is at the base priority")
-    if scheme.span is None and scheme.direction == 1 and file.line_count != scheme.scripts:
-        reasons.append(
-            f"file has {file.line_count} lines and {scheme.scripts} track scripts: "
-            f"rank = {file.line_count + 1} - line (the seed script hard-codes 5 - line)"
-        )
+    for name, why in absent.items():
+        if name in names:
+            reasons.append(f"{name} cannot win: {why}")
     return Prediction(hosts, master, tie, tuple(reasons))

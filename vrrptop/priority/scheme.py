@@ -6,11 +6,12 @@ whose DNS works, so the host's priority is ``base + step*rank``, or ``base``
 when it is out of service, broken, or its rank has no script.
 
 Rank: for direction (NUM) 0 a later line is higher: ``rank = line``. For NUM 1 an
-earlier line is higher: the seed computes ``5 - line`` for its four-line file;
-we generalise to ``rank = span + 1 - line`` where ``span`` defaults to the
-file's line count (so NUM 1 is the exact mirror of NUM 0 for any file length).
-Set ``span=4`` to reproduce the seed script literally (``5 - line``) when the file
-has more or fewer than four lines. keepalived clamps priorities to 1..254.
+earlier line is higher: the seed script computes ``5 - line``, whatever the file's
+length: ``rank = span + 1 - line`` with ``span`` read from the script when it is
+readable (``config.derive.script_span``), else the number of rank scripts (4 in
+the seed). Comment lines keep their line numbers, so adding one shifts the ranks
+exactly as the real script does -- the prediction must follow the script, not an
+idealised mirror. keepalived clamps priorities to 1..254.
 """
 
 from __future__ import annotations
@@ -51,13 +52,13 @@ class Scheme:
     scripts: int = 4
     """Number of track scripts (ranks 1..scripts get a bonus)."""
     span: int | None = None
-    """Constant N of ``rank = N + 1 - line`` for direction 1; None = line count."""
+    """Constant N of ``rank = N + 1 - line`` for direction 1; None = ``scripts``."""
 
 
 def rank_of(line: int, line_count: int, scheme: SchemeLike) -> int:
     """Rank of a host on 1-based ``line`` of a file of ``line_count`` lines."""
     if scheme.direction == 1:
-        span = line_count if scheme.span is None else scheme.span
+        span = scheme.scripts if scheme.span is None else scheme.span
         return span + 1 - line
     return line
 

@@ -144,6 +144,10 @@ def classify(
         shown = safe_name(raw.replace("\n", " | "), max_len=80) or "(no answer)"
         return False, "wrong-answer", rcode, answer, f"answer lacks {expect!r}: {shown}"
     count = len(raw.splitlines())
+    if count == 0:
+        # NODATA: the seed's check (``dig +short`` must print something) fails on it,
+        # so keepalived takes the server out; so must we.
+        return False, "no-data", rcode, answer, "NOERROR but no records (NODATA)"
     return True, "ok", rcode, answer, f"NOERROR, {count} record{'s' if count != 1 else ''}"
 
 

@@ -18,7 +18,9 @@ from vrrptop.errors import VrrptopError
 ProbeRole = Literal["vip", "host"]
 """A VIP (answers wherever the master is) or one real host's own address."""
 
-ProbeStatus = Literal["ok", "wrong-answer", "rcode", "timeout", "refused", "network-error"]
+ProbeStatus = Literal[
+    "ok", "no-data", "wrong-answer", "rcode", "timeout", "refused", "network-error"
+]
 """Outcome of one probe; only ``"ok"`` counts as healthy.
 
 ``refused`` covers both a DNS REFUSED rcode and an ICMP port unreachable (the host

@@ -10,23 +10,12 @@ import ipaddress
 import math
 from collections.abc import Iterable, Sequence
 from datetime import datetime, tzinfo
-from typing import Literal
 
+from vrrptop.expect.wording import STATE_WORDS, Level
 from vrrptop.model.snapshot import HostView, InstanceView
 
-Level = Literal["ok", "warn", "bad", "dim"]
-"""How alarming a value is; screens map it to a theme colour."""
-
-#: State -> (word shown in the table, level). The word is always shown, so the
-#: meaning never rests on colour alone (NO_COLOR, colour-blind operators).
-STATE_WORDS: dict[str, tuple[str, Level]] = {
-    "ok": ("ok", "ok"),
-    "silent": ("SILENT", "bad"),
-    "split-brain": ("SPLIT BRAIN", "bad"),
-    "mismatch": ("MISMATCH", "warn"),
-    "checksum-errors": ("CKSUM ERR", "warn"),
-    "resigned": ("resigned", "warn"),
-}
+# Level and the state words are the shared wording's (the report uses them too).
+__all__ = ["STATE_WORDS", "Level"]
 
 #: Order of states when sorting by state: the worst first.
 STATE_RANK: dict[str, int] = {
@@ -36,6 +25,7 @@ STATE_RANK: dict[str, int] = {
     "checksum-errors": 3,
     "resigned": 4,
     "ok": 5,
+    "unseen": 1,
 }
 
 SEVERITY_WORDS: dict[str, tuple[str, Level]] = {
@@ -217,7 +207,7 @@ def _state_rank(inst: InstanceView) -> tuple[int, int]:
     """Worst first: the state's rank, but an instance with alarms (the correlation's:
     master mismatch, DNS failing...) ranks at least with MISMATCH, more alarms first."""
     rank = STATE_RANK.get(inst.state, 0)
-    alarms = len(inst.extra.get("alarms") or ())
+    alarms = len(inst.alarms)
     if alarms:
         rank = min(rank, STATE_RANK["mismatch"])
     return (rank, -alarms)

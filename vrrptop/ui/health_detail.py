@@ -14,11 +14,11 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from vrrptop.expect.wording import observed_text
 from vrrptop.model.snapshot import HostView, InstanceView
 from vrrptop.ui.format import Level, severity_word
 from vrrptop.ui.health_view import (
     NOT_PROBED,
-    alarms_of,
     correlated,
     dns_cell,
     expected_cell,
@@ -61,15 +61,14 @@ def expectation_section(
     instance is not correlated (no configuration)."""
     if not correlated(inst):
         return Text("")
-    extra = inst.extra
-    key = f"{inst.vrid}/{inst.family}"
+    exp = inst.expectation
+    assert exp is not None
     head = Text()
     head.append("Expected versus observed", style="bold underline")
     head.append(f"  ({settle_text(inst)})\n")
     head.append("expected master ")
     head.append_text(_text(expected_cell(inst)))
-    observed = extra.get("observed_master_name") or inst.master or "none"
-    head.append(f"   observed {observed}")
+    head.append(f"   observed {observed_text(inst)}")
     if not health:
         head.append("\nDNS not probed (replay, or probing off)", style="dim")
 
@@ -78,10 +77,12 @@ def expectation_section(
     columns = ("host", "expected", "advertised", "DNS", "latency", "last probes")
     for col in columns if probing else columns[:3]:
         table.add_column(col, no_wrap=True)
-    prios: dict[str, Any] = extra.get("expected_priorities") or {}
-    for name, expected in prios.items():
+    for expected_host in exp.hosts:
+        name, expected = expected_host.name, expected_host.expected_priority
         host = _host_named(name, hosts)
-        advertised = host.priorities.get(key) if host else None
+        advertised = expected_host.advertised_priority
+        if advertised is None and host is not None:
+            advertised = host.priorities.get(f"{inst.vrid}/{inst.family}")
         target = host_health(host, health) if host else None
         target = target or _health_named(name, health)
         adv = Text("-" if advertised is None else str(advertised))
@@ -93,17 +94,18 @@ def expectation_section(
             latency_spark(target.latencies, 20) if target is not None else "",
         )
         table.add_row(name, str(expected), adv, *(dns if probing else ()))
-    if not prios:
+    if not exp.hosts:
         table.add_row(*("-" for _ in table.columns))
 
     alarms = Text()
     alarms.append("Alarms", style="bold underline")
-    listed = alarms_of(inst)
-    for alarm in listed:
-        word, level = severity_word(str(alarm.get("severity", "warning")))
+    for alarm in inst.alarms:
+        word, level = severity_word(alarm.severity)
         alarms.append("\n")
         alarms.append(word, style=_STYLE.get(level, ""))
-        alarms.append(f" {alarm.get('kind', '?')}: {alarm.get('message', '')}")
-    if not listed:
+        alarms.append(f" {alarm.kind.value}: {alarm.message}")
+    if not inst.alarms:
         alarms.append("\nnone")
+    if exp.reasons:
+        alarms.append("\nWhy: " + "; ".join(exp.reasons), style="dim")
     return Group(head, table, alarms)

@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.app import App
 
 from vrrptop.errors import VrrptopError
+from vrrptop.expect.settle import settle_time
 from vrrptop.model.events import Event
 from vrrptop.priority import (
     ConflictError,
@@ -166,7 +167,7 @@ class SaveFlow:
             log_line(app, f"priority file saved: {pane.path}")
         watch = settle_watch(app) if changes else None
         for inst, change in zip(pane.instances, changes, strict=True):
-            settle = inst.settle_s
+            settle = settle_time(inst)
             log_line(
                 app,
                 f"priority file saved: expect {change.after or 'no master'} for {inst.name} "
@@ -178,7 +179,7 @@ class SaveFlow:
             )
         if changes:
             # A toast that lasts as long as the settle time: visible on the main screen too.
-            longest = max(inst.settle_s for inst in pane.instances)
+            longest = max(settle_time(inst) for inst in pane.instances)
             app.notify(
                 "\n".join(f"{c.instance} → {c.after or 'no master'}" for c in changes),
                 title=f"election expected within {longest:.0f} s",

@@ -40,10 +40,9 @@ def _short(name: str) -> str:
 
 def observed_name(view: InstanceView, snap: Snapshot) -> str | None:
     """Host name of the observed master: the correlation's, else the tracker's PTR name."""
-    name = view.extra.get("observed_master_name")
-    if isinstance(name, str) and name:
-        return name
-    if view.master is None or view.state in ("silent", "resigned"):
+    if view.expectation is not None and view.expectation.observed_master_name:
+        return view.expectation.observed_master_name
+    if view.master is None or view.state in ("silent", "resigned", "unseen"):
         return None
     for host in snap.hosts:
         if view.master in host.addresses and host.name:

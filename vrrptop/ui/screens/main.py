@@ -100,7 +100,7 @@ class MainScreen(Screen[None]):
             health=snap.health,
             width=width,
         )
-        self.query_one("#alarms", AlarmBar).show(snap.instances)
+        self.query_one("#alarms", AlarmBar).show(snap.instances, snap.alarms)
         self.set_class(width >= WIDE, "-wide")
 
     def restyle(self) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import Static
 
+from vrrptop.model.expectation import Alarm
 from vrrptop.model.snapshot import InstanceView
 from vrrptop.ui.health_view import Segment, alarm_summary
 from vrrptop.ui.widgets.palette import level_style
@@ -31,10 +32,10 @@ class AlarmBar(Static):
         self._shown: list[Segment] | None = None
         self.display = False
 
-    def show(self, instances: Sequence[InstanceView]) -> None:
+    def show(self, instances: Sequence[InstanceView], segment: Sequence[Alarm] = ()) -> None:
         """Summarise the alarms of ``instances`` (all of them, not the filtered rows:
-        a filter must not hide an alarm)."""
-        segments = alarm_summary(instances)
+        a filter must not hide an alarm) and the segment-wide ones."""
+        segments = alarm_summary(instances, segment)
         if segments == self._shown:
             return
         self._shown = segments

@@ -16,10 +16,12 @@ from typing import Any, Protocol
 
 from rich.text import Text
 
-from vrrptop.config.hostmap import HostMap, normalise
+from vrrptop.config.hostmap import HostMap
 from vrrptop.config.model import InstanceConfig
-from vrrptop.model.snapshot import Snapshot
-from vrrptop.priority import LineKind, Prediction, PriorityFile, health_ok, predict
+from vrrptop.expect.facts import HostFacts
+from vrrptop.expect.prediction import predict_instance
+from vrrptop.model.snapshot import Counters, InstanceView, Snapshot
+from vrrptop.priority import LineKind, Prediction, PriorityFile
 from vrrptop.priority.store import LoadedFile
 
 
@@ -69,64 +71,42 @@ def host_map(monitor: MonitorLike | None) -> HostMap:
     return HostMap(getattr(monitor.config, "hosts", {}) or {}, lookup)
 
 
-def _addresses(name: str, names: HostMap, snap: Snapshot | None) -> list[str]:
-    addrs = list(names.addresses(name))
-    if snap is not None:
-        for host in snap.hosts:
-            if host.name and name in (host.name, host.name.split(".", 1)[0]):
-                addrs.extend(normalise(a) for a in host.addresses)
-    return list(dict.fromkeys(addrs))
-
-
 @dataclass(frozen=True, slots=True)
 class Inputs:
-    """Everything a prediction needs besides the file: health and tie-break addresses."""
+    """Everything a prediction needs besides the file: who is who, DNS health, and
+    the segment as it is (the current master keeps the VIP at equal priority)."""
 
+    facts: HostFacts
+    snapshot: Snapshot | None
     health: dict[str, bool | None]
     """Host name -> DNS ok (True), failing (False), unknown (None)."""
-    addresses: dict[str, tuple[str, ...]]
 
 
 def gather_inputs(names: Iterable[str], snap: Snapshot | None, hosts: HostMap) -> Inputs:
-    """DNS health of every host name from the snapshot's per-address health."""
-    health_by_addr: Mapping[str, object] = snap.health if snap is not None else {}
-    health: dict[str, bool | None] = {}
-    addresses: dict[str, tuple[str, ...]] = {}
-    for name in names:
-        addrs = _addresses(name, hosts, snap)
-        addresses[name] = tuple(addrs)
-        values = [health_ok(health_by_addr[a]) for a in addrs if a in health_by_addr]
-        # A host is reachable if any of its addresses answers (as the correlator says).
-        if any(v is True for v in values):
-            health[name] = True
-        elif any(v is False for v in values):
-            health[name] = False
-        else:
-            health[name] = None
-    return Inputs(health, addresses)
+    """Facts about every host name from the snapshot (joins, per-address health)."""
+    names = list(names)
+    empty = Snapshot(0.0, (), (), Counters())
+    health = snap.health if snap is not None else {}
+    facts = HostFacts.build(snap or empty, names, health, names=hosts)
+    return Inputs(facts, snap, {name: facts.healthy(name) for name in names})
 
 
-def primary_addresses(inputs: Inputs, family: int) -> dict[str, str]:
-    """Host name -> first address in ``family`` (VRRP breaks ties on it)."""
-    out = {}
-    for name, addrs in inputs.addresses.items():
-        for addr in addrs:
-            if (":" in addr) == (family == 6):
-                out[name] = addr
-                break
-    return out
+def _view(snap: Snapshot | None, inst: InstanceConfig, family: int) -> InstanceView | None:
+    if snap is None:
+        return None
+    return next((v for v in snap.instances if (v.vrid, v.family) == (inst.vrid, family)), None)
 
 
 def predictions(
     file: PriorityFile, instances: Sequence[InstanceConfig], inputs: Inputs
 ) -> list[Prediction]:
-    """One ``vrrptop.priority.predict`` per instance using the file."""
+    """One prediction per instance using the file: ``expect.prediction``'s, the very
+    one the correlation judges the wire by."""
     out = []
     for inst in instances:
         family = inst.families[0] if inst.families else 4
-        out.append(
-            predict(file, inst.scheme, inputs.health, addresses=primary_addresses(inputs, family))
-        )
+        view = _view(inputs.snapshot, inst, family)
+        out.append(predict_instance(inst, family, file, inputs.facts, view))
     return out
 
 
