@@ -28,6 +28,9 @@ from vrrptop.priority.file import PriorityFile
 
 #: Hold-down of names that do not resolve: the resolver answers asynchronously.
 NAMES_HOLD_S = 5.0
+#: After the capture dropped frames, silence is not judged for this long: a missing
+#: advert may be ours, not the router's.
+DROP_QUIET_S = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +79,8 @@ class Judge:
         self._changed: dict[InstanceKey, float] = {}
         self._global: float | None = None
         self._saves: list[_SaveWatch] = []
+        self._dropped = 0
+        self._drop_at = float("-inf")
         self._by_vrid = {(i.vrid, f): i for i in self.instances for f in i.families}
 
     # -- inputs vrrptop knows changed ------------------------------------------------
@@ -179,6 +184,15 @@ class Judge:
         if dirty:
             verdict = self._pass(snapshot, files, facts, now)
         candidates = [a for e in verdict.expectations.values() for a in e.alarms]
+        if snapshot.counters.dropped > self._dropped:
+            self._dropped, self._drop_at = snapshot.counters.dropped, now
+        if now - self._drop_at < DROP_QUIET_S:
+            seen_keys = {v.key for v in snapshot.instances if v.state != "unseen"}
+            candidates = [
+                a
+                for a in candidates
+                if not (a.kind is AlarmKind.INSTANCE_SILENT and a.key in seen_keys)
+            ]
         candidates.extend(verdict.segment)
         candidates.extend(self._save_hints(snapshot, verdict, now))
         changes = self.book.update(candidates, now)

@@ -45,10 +45,12 @@ def absent_hosts(view: InstanceView | None, facts: HostFacts) -> dict[str, str]:
     out: dict[str, str] = {}
     current = live_master(view)
     interval = view.interval_cs / 100 if view.interval_cs else 1.0
+    # When the term after each ended term began: a master that fell silent left a gap
+    # (Master_Down_Interval) before it; a preempted one advertised up to it.
     ended: dict[str, float] = {}
-    for term in view.masters:
+    for term, after in zip(view.masters, view.masters[1:], strict=False):
         if term.until is not None:
-            ended[term.src] = term.until
+            ended[term.src] = after.since
     for src in view.sources:
         if src.src == current:
             continue
