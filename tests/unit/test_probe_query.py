@@ -61,6 +61,17 @@ async def test_wrong_answer() -> None:
     assert result.to_json()["answer"] == "wrong answer"
 
 
+async def test_nodata_without_expect_fails_as_the_seed_check_does() -> None:
+    """``dig +short`` printing nothing makes the seed's named_ok fail: NODATA is not
+    healthy even when no answer text is expected; a real answer is (the control)."""
+    async with DnsTestServer(behaviour="nodata") as server:
+        result = await probe_once(_target(server), _config(expect=None))
+    assert result.status == "no-data" and not result.ok
+    async with DnsTestServer(behaviour="answer") as server:
+        result = await probe_once(_target(server), _config(expect=None))
+    assert result.status == "ok" and result.ok
+
+
 async def test_nodata_with_expect_is_wrong_answer() -> None:
     async with DnsTestServer(behaviour="nodata") as server:
         result = await probe_once(_target(server), _config(expect="test"))

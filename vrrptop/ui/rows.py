@@ -257,7 +257,9 @@ def host_cells(
     for key in instance_keys:
         prio = host.priorities.get(key)
         if prio is None:
-            cells.append(("", None))
+            # A silent backup (declared, not advertising): what it should advertise.
+            expected = expected_priority((views or {}).get(key), host)
+            cells.append(("" if expected is None else f"-/{expected}", "dim"))
             continue
         text, differs = priority_text(prio, expected_priority((views or {}).get(key), host))
         level: Level | None = "warn" if differs else None

@@ -1,0 +1,75 @@
+"""Layering contracts: which packages of vrrptop may import which (read from the code).
+
+The tree is the architecture: ``wire -> capture -> model -> expect -> engine ->
+monitor -> output / ui -> runner -> cli``, with ``config``, ``priority`` and ``probe``
+as services beside them. Every ``import`` of ``vrrptop.X`` in a module of package P
+must be allowed here; a new edge is a design decision, made by editing this table.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2] / "vrrptop"
+
+#: package -> the vrrptop packages it may import (itself always allowed).
+ALLOWED: dict[str, set[str]] = {
+    "errors": set(),
+    "wire": set(),
+    "capture": {"errors", "wire"},
+    "model": {"wire"},
+    "priority": {"errors"},
+    "config": {"errors", "priority"},
+    "probe": {"errors", "model", "options"},
+    "expect": {"config", "model", "priority"},
+    "engine": {"capture", "model", "options", "wire"},
+    "monitor": {
+        "capture", "config", "engine", "expect", "model", "options", "output", "priority",
+        "probe",
+    },
+    "output": {"capture", "errors", "expect", "model", "wire", "config", "options", "probe"},
+    "ui": {"capture", "config", "errors", "expect", "model", "options", "priority", "wire",
+           "probe", "engine"},
+    "runner": {"capture", "config", "errors", "model", "monitor", "options", "output", "ui"},
+    "cli": {"errors", "options", "output", "runner"},
+    "options": set(),
+    "__main__": {"cli"},
+    "__init__": set(),
+}  # fmt: skip
+
+
+def _package(path: Path) -> str:
+    rel = path.relative_to(ROOT).with_suffix("")
+    return rel.parts[0]
+
+
+def _imports(path: Path) -> set[str]:
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names: list[str] = []
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        elif isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "vrrptop" and len(parts) > 1:
+                out.add(parts[1])
+    return out
+
+
+def test_every_import_follows_the_layering() -> None:
+    broken = []
+    for path in sorted(ROOT.rglob("*.py")):
+        pkg = _package(path)
+        assert pkg in ALLOWED, f"{path}: package {pkg!r} has no layering contract yet"
+        for target in _imports(path) - {pkg} - ALLOWED[pkg]:
+            broken.append(f"{path.relative_to(ROOT.parent)} imports vrrptop.{target}")
+    assert not broken, "\n".join(broken)
+
+
+def test_the_contract_can_fail() -> None:
+    """The checker sees an upward import (so the test above is not vacuous)."""
+    assert "ui" in _imports(ROOT / "runner.py")
+    assert "ui" not in ALLOWED["model"] and "expect" not in ALLOWED["model"]
