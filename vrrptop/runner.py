@@ -53,6 +53,18 @@ def open_source(options: Options) -> FrameSource:
     raise VrrptopError("nothing to watch: give an interface, -r FILE or --demo", 2)
 
 
+class _StderrWarnings:
+    """Configuration warnings on stderr, once each (headless runs: the console shows
+    them in its alarm line instead)."""
+
+    def alarm(self, change: object) -> None:
+        """Alarms go to the JSON stream, the notifier and the report, not stderr."""
+
+    def warning(self, message: str) -> None:
+        """Say it once."""
+        print(f"vrrptop: warning: {message}", file=sys.stderr, flush=True)
+
+
 class _EventLog:
     """Keeps the most recent events for the report."""
 
@@ -108,7 +120,7 @@ def run_headless(
         writer=writer,
         sinks=sinks,
         on_probe=on_probe,
-        alarm_sinks=[jsonl] if jsonl is not None else [],
+        alarm_sinks=[*([jsonl] if jsonl is not None else []), _StderrWarnings()],
     )
     if source.kind == "live":
         # Like tcpdump: tell stderr when the capture is open (scripts wait for it).
