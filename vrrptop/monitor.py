@@ -85,6 +85,9 @@ class Monitor:
         self._files_lock = threading.Lock()
         self._next_poll = 0.0
         self.alarm_sinks = list(alarm_sinks)
+        #: Names -> addresses: the configuration's [hosts], plus this node itself when
+        #: it is one of the declared hosts (its link-local address names its adverts).
+        self.hosts: dict[str, tuple[str, ...]] = dict(self.config.hosts)
         self._warned: set[str] = set()
         self._last_frames = 0
         self.probes: ProbeRunner | None = None
@@ -114,8 +117,17 @@ class Monitor:
         )
 
     # -- lifecycle ----------------------------------------------------------------
+    def _know_this_node(self) -> None:
+        from vrrptop.probe.localhost import local_addresses, short_hostname
+
+        name = short_hostname()
+        if name in self._file_hosts() and name not in self.hosts:
+            self.hosts[name] = local_addresses()
+
     def start_services(self) -> None:
         """Start the DNS prober, reverse names and the exporter (not the engine)."""
+        if self.source.kind == "live":
+            self._know_this_node()
         if self.source.kind == "live" and not self.options.numeric:
             # PTR names only for a live segment: a replayed file's addresses belong
             # to another network, and looking them up would leak queries about them.
@@ -233,7 +245,7 @@ class Monitor:
                 snap,
                 files,
                 health,
-                hosts=self.config.hosts,
+                hosts=self.hosts,
                 resolve=self.resolver.lookup if self.resolver is not None else None,
             )
             self._tell(changes, snap.warnings)
@@ -258,7 +270,7 @@ class Monitor:
         """Hosts named from the configuration, the priority files' resolved names,
         then PTR (live, without -n); a host joined by MAC takes any member's name."""
         known: dict[str, str] = {}
-        for config_host, addrs in self.config.hosts.items():
+        for config_host, addrs in self.hosts.items():
             for addr in addrs:
                 known.setdefault(normalise(addr), config_host)
         if self.resolver is not None:

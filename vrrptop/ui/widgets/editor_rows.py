@@ -68,7 +68,8 @@ def host_map(monitor: MonitorLike | None) -> HostMap:
         return HostMap()
     resolver = getattr(monitor, "resolver", None)
     lookup = resolver.lookup if resolver is not None else None
-    return HostMap(getattr(monitor.config, "hosts", {}) or {}, lookup)
+    hosts = getattr(monitor, "hosts", None) or getattr(monitor.config, "hosts", {}) or {}
+    return HostMap(hosts, lookup)
 
 
 @dataclass(frozen=True, slots=True)
