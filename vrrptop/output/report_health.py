@@ -14,7 +14,7 @@ import time
 from rich.table import Table
 from rich.text import Text
 
-from vrrptop.expect.wording import alarm_level, expected_text, judged, observed_text, state_word
+from vrrptop.expect.wording import alarm_level, expected_text, judged, observed_text, state_text
 from vrrptop.model.snapshot import InstanceView, Snapshot
 
 _SEVERITY_STYLE = {"info": "", "warning": "yellow", "error": "bold red"}
@@ -36,11 +36,11 @@ def expected_cell(inst: InstanceView) -> Text:
 
 
 def alarms_cell(inst: InstanceView) -> Text:
-    """Alarm count and kinds: ``2 master-mismatch, vip-dns-failing``; ``-`` if none."""
+    """Alarm kinds (the State column counts them): ``master-mismatch, vip-dns-failing``."""
     if not inst.alarms:
         return Text("-", style="dim")
     kinds = ", ".join(dict.fromkeys(a.kind.value for a in inst.alarms))
-    return Text(f"{len(inst.alarms)} {kinds}", style=_LEVEL_STYLE.get(alarm_level(inst.alarms), ""))
+    return Text(kinds, style=_LEVEL_STYLE.get(alarm_level(inst.alarms), ""))
 
 
 def expectation_table(snap: Snapshot) -> Table | None:
@@ -50,10 +50,11 @@ def expectation_table(snap: Snapshot) -> Table | None:
     if not correlated(snap):
         return None
     table = Table(title="Declared versus observed", title_justify="left", expand=False)
-    for col in ("VRID", "Fam", "Name", "State", "Observed", "Expected", "Alarms"):
-        table.add_column(col, no_wrap=col != "Alarms")
+    # The State column counts the alarms; the table below lists them in full.
+    for col in ("VRID", "Fam", "Name", "State", "Observed", "Expected"):
+        table.add_column(col, no_wrap=True)
     for inst in sorted(snap.instances, key=lambda i: (i.vrid, i.family, i.vlan or 0)):
-        word, level = state_word(inst.state)
+        word, level = state_text(inst)
         table.add_row(
             str(inst.vrid) if inst.vlan is None else f"{inst.vrid}@{inst.vlan}",
             f"IPv{inst.family}",
@@ -61,7 +62,6 @@ def expectation_table(snap: Snapshot) -> Table | None:
             Text(word, style=_LEVEL_STYLE.get(level, "")),
             observed_text(inst),
             expected_cell(inst),
-            alarms_cell(inst),
         )
     return table
 
