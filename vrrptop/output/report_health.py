@@ -14,7 +14,7 @@ import time
 from rich.table import Table
 from rich.text import Text
 
-from vrrptop.expect.wording import alarm_level, expected_text, judged, observed_text, state_text
+from vrrptop.expect.wording import expected_text, judged, observed_text, state_text
 from vrrptop.model.snapshot import InstanceView, Snapshot
 
 _SEVERITY_STYLE = {"info": "", "warning": "yellow", "error": "bold red"}
@@ -33,14 +33,6 @@ def _styled(cell: tuple[str, str | None]) -> Text:
 def expected_cell(inst: InstanceView) -> Text:
     """Expected master, ``≠`` on a master mismatch, ``~3s`` while settling."""
     return _styled(expected_text(inst))
-
-
-def alarms_cell(inst: InstanceView) -> Text:
-    """Alarm kinds (the State column counts them): ``master-mismatch, vip-dns-failing``."""
-    if not inst.alarms:
-        return Text("-", style="dim")
-    kinds = ", ".join(dict.fromkeys(a.kind.value for a in inst.alarms))
-    return Text(kinds, style=_LEVEL_STYLE.get(alarm_level(inst.alarms), ""))
 
 
 def expectation_table(snap: Snapshot) -> Table | None:
