@@ -67,7 +67,7 @@ def test_per_instance_values_match_the_independent_decode(samples: dict) -> None
         last = adverts[-1]
         # routers preempt one another in turn: each change of sender is a new master
         changes = sum(1 for _ in itertools.groupby(r["src"] for r in adverts)) - 1
-        lab = {"vrid": vrid, "family": family, "name": ""}
+        lab = {"vrid": vrid, "family": family, "vlan": "", "name": ""}
 
         def get(name: str, lab: dict[str, str] = lab) -> float:
             return samples[(name, frozenset(lab.items()))]

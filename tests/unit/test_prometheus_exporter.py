@@ -6,120 +6,34 @@ import re
 import socket
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
 
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
 
 import vrrptop.output.prometheus as prom
+from tests.unit.prom_samples import (
+    HOST,
+    MAC_B,
+    NOW,
+    ODD,
+    VIP,
+    A,
+    B,
+    Health,
+    Holder,
+    Result,
+    Samples,
+    full_exposition,
+    inst_labels,
+    instance,
+    parse,
+    snapshot,
+    value,
+)
 from vrrptop.capture.base import SourceStatus
 from vrrptop.errors import VrrptopError
-from vrrptop.model.snapshot import (
-    Counters,
-    GapStats,
-    InstanceView,
-    MasterTerm,
-    Snapshot,
-    SourceView,
-    VipHolder,
-)
+from vrrptop.model.snapshot import MasterTerm, Snapshot
 from vrrptop.output.prometheus import Exporter, PrometheusMetrics, start_exporter
-
-NOW = 1_700_000_000.0
-A, B = "198.51.100.11", "198.51.100.12"
-MAC_A, MAC_B = "02:00:00:00:00:0a", "02:00:00:00:00:0b"
-
-
-def source(src: str, mac: str, priority: int, last_seen: float) -> SourceView:
-    return SourceView(
-        src=src,
-        src_mac=mac,
-        priority=priority,
-        interval_cs=100,
-        addresses=("198.51.100.119",),
-        version=2,
-        first_seen=NOW - 100,
-        last_seen=last_seen,
-        adverts=10,
-        last_master=None,
-    )
-
-
-def instance(**changes: Any) -> InstanceView:
-    base = InstanceView(
-        vrid=210,
-        family=4,
-        version=2,
-        state="ok",
-        master=A,
-        master_mac=MAC_A,
-        priority=250,
-        interval_cs=100,
-        addresses=("198.51.100.119",),
-        auth_type=1,
-        first_seen=NOW - 100,
-        last_seen=NOW - 0.4,
-        age_s=0.4,
-        master_down_s=3.02,
-        adverts=97,
-        checksum_variant="v2",
-        checksum_errors=2,
-        masters=(MasterTerm(src=A, since=NOW - 100, until=None, priority=250),),
-        sources=(source(A, MAC_A, 250, NOW - 0.4), source(B, MAC_B, 200, NOW - 1.5)),
-        gaps=GapStats(),
-        vip_holders=(
-            VipHolder(address="198.51.100.119", mac=MAC_A, ts=NOW - 90, holder_is_master=True),
-            VipHolder(address="198.51.100.120", mac=MAC_B, ts=NOW - 80, holder_is_master=False),
-            VipHolder(address="198.51.100.121", mac=MAC_B, ts=NOW - 70, holder_is_master=None),
-        ),
-        problems={"ttl-not-255": 3},
-        last_advert=None,
-        name="testdns0",
-    )
-    return replace(base, **changes)
-
-
-def snapshot(*instances: InstanceView, **counters: int) -> Snapshot:
-    return Snapshot(
-        ts=NOW,
-        instances=instances,
-        hosts=(),
-        counters=Counters(**counters),
-        malformed_reasons={"short-header": 4},
-    )
-
-
-class Holder:
-    """What the engine offers: the latest snapshot, replaced wholesale."""
-
-    def __init__(self, snap: Snapshot) -> None:
-        self.snap = snap
-
-    def __call__(self) -> Snapshot:
-        return self.snap
-
-
-Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
-
-
-def parse(text: str) -> tuple[Samples, dict[str, str]]:
-    """Samples keyed by (sample name, labels) and family name -> type."""
-    samples: Samples = {}
-    types: dict[str, str] = {}
-    for fam in text_string_to_metric_families(text):
-        types[fam.name] = fam.type
-        for s in fam.samples:
-            samples[(s.name, frozenset(s.labels.items()))] = s.value
-    return samples, types
-
-
-def value(samples: Samples, metric: str, /, **labels: str) -> float:
-    return samples[(metric, frozenset(labels.items()))]
-
-
-def inst_labels(inst: InstanceView) -> dict[str, str]:
-    return {"vrid": str(inst.vrid), "family": str(inst.family), "name": inst.name or ""}
 
 
 def scrape(exporter: Exporter) -> tuple[Samples, dict[str, str]]:
@@ -276,43 +190,6 @@ def test_hostile_label_values_round_trip() -> None:
     assert value(samples, "vrrptop_instance_priority", **inst_labels(inst)) == inst.priority
 
 
-@dataclass(frozen=True)
-class Target:
-    address: str
-    role: str
-    name: str | None = None
-    port: int = 53
-
-
-@dataclass(frozen=True)
-class Result:
-    ts: float
-    target: Target
-    ok: bool
-    status: str
-    latency_ms: float | None
-
-    @property
-    def role(self) -> str:
-        return self.target.role
-
-
-@dataclass(frozen=True)
-class Health:
-    target: Target
-    last: Result | None
-    consecutive_failures: int
-
-    @property
-    def ok(self) -> bool | None:
-        return None if self.last is None else self.last.ok
-
-
-VIP = Target("198.51.100.119", "vip")
-HOST = Target("198.51.100.11", "host", "recdns-cnh")
-ODD = Target("2001:db8::53", "host", port=5353)
-
-
 def test_probe_summaries_and_histogram() -> None:
     board = {
         VIP.address: Health(VIP, Result(NOW, VIP, False, "timeout", None), 3),
@@ -368,17 +245,6 @@ def test_capture_state_and_broken_getters() -> None:
     samples, _ = parse(metrics.render().decode())
     assert value(samples, "vrrptop_exporter_errors_total") == 2
     assert not any(name.startswith("vrrptop_instance") for name, _ in samples)
-
-
-def full_exposition() -> str:
-    """An exposition with every metric family present (used by the contrib tests too)."""
-    metrics = PrometheusMetrics(
-        Holder(snapshot(instance())),
-        get_probes=lambda: {VIP.address: Health(VIP, Result(NOW, VIP, True, "ok", 1.0), 0)},
-        get_status=lambda: SourceStatus(name="em1", kind="live", state="running"),
-    )
-    metrics.observe_probe(Result(NOW, VIP, True, "ok", 1.0))
-    return metrics.render().decode()
 
 
 def test_every_exposed_metric_is_documented() -> None:

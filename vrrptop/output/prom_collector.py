@@ -21,11 +21,18 @@ from prometheus_client.metrics_core import (
 )
 
 from vrrptop.capture.base import SourceState, SourceStatus
+from vrrptop.model.expectation import InstanceKey
 from vrrptop.model.snapshot import InstanceState, InstanceView, Snapshot
+from vrrptop.output.prom_judgement import (
+    bare_address,
+    judgement_families,
+    probe_host_names,
+    vlan_label,
+)
 
 log = logging.getLogger(__name__)
 
-_INSTANCE_LABELS = ("vrid", "family", "name")
+_INSTANCE_LABELS = ("vrid", "family", "vlan", "name")
 
 COUNTER_DOCS = {
     "frames": "Frames captured.",
@@ -58,7 +65,7 @@ def _family(inst: InstanceView) -> str:
 
 
 def _labels(inst: InstanceView) -> list[str]:
-    return [str(inst.vrid), _family(inst), inst.name or ""]
+    return [str(inst.vrid), _family(inst), vlan_label(inst.vlan), inst.name or ""]
 
 
 @dataclasses.dataclass(slots=True)
@@ -81,14 +88,14 @@ class _MasterChanges:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._seen: dict[tuple[int, int], _Seen] = {}
+        self._seen: dict[InstanceKey, _Seen] = {}
 
-    def update(self, instances: Iterable[InstanceView]) -> dict[tuple[int, int], int]:
-        """Fold in the current histories and return the counts per (vrid, family)."""
+    def update(self, instances: Iterable[InstanceView]) -> dict[InstanceKey, int]:
+        """Fold in the current histories and return the counts per instance."""
         with self._lock:
-            seen: dict[tuple[int, int], _Seen] = {}
+            seen: dict[InstanceKey, _Seen] = {}
             for inst in instances:
-                key = (inst.vrid, inst.family)
+                key = inst.key
                 state = self._seen.get(key)
                 for term in inst.masters:
                     if state is None:  # the first master ever seen is not a change
@@ -131,10 +138,11 @@ class SnapshotCollector:
         if snap is not None:
             yield from self._instances(snap)
             yield from self._segment(snap)
+            yield from judgement_families(snap)
         if status is not None:
             yield from self._status(status)
         if probes is not None:
-            yield from self._probes(probes)
+            yield from self._probes(probes, snap)
 
     def _read(self, getter: Callable[[], Any] | None, what: str) -> Any:
         """Call a getter; on failure log it, count it and return None."""
@@ -187,7 +195,7 @@ class SnapshotCollector:
             age.add_metric(lv, inst.age_s)
             last.add_metric(lv, inst.last_seen)
             adverts.add_metric(lv, inst.adverts)
-            changes.add_metric(lv, counts.get((inst.vrid, inst.family), 0))
+            changes.add_metric(lv, counts.get(inst.key, 0))
             split.add_metric(lv, float(inst.state == "split-brain"))
             mismatch.add_metric(lv, float(_mismatch(inst)))
             for name in get_args(InstanceState):
@@ -227,14 +235,21 @@ class SnapshotCollector:
             fam.add_metric([status.name, name], float(status.state == name))
         yield fam
 
-    def _probes(self, probes: Any) -> Iterator[Metric]:
+    def _probes(self, probes: Any, snap: Snapshot | None) -> Iterator[Metric]:
+        # ``host`` names the server a host target belongs to, so that these series
+        # join ``vrrptop_host_in_service{host}``: the probe's own name when it has one,
+        # else the declared (priority-file) host or the named router with that address.
+        names = probe_host_names(snap) if snap is not None else {}
         lb = ("target", "role", "host")
         ok = _gauge("vrrptop_dns_ok", "1 when the last probe succeeded.", lb)
         lat = _gauge("vrrptop_dns_last_latency_seconds", "Last probe's latency.", lb)
         fails = _gauge("vrrptop_dns_consecutive_failures", "Failed probes in a row.", lb)
         for target, summary in sorted(latest_probes(probes).items()):
             view = probe_view(summary)
-            lv = [target, view.role, view.host]
+            host = view.host
+            if not host and view.role == "host":
+                host = names.get(bare_address(target), "")
+            lv = [target, view.role, host]
             if view.ok is not None:  # None: not probed yet
                 ok.add_metric(lv, float(view.ok))
             if view.latency_ms is not None:

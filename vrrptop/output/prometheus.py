@@ -9,9 +9,11 @@ system allows, else ``0.0.0.0``) as exporters usually do; ``"127.0.0.1:9712"`` o
 ``"[::1]:9712"`` restrict it. The metrics reveal the segment's topology: firewall the
 port or bind to loopback/a management address.
 
-Labels: ``vrid``; ``family`` ("4" or "6"); ``name`` (instance name, "" if unknown).
+Labels: ``vrid``; ``family`` ("4" or "6"); ``vlan`` (802.1Q VLAN id, "" when the
+adverts are untagged: the same VRID on two VLANs is two instances); ``name``
+(instance name, "" if unknown).
 
-Metrics, per VRRP instance (labels vrid, family, name):
+Metrics, per VRRP instance (labels vrid, family, vlan, name):
 
 - ``vrrptop_instance_master_info{master, master_mac}``: 1 for the current master
   (absent while no master is known).
@@ -47,8 +49,37 @@ Segment-wide:
 - ``vrrptop_instances``: number of instances tracked.
 - ``vrrptop_exporter_errors_total``: failed reads of the snapshot, status or probes.
 
+Declared versus observed (from the alarm lifecycle and the expectation the monitor
+attaches; absent when nothing is declared):
+
+- ``vrrptop_alarm{kind, severity, vrid, family, vlan, name, subject}``: 1 while the
+  alarm is raised; the series disappears when it clears. ``kind`` is the alarm's wire
+  name (``split-brain``, ``master-mismatch``, ...), ``severity`` error, warning or
+  info, ``subject`` the instance, host or VIP it is about; segment-wide alarms
+  (``names-unresolved``, ...) have empty ``vrid``, ``family`` and ``vlan``.
+- ``vrrptop_alarm_since_timestamp_seconds{...same labels}``: when its condition was
+  first seen.
+- ``vrrptop_alarms{severity}``: how many alarms are raised now (0 for each severity
+  when none: a stat panel or an ``== 0`` rule never sees an empty vector).
+- ``vrrptop_instance_expected_master_info{vrid, family, vlan, name, expected}``: 1 for
+  the host name the priority files predict as master (absent without a prediction,
+  e.g. an unresolved tie).
+- ``vrrptop_instance_settled{vrid, family, vlan, name}``: 0 while a change vrrptop
+  knows of (a priority-file edit, a master change) is still settling.
+- ``vrrptop_host_expected_priority{host, vrid, family, vlan}``: the priority each
+  declared host should advertise, from the priority files.
+- ``vrrptop_host_advertised_priority{host, vrid, family, vlan}``: what it last
+  advertised (absent until it has).
+- ``vrrptop_host_in_service{host}``: 1 for every host a priority file lists, 0 when
+  every file that lists it has it commented out (taken out of service on purpose).
+- ``vrrptop_host_dns_healthy{host}``: 1 when the host's own DNS answers, 0 when not
+  (absent when not probed).
+
 DNS probes. ``target`` is the probed address (``ADDR:PORT`` off port 53); ``role`` is
-"vip" or "host"; ``host`` the configured name ("" if none). From ``get_probes``
+"vip" or "host"; ``host`` the configured name, or for a host target without one the
+declared host (or named router) owning that address, so that
+``vrrptop_dns_ok{role="host"} unless on(instance, host) vrrptop_host_in_service == 0``
+leaves out servers taken out of service ("" if unknown). From ``get_probes``
 (``HealthBoard.snapshot``, a mapping target -> summary, or recent results):
 
 - ``vrrptop_dns_ok{target, role, host}``: 1 when the last probe succeeded, else 0
