@@ -66,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--show-secrets", action="store_true",
                      help="show VRRPv2 PASS passwords instead of masking them")  # fmt: skip
     out.add_argument("--prometheus", metavar="[ADDR:]PORT", help="serve Prometheus metrics")
+    out.add_argument("--notify", metavar="CMD",
+                     help="run CMD INSTANCE NAME STATE PRIORITY (keepalived's notify "
+                     "arguments, details in $VRRPTOP_*) once per master change and "
+                     "per alarm raised or cleared")  # fmt: skip
     cfg = p.add_argument_group("configuration and DNS health")
     cfg.add_argument("--config", type=Path, metavar="FILE", help="TOML configuration")
     cfg.add_argument("--keepalived-conf", type=Path, metavar="FILE",
@@ -128,6 +132,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         probe_timeout=ns.probe_timeout,
         no_probe=ns.no_probe,
         prometheus=ns.prometheus,
+        notify=ns.notify,
     )
 
 

@@ -57,3 +57,6 @@ class Options:
     """``--no-probe``: do not send DNS probes."""
     prometheus: str | None = None
     """``--prometheus [ADDR:]PORT``."""
+    notify: str | None = None
+    """``--notify CMD``: run CMD (split once, no shell) per master change and per alarm
+    raised or cleared, with keepalived's notify arguments (``vrrptop.output.notify``)."""

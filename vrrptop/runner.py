@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vrrptop.capture.base import FrameSource
 from vrrptop.capture.writer import PcapWriter
@@ -21,6 +22,9 @@ from vrrptop.errors import VrrptopError
 from vrrptop.model.events import Event
 from vrrptop.monitor import Monitor, load_configuration
 from vrrptop.options import Options
+
+if TYPE_CHECKING:
+    from vrrptop.output.notify import Notifier
 
 #: Events kept for the end-of-run report, which prints the last 200 (the JSON stream
 #: has all of them); a bounded buffer keeps a long headless run's memory flat.
@@ -79,6 +83,45 @@ class _EventLog:
         self.events.append(event)
 
 
+def start_notifier(options: Options, config: Config, monitor: Monitor) -> Notifier | None:
+    """``--notify CMD`` / ``notify = "CMD"``: one notifier fed the engine's events and
+    the judgement's alarm transitions.
+
+    The notifier reads host names and DNS health from published snapshots, so the
+    engine keeps them (it never builds one on the notifier's thread).
+    """
+    command = options.notify or config.notify
+    if not command:
+        return None
+    from vrrptop.output.notify import Notifier
+    from vrrptop.output.notify_env import Names
+
+    names = Names(
+        instances={i.vrid: i.name for i in config.instances if i.vrid is not None},
+        hosts=dict(config.hosts),
+    )
+    monitor.engine.keep_snapshots = True
+    notifier = Notifier(command, snapshot=monitor.engine.snapshot, names=names)
+    monitor.engine.sinks.append(notifier)
+    monitor.alarm_sinks.append(notifier)
+    return notifier
+
+
+def stop_notifier(notifier: Notifier | None) -> None:
+    """Run what is pending, then say on stderr what did not go well (never fatal)."""
+    if notifier is None:
+        return
+    notifier.close()
+    if notifier.failures:
+        print(
+            f"vrrptop: notify: {notifier.failures} of {notifier.runs} runs failed "
+            f"(last: {notifier.last_error})",
+            file=sys.stderr,
+        )
+    if notifier.dropped:
+        print(f"vrrptop: notify: {notifier.dropped} notifications dropped", file=sys.stderr)
+
+
 @contextmanager
 def _stop_on_signals(monitor: Monitor) -> Iterator[None]:
     """SIGINT/SIGTERM/SIGHUP stop the engine cleanly (outputs flushed, pcap valid)."""
@@ -122,6 +165,7 @@ def run_headless(
         on_probe=on_probe,
         alarm_sinks=[*([jsonl] if jsonl is not None else []), _StderrWarnings()],
     )
+    notifier = start_notifier(options, config, monitor)
     if source.kind == "live":
         # Like tcpdump: tell stderr when the capture is open (scripts wait for it).
         print(f"vrrptop: listening on {source.name}", file=sys.stderr, flush=True)
@@ -139,6 +183,7 @@ def run_headless(
         source.close()
         if writer is not None:
             writer.close()
+        stop_notifier(notifier)
     status = source.status()
     if jsonl is not None:
         try:
@@ -173,6 +218,10 @@ def run(options: Options) -> int:
     config = load_configuration(options)
     for warning in config.warnings:
         print(f"vrrptop: warning: {warning}", file=sys.stderr)
+    if options.notify or config.notify:
+        from vrrptop.output.notify_run import parse_command
+
+        parse_command(options.notify or config.notify or "")  # a typo stops us here
     source = open_source(options)
     writer = None
     try:
@@ -191,6 +240,7 @@ def run(options: Options) -> int:
     except VrrptopError:
         source.close()
         raise
+    notifier = start_notifier(options, config, monitor)
     try:
         monitor.start_services()
         return run_ui(options, monitor.engine, monitor=monitor)
@@ -200,3 +250,4 @@ def run(options: Options) -> int:
         source.close()
         if writer is not None:
             writer.close()
+        stop_notifier(notifier)

@@ -4,6 +4,7 @@ Example::
 
     keepalived_conf = "/etc/keepalived/keepalived.conf"
     on_save = "rsync -a $VRRPTOP_FILE other:/etc/keepalived/"
+    notify = "/usr/local/bin/vrrp-notify --to hostmaster"   # as --notify: no shell
 
     [dns]
     query = "cam.ac.uk/TXT"
@@ -44,7 +45,7 @@ SEARCH_PATH: tuple[Path, ...] = (
 )
 
 _TOP_KEYS = {"keepalived_conf", "priority_files", "backup_dir", "on_save", "dns", "instances"}
-_TOP_KEYS |= {"hosts"}
+_TOP_KEYS |= {"hosts", "notify"}
 _DNS_KEYS = {"query", "expect", "interval", "timeout"}
 _INSTANCE_KEYS = {
     "vrid",
@@ -256,6 +257,7 @@ def parse_config(text: str, path: Path) -> Config:
         priority_files=tuple(_path(path.parent, p) for p in pfiles),
         backup_dir=_path(path.parent, bdir) if bdir else None,
         on_save=_get(ctx, "", data, "on_save", _is_str, "a shell command string", None),
+        notify=_get(ctx, "", data, "notify", _is_str, "a command string", None),
         path=path,
         warnings=tuple(ctx.warnings),
     )

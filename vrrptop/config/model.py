@@ -90,6 +90,8 @@ class Config:
     priority_files: tuple[Path, ...] = ()
     backup_dir: Path | None = None
     on_save: str | None = None
+    notify: str | None = None
+    """``notify = "CMD"``: as ``--notify CMD`` (the command line wins)."""
     path: Path | None = None
     """The TOML file this came from (None: defaults)."""
     warnings: tuple[str, ...] = ()

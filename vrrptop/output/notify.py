@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from vrrptop.model.events import Event
 from vrrptop.model.expectation import AlarmChange, AlarmKind
 from vrrptop.model.snapshot import Snapshot
-from vrrptop.output.notify_env import FamilyChange, alarm_notification, master_notification
+from vrrptop.output.notify_env import FamilyChange, Names, alarm_notification, master_notification
 from vrrptop.output.notify_run import (
     Notification,
     RunResult,
@@ -93,6 +93,7 @@ class Notifier:
         command: str | Sequence[str],
         *,
         snapshot: Callable[[], Snapshot | None] | None = None,
+        names: Names | None = None,
         coalesce_s: float = COALESCE_S,
         hold_down_s: float = HOLD_DOWN_S,
         timeout_s: float = TIMEOUT_S,
@@ -102,6 +103,7 @@ class Notifier:
     ) -> None:
         self.argv = parse_command(command)
         self._snapshot = snapshot
+        self._names = names or Names()
         self.coalesce_s = coalesce_s
         self.hold_down_s = hold_down_s
         self.timeout_s = timeout_s
@@ -128,6 +130,9 @@ class Notifier:
     # -- inputs (engine thread): a lock and an append, never a wait ------------------
     def record(self, record: object) -> None:
         """Records are not notified (``Sink`` protocol)."""
+
+    def warning(self, message: str) -> None:
+        """Configuration warnings are said on stderr at start, not notified."""
 
     def event(self, event: Event) -> None:
         """A tracker event; only ``new-master`` (a real change) is notified."""
@@ -267,10 +272,18 @@ class Notifier:
             g = group
             return [
                 master_notification(
-                    g.vrid, g.vlan, g.first_ts, g.families, g.dead, snap, failing, dropped
+                    g.vrid,
+                    g.vlan,
+                    g.first_ts,
+                    g.families,
+                    g.dead,
+                    snap,
+                    failing,
+                    dropped,
+                    self._names,
                 )
             ]
-        return [alarm_notification(group.changes, snap, dropped)]
+        return [alarm_notification(group.changes, snap, dropped, self._names)]
 
     def _run(self, note: Notification) -> None:
         result: RunResult = run_notification(self.argv, note, self.timeout_s, self._running)

@@ -22,7 +22,7 @@ Alarms add ``VRRPTOP_ALARM_KIND``, ``VRRPTOP_ALARM_SEVERITY``, ``VRRPTOP_ALARM_S
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from vrrptop.model.expectation import AlarmChange
 from vrrptop.model.snapshot import Snapshot
@@ -41,28 +41,43 @@ class FamilyChange:
     changes: int = 1
 
 
-def _names(snap: Snapshot | None) -> dict[str, str]:
-    """Address -> host name: declared hosts first, then named routers."""
+@dataclass(frozen=True, slots=True)
+class Names:
+    """What the configuration names, for runs before any snapshot has (a fast replay
+    outruns the published snapshots): VRID -> instance name, host -> addresses."""
+
+    instances: Mapping[int, str] = field(default_factory=dict)
+    hosts: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+
+def _names(snap: Snapshot | None, static: Names) -> dict[str, str]:
+    """Address -> host name: declared hosts first, then named routers, then config."""
     names: dict[str, str] = {}
-    if snap is None:
-        return names
-    for declared in snap.declared_hosts:
-        for address in declared.addresses:
-            names.setdefault(address, declared.name)
-    for host in snap.hosts:
-        if host.name:
-            for address in host.addresses:
-                names.setdefault(address, host.name)
+    if snap is not None:
+        for declared in snap.declared_hosts:
+            for address in declared.addresses:
+                names.setdefault(address, declared.name)
+        for host in snap.hosts:
+            if host.name:
+                for address in host.addresses:
+                    names.setdefault(address, host.name)
+    for configured, addresses in static.hosts.items():
+        for address in addresses:
+            names.setdefault(address, configured)
     return names
 
 
-def instance_name(snap: Snapshot | None, vrid: int, vlan: int | None) -> str:
+def instance_name(
+    snap: Snapshot | None, vrid: int, vlan: int | None, static: Names | None = None
+) -> str:
     """The configured name of the VRID (any family), else ``VRID210`` (no spaces:
     keepalived scripts often use ``$2`` unquoted)."""
     if snap is not None:
         for inst in snap.instances:
             if inst.vrid == vrid and inst.vlan == vlan and inst.name:
                 return inst.name
+    if static is not None and vrid in static.instances:
+        return static.instances[vrid]
     return f"VRID{vrid}"
 
 
@@ -94,13 +109,15 @@ def master_notification(
     snap: Snapshot | None,
     failing: Collection[str],
     dropped: int,
+    static: Names | None = None,
 ) -> Notification:
     """One run for the master changes of a VRID (all families in the window)."""
+    static = static or Names()
     fams = [families[f] for f in sorted(families)]
-    names = _names(snap)
+    names = _names(snap, static)
     gone = [c.old for c in fams if c.old in dead or _is_dead(c.old, snap, failing)]
     state = "DEAD" if gone else "MASTER"
-    name = instance_name(snap, vrid, vlan)
+    name = instance_name(snap, vrid, vlan, static)
     priority = next((c.priority for c in fams if c.priority is not None), 0)
     gaps = [c.gap_s for c in fams if c.gap_s is not None]
     old_names = _join([names.get(c.old) for c in fams])
@@ -137,7 +154,7 @@ def master_notification(
 
 
 def alarm_notification(
-    changes: Sequence[AlarmChange], snap: Snapshot | None, dropped: int
+    changes: Sequence[AlarmChange], snap: Snapshot | None, dropped: int, static: Names | None = None
 ) -> Notification:
     """One run for one alarm kind raised (or cleared) on a VRID, all families."""
     first = changes[0]
@@ -147,7 +164,7 @@ def alarm_notification(
     if alarm.name:
         name = alarm.name
     elif key is not None:
-        name = instance_name(snap, key.vrid, key.vlan)
+        name = instance_name(snap, key.vrid, key.vlan, static)
     else:
         name = alarm.subject
     families = sorted({c.alarm.key.family for c in changes if c.alarm.key is not None})
