@@ -10,8 +10,9 @@ SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 # keepalived + dnsmasq: the failover lab; dnsutils: dig in named_check; iproute2: netns;
-# tcpdump: benchmark oracle; libpcap: BPF filter compilation; tmux: console tests.
-PACKAGES="keepalived dnsmasq-base dnsutils iproute2 tcpdump libpcap0.8 tmux procps"
+# tcpdump: benchmark oracle; libpcap: BPF filter compilation; tmux: console tests;
+# prometheus: promtool, which checks and unit-tests contrib/'s alert rules.
+PACKAGES="keepalived dnsmasq-base dnsutils iproute2 tcpdump libpcap0.8 tmux procps prometheus"
 missing=""
 for pkg in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing="$missing $pkg"
