@@ -138,3 +138,28 @@ def test_options_and_config_carry_the_command(tmp_path: Path) -> None:
     assert cfg.notify == "/usr/local/bin/vrrp-notify --to ops" and not cfg.warnings
     with pytest.raises(Exception, match=r"c\.toml:1: notify: expected a command string"):
         parse_config("notify = 3\n", tmp_path / "c.toml")
+
+
+def test_contrib_mail_script_sends_one_mail_per_change(tmp_path: Path) -> None:
+    """contrib/vrrptop-notify-mail, the seed's notify mail for the whole segment."""
+    mailbox = tmp_path / "mailbox"
+    fake = tmp_path / "sendmail"
+    fake.write_text(f'#!/bin/sh\ncat >> {mailbox}\necho "-- end --" >> {mailbox}\n')
+    fake.chmod(0o755)
+    r = subprocess.run(
+        [sys.executable, "-m", "vrrptop", "--demo", "--no-ui"]
+        + ["--notify", str(ROOT / "contrib" / "vrrptop-notify-mail")],
+        cwd=ROOT,
+        env=dict(os.environ, VRRPTOP_SENDMAIL=f"{fake} -t", VRRPTOP_MAIL_TO="ops@example.org"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0 and "notify" not in r.stderr, r.stderr
+    mails = mailbox.read_text().split("-- end --\n")[:-1]
+    subjects = [m.split("Subject: ", 1)[1].split(" (vrrptop on", 1)[0] for m in mails]
+    masters = [s for s in subjects if " MASTER " in s]
+    assert len(masters) == 12, subjects
+    assert masters[0] == "testdns0 MASTER master recdns-cnh"
+    assert all(m.startswith("To: ops@example.org\n") for m in mails)
+    assert "old master: recdns-wcdc" in mails[0] and "IPv4,6" in mails[0]
