@@ -127,7 +127,8 @@ def test_every_query_parses_as_promql(tmp_path: Path) -> None:
 
 def _scrape_demo(timeout: float = 60.0) -> str:
     """Start ``vrrptop --demo --no-ui --prometheus 127.0.0.1:0`` replaying at 10x and
-    scrape it once it tracks all four instances; stop it (by its own pid)."""
+    scrape it once it tracks all four instances, has seen a failover and raised an
+    alarm; stop it (by its own pid)."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "vrrptop", "--demo", "--speed", "10", "--no-ui"]
         + ["--prometheus", "127.0.0.1:0"],
@@ -151,10 +152,10 @@ def _scrape_demo(timeout: float = 60.0) -> str:
             with urllib.request.urlopen(url, timeout=5) as r:
                 text = r.read().decode()
             four = re.search(r"^vrrptop_instances 4\.0$", text, re.M)
-            # after the first failover of the story (8.5 s in): every family has samples
-            if four and re.search(
-                r"^vrrptop_instance_master_changes_total\{.*\} [1-9]", text, re.M
-            ):
+            # after the first failover of the story (8.5 s in), while an alarm is
+            # raised (the demo's static priority file disagrees with most of the story)
+            moved = re.search(r"^vrrptop_instance_master_changes_total\{.*\} [1-9]", text, re.M)
+            if four and moved and re.search(r"^vrrptop_alarm\{", text, re.M):
                 return text
             time.sleep(0.2)
         raise AssertionError("the demo exporter never tracked the four instances")
@@ -172,9 +173,11 @@ def test_queries_find_series_in_the_real_demo_exporter() -> None:
     # DNS probes run only on a live capture: a replay has none of those families
     replayable = {m for m in used if not m.startswith("vrrptop_dns_")}
     assert replayable <= declared, sorted(replayable - declared)
-    wire = {m for m in replayable if m.startswith(("vrrptop_instance_", "vrrptop_capture_"))}
-    wire -= {"vrrptop_instance_expected_master_info", "vrrptop_instance_settled"}
-    assert wire <= with_samples, sorted(wire - with_samples)
+    # every other query has series: the wire's, and the judgement of the demo's
+    # configuration (expected masters and priorities, hosts, the alarms it raises)
+    unprobed = replayable - {"vrrptop_host_dns_healthy"}
+    assert unprobed <= with_samples, sorted(unprobed - with_samples)
+    assert "vrrptop_alarm" in with_samples
 
 
 @pytest.mark.parametrize("expr", expressions(dashboard()))

@@ -240,7 +240,9 @@ class Notifier:
                 return group.due - now
             del self._pending[key]
             if isinstance(group, MasterGroup):
-                self._last_run[(group.vrid, group.vlan)] = max(group.first_ts, now)
+                # when it was due, not when an input noticed (a fast replay's next
+                # input may be far later on the capture clock)
+                self._last_run[(group.vrid, group.vlan)] = min(group.due, now)
             self._enqueue(group)
         return None
 
