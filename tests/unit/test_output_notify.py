@@ -20,6 +20,7 @@ from vrrptop.errors import VrrptopError
 from vrrptop.model.events import Event
 from vrrptop.model.expectation import AlarmChange, AlarmKind, DeclaredHost, InstanceKey
 from vrrptop.output.notify import Notifier
+from vrrptop.output.notify_env import Names
 
 WCDC4, CNH4, SBY4 = "198.51.100.13", "198.51.100.11", "198.51.100.14"
 WCDC6, CNH6 = "fe80::13", "fe80::11"
@@ -217,6 +218,25 @@ def test_dead_from_a_raised_dns_alarm_without_a_snapshot(
         ("MASTER", "new-master"),
         ("MASTER", "new-master"),
     ]
+
+
+def test_dead_from_a_host_dns_alarm_naming_the_old_master(
+    out: Path, recorder: Path, notifiers: list[Notifier]
+) -> None:
+    """The judgement's DNS alarms name the host; the old master is an address that the
+    configuration's [hosts] (here, no snapshot at all) joins to that name."""
+    n = Notifier(str(recorder), names=Names({210: "testdns0"}, {"recdns-wcdc": (WCDC4, WCDC6)}))
+    notifiers.append(n)
+    failing = alarm(AlarmKind.HOST_DNS_FAILING, None, "recdns-wcdc")
+    n.alarm(AlarmChange("raised", failing, T0))
+    n.event(master(T0 + 1, 210, 4, WCDC4, CNH4, priority=200))
+    n.event(master(T0 + 1.01, 210, 6, WCDC6, CNH6, priority=200))
+    n.close()
+    master_run = next(r for r in runs(out) if r["env"]["VRRPTOP_EVENT"] == "new-master")
+    assert master_run["argv"] == ["INSTANCE", "testdns0", "DEAD", "200"]
+    assert master_run["env"]["VRRPTOP_DEAD"] == f"{WCDC4},{WCDC6}"
+    assert master_run["env"]["VRRPTOP_OLD_MASTER_NAME"] == "recdns-wcdc"
+    assert "recdns-wcdc dropped out with failing DNS" in master_run["env"]["VRRPTOP_MESSAGE"]
 
 
 def test_alarm_raised_and_cleared_on_both_families_is_one_run_each(

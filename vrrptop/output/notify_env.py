@@ -115,7 +115,13 @@ def master_notification(
     static = static or Names()
     fams = [families[f] for f in sorted(families)]
     names = _names(snap, static)
-    gone = [c.old for c in fams if c.old in dead or _is_dead(c.old, snap, failing)]
+    # DNS alarms name hosts (their subject), so the old master's address is also
+    # looked up by its host name
+    gone = [
+        c.old
+        for c in fams
+        if c.old in dead or names.get(c.old) in failing or _is_dead(c.old, snap, failing)
+    ]
     state = "DEAD" if gone else "MASTER"
     name = instance_name(snap, vrid, vlan, static)
     priority = next((c.priority for c in fams if c.priority is not None), 0)
