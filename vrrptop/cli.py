@@ -7,7 +7,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from vrrptop import __version__
 from vrrptop.errors import VrrptopError
 from vrrptop.options import Options
 
@@ -36,6 +35,19 @@ def _positive_float(text: str) -> float:
     if value <= 0:
         raise argparse.ArgumentTypeError(f"must be greater than 0, not {text}")
     return value
+
+
+class _VersionAction(argparse.Action):
+    """``-V``: vrrptop's version and those of Python, its libraries and libpcap."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print the versions and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object) -> None:
+        from vrrptop.versions import version_report
+
+        print(version_report())
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,10 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
     cfg.add_argument("--on-save", metavar="CMD", help="run CMD after saving a priority file")
     cfg.add_argument("--query", metavar="NAME[/TYPE]", help="DNS probe query (cam.ac.uk/TXT)")
     cfg.add_argument("--expect", metavar="TEXT", help="probe answers must contain TEXT")
-    cfg.add_argument("--probe-interval", type=_positive_float, default=2.0, metavar="S")
-    cfg.add_argument("--probe-timeout", type=_positive_float, default=1.0, metavar="S")
+    cfg.add_argument("--probe-interval", type=_positive_float, default=2.0, metavar="S",
+                     help="seconds between DNS probes of a target (default: 2)")  # fmt: skip
+    cfg.add_argument("--probe-timeout", type=_positive_float, default=1.0, metavar="S",
+                     help="seconds to wait for a probe's answer (default: 1)")  # fmt: skip
     cfg.add_argument("--no-probe", action="store_true", help="send no DNS probes")
-    p.add_argument("-V", "--version", action="version", version=f"vrrptop {__version__}")
+    p.add_argument("-V", "--version", action=_VersionAction)
     return p
 
 

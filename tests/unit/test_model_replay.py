@@ -6,6 +6,7 @@ not from our own output.
 
 from __future__ import annotations
 
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ def replay(name: str) -> tuple[Tracker, list[Event], float]:
     t = Tracker()
     events: list[Event] = []
     ts = 0.0
-    with RawPcapReader(str(path)) as reader:
+    with closing(RawPcapReader(str(path))) as reader:  # scapy 2.5 (Debian 12) has no __enter__
         for data, meta in reader:
             ts = meta.sec + meta.usec / 1e6
             t.count_frame()
