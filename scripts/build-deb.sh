@@ -27,7 +27,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 stage="$work/root" src="$work/src"
 mkdir -p "$src" "$out"
-# Build from a copy: the checkout may be read-only, and setuptools writes into it.
+# Build from a copy of the checkout (which may be read-only), without venvs and caches.
 tar -C "$here" --exclude=./.git --exclude=./.venv --exclude='./.venv-*' --exclude=./build \
     --exclude=./dist --exclude='*.egg-info' --exclude=__pycache__ -cf - . | tar -C "$src" -xf -
 
@@ -50,20 +50,20 @@ find "$lib" -name "*.py" -exec sed -i "1s/^#!.*$/#/" {} +
 for entry in "$lib"/*; do
     name="$(basename "$entry")"
     case "$name" in vrrptop | *.dist-info) continue ;; esac
-    if ! grep -q "usr/lib/vrrptop/$name" "$here/packaging/debian/copyright"; then
-        echo "build-deb: vendored $name is not in packaging/debian/copyright" >&2
+    if ! grep -q "usr/lib/vrrptop/$name" "$here/contrib/debian/copyright"; then
+        echo "build-deb: vendored $name is not in contrib/debian/copyright" >&2
         exit 1
     fi
 done
 
-install -D -m 0755 "$here/packaging/debian/launcher" "$stage/usr/bin/vrrptop"
+install -D -m 0755 "$here/contrib/debian/launcher" "$stage/usr/bin/vrrptop"
 install -d "$stage/usr/share/man/man1"
 gzip -9n <"$here/contrib/man/vrrptop.1" >"$stage/usr/share/man/man1/vrrptop.1.gz"
 install -D -m 0644 "$here/contrib/completions/vrrptop" \
     "$stage/usr/share/bash-completion/completions/vrrptop"
 install -D -m 0644 "$here/contrib/completions/_vrrptop" \
     "$stage/usr/share/zsh/vendor-completions/_vrrptop"
-install -D -m 0644 "$here/packaging/debian/default" "$stage/etc/default/vrrptop"
+install -D -m 0644 "$here/contrib/debian/default" "$stage/etc/default/vrrptop"
 install -d "$stage/lib/systemd/system"
 sed -e 's|^ExecStart=/usr/local/bin/vrrptop .*|ExecStart=/usr/bin/vrrptop $VRRPTOP_ARGS|' \
     -e 's|^# SupplementaryGroups=vrrptop$|SupplementaryGroups=vrrptop|' \
@@ -75,7 +75,7 @@ grep -q '^SupplementaryGroups=vrrptop$' "$stage/lib/systemd/system/vrrptop.servi
 
 doc="$stage/usr/share/doc/vrrptop"
 install -d "$doc"
-install -m 0644 "$here/packaging/debian/copyright" "$doc/copyright"
+install -m 0644 "$here/contrib/debian/copyright" "$doc/copyright"
 install -m 0644 "$here/contrib/vrrptop-alerts.yml" "$here/contrib/vrrptop-alerts.test.yml" "$doc/"
 for extra in "$here"/contrib/*.json; do  # a Grafana dashboard, when there is one
     if [ -f "$extra" ]; then install -m 0644 "$extra" "$doc/"; fi
@@ -84,16 +84,16 @@ gzip -9n <"$here/CHANGELOG.md" >"$doc/changelog.gz"
 gzip -9n <"$here/README.md" >"$doc/README.md.gz"
 date="$(date -R -u -d "@${SOURCE_DATE_EPOCH:-$(git -C "$here" log -1 --format=%ct 2>/dev/null || date +%s)}")"
 sed -e "s/@VERSION@/$debversion/" -e "s/@UPSTREAM@/$version/" -e "s/@DATE@/$date/" \
-    "$here/packaging/debian/changelog" | gzip -9n >"$doc/changelog.Debian.gz"
+    "$here/contrib/debian/changelog" | gzip -9n >"$doc/changelog.Debian.gz"
 
 install -d "$stage/DEBIAN"
 for script in postinst prerm postrm; do
-    install -m 0755 "$here/packaging/debian/$script" "$stage/DEBIAN/$script"
+    install -m 0755 "$here/contrib/debian/$script" "$stage/DEBIAN/$script"
 done
 echo /etc/default/vrrptop >"$stage/DEBIAN/conffiles"
 size="$(du -sk --exclude=DEBIAN "$stage" | cut -f1)"
 sed -e "s/@VERSION@/$debversion/" -e "s/@INSTALLED_SIZE@/$size/" \
-    "$here/packaging/debian/control" >"$stage/DEBIAN/control"
+    "$here/contrib/debian/control" >"$stage/DEBIAN/control"
 (cd "$stage" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | sort -z |
     xargs -0 md5sum) >"$stage/DEBIAN/md5sums"
 chmod 0644 "$stage/DEBIAN/md5sums" "$stage/DEBIAN/conffiles" "$stage/DEBIAN/control"

@@ -92,8 +92,8 @@ if [ -n "$wheels" ]; then
         --no-index --find-links "$wheels" --upgrade vrrptop
 else
     if [ -n "$clear" ] || [ ! -x "$prefix/bin/python" ]; then "$python" -m venv $clear "$prefix"; fi
-    # Build from a private copy: pip would otherwise write vrrptop.egg-info and build/
-    # into the checkout, which fails when the user cannot write it.
+    # Build from a private copy: whatever a build backend writes next to the source
+    # (setuptools: vrrptop.egg-info, build/) then never touches the user's checkout.
     src="$(mktemp -d)"
     trap 'rm -rf "$src"' EXIT
     tar -C "$here" --exclude=./.git --exclude=./.venv --exclude='./.venv-*' --exclude=./build \

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Install everything the test suite needs (Debian packages, a virtualenv with the
-# package and its test extras) and run the whole suite. Idempotent; run as root
-# (the lab and live-capture tests need network namespaces) or with sudo available.
-# Extra arguments go to pytest, e.g. `scripts/test.sh -m "not lab"`.
+# package and its test extras at the exact versions of constraints.txt) and run the
+# whole suite; then run the unit and UI behaviour tests again in .venv-lowest, on the
+# lowest dependency versions pyproject.toml admits (constraints-lowest.txt). Idempotent;
+# run as root (the lab and live-capture tests need network namespaces, the packaging
+# tests install the .deb and run it as another user) or with sudo available.
+# Extra arguments go to pytest and skip the lowest-versions run, e.g.
+# `scripts/test.sh -m "not lab"`; `scripts/test.sh --lowest [ARGS]` runs only that.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,8 +15,11 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 # keepalived + dnsmasq: the failover lab; dnsutils: dig in named_check; iproute2: netns;
 # tcpdump: benchmark oracle; libpcap: BPF filter compilation; tmux: console tests;
-# prometheus: promtool, which checks and unit-tests contrib/'s alert rules.
+# prometheus: promtool, which checks and unit-tests contrib/'s alert rules;
+# packaging tests: man-db/groff-base render the man page, zsh parses its completion,
+# lintian checks the .deb, systemd's systemd-analyze verifies the unit.
 PACKAGES="keepalived dnsmasq-base dnsutils iproute2 tcpdump libpcap0.8 tmux procps prometheus"
+PACKAGES="$PACKAGES man-db groff-base zsh lintian systemd"
 missing=""
 for pkg in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing="$missing $pkg"
@@ -26,13 +33,40 @@ if [ -n "$missing" ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
 fi
 
+# A venv with the package and its test extras; CONSTRAINTS pins every version.
+setup_venv() {  # VENV CONSTRAINTS
+    if [ ! -x "$1/bin/python" ]; then python3 -m venv "$1"; fi
+    "$1/bin/python" -m pip install -q --disable-pip-version-check -c "$2" -e '.[test]'
+}
+
+# The lowest supported runtime versions, the test tools as pinned: the unit tests and
+# the UI behaviour tests (not the snapshots, drawn with the pinned textual).
+lowest() {
+    local merged names
+    merged="$(mktemp)"
+    names="$(sed -n 's/^\([A-Za-z0-9_.-]*\)==.*/\1/p' constraints-lowest.txt | tr '\n_' '|-')"
+    tr '_' '-' <constraints.txt | grep -viE "^(${names%|})==" >"$merged"
+    grep -v '^#' constraints-lowest.txt >>"$merged"
+    setup_venv .venv-lowest "$merged"
+    rm -f "$merged"
+    .venv-lowest/bin/python -m pytest -ra -m "not lab and not netns" \
+        --ignore-glob='tests/ui/*snapshot*' "$@" tests/unit tests/ui
+}
+
+if [ "${1-}" = "--lowest" ]; then
+    shift
+    lowest "$@"
+    exit
+fi
+
 VENV=".venv"
-if [ ! -x "$VENV/bin/python" ]; then python3 -m venv "$VENV"; fi
-"$VENV/bin/python" -m pip install -q --disable-pip-version-check -e '.[test]'
+setup_venv "$VENV" constraints.txt
 
 # Lint, format and types first: a failure here is as real as a failing test.
-"$VENV/bin/ruff" check vrrptop tests benchmarks
-"$VENV/bin/ruff" format --check --quiet vrrptop tests benchmarks
+"$VENV/bin/ruff" check vrrptop tests benchmarks scripts
+"$VENV/bin/ruff" format --check --quiet vrrptop tests benchmarks scripts
 "$VENV/bin/mypy" vrrptop
 
-exec "$VENV/bin/python" -m pytest -ra "$@"
+if [ "$#" -gt 0 ]; then exec "$VENV/bin/python" -m pytest -ra "$@"; fi
+"$VENV/bin/python" -m pytest -ra
+lowest
