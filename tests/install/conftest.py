@@ -7,6 +7,7 @@ install script must cope with.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -26,10 +27,24 @@ def public_tmp() -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def nobody_pip_cache() -> Iterator[Path]:
+    """One pip cache for every install as nobody, so each wheel is downloaded once."""
+    path = Path(tempfile.mkdtemp(prefix="vrrptop-pipcache-", dir="/tmp"))
+    with contextlib.suppress(LookupError, PermissionError):  # not root: those tests skip
+        shutil.chown(path, "nobody")
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
 @pytest.fixture
-def nobody_home(public_tmp: Path) -> Path:
-    """A HOME that belongs to nobody."""
+def nobody_home(public_tmp: Path, nobody_pip_cache: Path) -> Path:
+    """A HOME that belongs to nobody (its ~/.cache/pip shared between tests)."""
     home = public_tmp / "home"
-    home.mkdir()
-    shutil.chown(home, "nobody")
+    (home / ".cache").mkdir(parents=True)
+    (home / ".cache/pip").symlink_to(nobody_pip_cache)
+    for path in (home, home / ".cache"):
+        shutil.chown(path, "nobody")
     return home

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import tarfile
 import zipfile
@@ -63,7 +64,8 @@ def test_wheel_metadata(dists: tuple[Path, Path, str]) -> None:
     assert "Topic :: System :: Networking :: Monitoring" in classifiers
     assert not [c for c in classifiers if c.startswith("License ::")]  # SPDX says it
     requires = [r for r in meta.get_all("Requires-Dist") or [] if "extra ==" not in r]
-    assert {r.split(">")[0].split("<")[0] for r in requires} == {
+    names = {re.split(r"[<>=!~; ]", r)[0].lower().replace("-", "_") for r in requires}
+    assert names == {
         "textual",
         "scapy",
         "dnspython",
