@@ -76,10 +76,10 @@ grep -q '^SupplementaryGroups=vrrptop$' "$stage/lib/systemd/system/vrrptop.servi
 doc="$stage/usr/share/doc/vrrptop"
 install -d "$doc"
 install -m 0644 "$here/contrib/debian/copyright" "$doc/copyright"
-install -m 0644 "$here/contrib/vrrptop-alerts.yml" "$here/contrib/vrrptop-alerts.test.yml" "$doc/"
-for extra in "$here"/contrib/*.json; do  # a Grafana dashboard, when there is one
-    if [ -f "$extra" ]; then install -m 0644 "$extra" "$doc/"; fi
-done
+# Prometheus alert rules (and their promtool tests), the Grafana dashboard, and the
+# --notify mail script as an example to copy (README "Feeding Prometheus").
+install -m 0644 "$here"/contrib/vrrptop-alerts*.yml "$here"/contrib/*.json "$doc/"
+install -D -m 0644 "$here/contrib/vrrptop-notify-mail" "$doc/examples/vrrptop-notify-mail"
 gzip -9n <"$here/CHANGELOG.md" >"$doc/changelog.gz"
 gzip -9n <"$here/README.md" >"$doc/README.md.gz"
 date="$(date -R -u -d "@${SOURCE_DATE_EPOCH:-$(git -C "$here" log -1 --format=%ct 2>/dev/null || date +%s)}")"

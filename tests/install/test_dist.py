@@ -87,6 +87,8 @@ def test_sdist_has_contrib_licence_and_packaging(dists: tuple[Path, Path, str]) 
         "contrib/vrrptop.service",
         "contrib/vrrptop-alerts.yml",
         "contrib/vrrptop-alerts.test.yml",
+        "contrib/vrrptop-grafana.json",
+        "contrib/vrrptop-notify-mail",
         "contrib/man/vrrptop.1",
         "contrib/man/vrrptop.1.include",
         "contrib/completions/vrrptop",
