@@ -171,9 +171,7 @@ def instance_specs(profile: Profile) -> list[InstanceSpec]:
     return out
 
 
-def _instance(
-    spec: InstanceSpec, node: Host, profile: Profile, notify: Path, quirk: Quirk
-) -> str:
+def _instance(spec: InstanceSpec, node: Host, profile: Profile, notify: Path, quirk: Quirk) -> str:
     family, base = spec.family, spec.track
     mine = spec.name.removesuffix("_v6") == quirk.base
     advert_int = quirk.advert_int if mine and quirk.advert_int else profile.advert_int
