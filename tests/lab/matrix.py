@@ -27,7 +27,7 @@ from tests.lab.configs import instance_specs
 from tests.lab.lab import Lab, LabError
 from tests.lab.matrix_cases import SCENARIOS, Scenario, Watch
 from tests.lab.monitor import Monitor
-from tests.lab.topology import MON, NODES, hosts_file, node_host
+from tests.lab.topology import MON, NODES, VIPS, hosts_file, node_host
 from tests.lab.truth import Truth, announcements, sample
 from tests.lab.verdict import judge
 
@@ -125,6 +125,24 @@ def _garp_notes(truth: Truth, t0: float) -> list[str]:
     return [f"last GARP/NA: {text}"]
 
 
+def _keep_records(lab: Lab, name: str, mon: Monitor) -> None:
+    """vrrptop's JSON Lines of the scenario, for diagnosis (``<state>/matrix/NAME.jsonl``)."""
+    out = lab.state_dir / "matrix"
+    out.mkdir(exist_ok=True)
+    with open(out / f"{name}.jsonl", "w") as fh:
+        for rec in mon.records:
+            fh.write(json.dumps(rec) + "\n")
+
+
+def _neighbours(netns: str) -> list[str]:
+    """The watching namespace's ARP/ND entries for the testdns VIPs (who it sends to)."""
+    out = subprocess.run(["ip", "netns", "exec", netns, "ip", "neigh", "show"],
+                         capture_output=True, text=True).stdout  # fmt: skip
+    vips = {v for pair in VIPS.values() for v in pair}
+    found = [ln.strip() for ln in out.splitlines() if ln.split()[:1] and ln.split()[0] in vips]
+    return [f"neighbour cache at end: {'; '.join(found)}"] if found else []
+
+
 def run_scenario(lab: Lab, sc: Scenario, *, pre_roll: float = PRE_ROLL) -> Row:
     """Run one scenario; the lab is left running (reset before the next one)."""
     started = time.monotonic()
@@ -155,12 +173,14 @@ def run_scenario(lab: Lab, sc: Scenario, *, pre_roll: float = PRE_ROLL) -> Row:
         for frac in (0.4, 0.7, 1.0):
             time.sleep(max(0.0, converged + frac * sc.settle - time.monotonic()))
             truth.samples.append(sample(netns, specs, time.time()))
+        neigh = _neighbours(netns)
     finally:
         mon.stop()
         if tcpdump.poll() is None:
             tcpdump.send_signal(signal.SIGINT)
             tcpdump.wait(5)
         lab.mon_forget(tcpdump)
+    _keep_records(lab, sc.name, mon)
     truth.announces = announcements(pcap)
     truth.notify = lab.notify_records(t0)
     obs = observe(mon.records)
@@ -169,7 +189,7 @@ def run_scenario(lab: Lab, sc: Scenario, *, pre_roll: float = PRE_ROLL) -> Row:
     verdict = judge(exp, obs)
     if lab_error is None and sc.check is not None:
         lab_error = sc.check(truth)
-    notes = _keepalived_notes(truth, t0) + _garp_notes(truth, t0)
+    notes = _keepalived_notes(truth, t0) + _garp_notes(truth, t0) + neigh
     notes += [f"why expected: {w.label}: {w.why}" for w in exp.standing if w.why]
     notes += [f"vrrptop output: {p}" for p in obs.problems]
     notes += [f"vrrptop warning: {w}" for w in obs.warnings]
