@@ -12,7 +12,7 @@ against what really happened.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from tests.lab.configs import Quirk
@@ -99,7 +99,7 @@ def steps(*fns: Callable[[Lab], object]) -> Callable[[Lab], None]:
 
 def waiting(want: dict[str, str] | None = None) -> Callable[[Lab], None]:
     """A step waiting until keepalived's masters are ``want`` (default: predicted)."""
-    return lambda lab: _wait(lab, want)  # type: ignore[arg-type]
+    return lambda lab: _wait(lab, want)
 
 
 def pause(seconds: float) -> Callable[[Lab], None]:
@@ -107,7 +107,7 @@ def pause(seconds: float) -> Callable[[Lab], None]:
     return lambda lab: time.sleep(seconds)
 
 
-def _wait(lab: Lab, want: dict[str, str | None] | None = None, timeout: float = 25) -> None:
+def _wait(lab: Lab, want: Mapping[str, str | None] | None = None, timeout: float = 25) -> None:
     lab.wait_for_masters(want or lab.expected_masters(), timeout)
 
 
