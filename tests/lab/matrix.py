@@ -16,6 +16,7 @@ vrrptop (SIGINT: its final snapshot) and judge (``tests.lab.verdict``).
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import time
@@ -190,6 +191,7 @@ def run_scenario(lab: Lab, sc: Scenario, *, pre_roll: float = PRE_ROLL) -> Row:
     if lab_error is None and sc.check is not None:
         lab_error = sc.check(truth)
     notes = _keepalived_notes(truth, t0) + _garp_notes(truth, t0) + neigh
+    notes.append(f"load average at the end: {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)")
     notes += [f"why expected: {w.label}: {w.why}" for w in exp.standing if w.why]
     notes += [f"vrrptop output: {p}" for p in obs.problems]
     notes += [f"vrrptop warning: {w}" for w in obs.warnings]
