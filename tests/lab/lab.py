@@ -138,8 +138,17 @@ class Lab(LabFiles):
         if wait:
             self.wait_for_masters(self.expected_masters(), timeout)
 
-    def reset(self, profile: str = "default", *, timeout: float = 30.0) -> None:
-        """Back to the seed state: seed file, all DNS and keepalived up, no isolation."""
+    def reset(
+        self,
+        profile: str = "default",
+        *,
+        timeout: float = 30.0,
+        masters: Mapping[str, str] | None = SEED_MASTERS,
+    ) -> None:
+        """Back to the seed state: seed file, all DNS and keepalived up, no isolation.
+
+        Waits for ``masters`` (None: until every instance has one stable master, as
+        with ``nopreempt`` whoever wins the start-up race keeps it)."""
         if not self.is_up():
             self.up(profile, timeout=timeout)
             return
@@ -161,7 +170,10 @@ class Lab(LabFiles):
                 self.keepalived_stop(node)  # e.g. started with a wrong password
             if not self.running(node, "keepalived"):
                 self.keepalived_start(node)
-        self.wait_for_masters(SEED_MASTERS, timeout)
+        if masters is None:
+            self.wait_stable(timeout)
+        else:
+            self.wait_for_masters(masters, timeout)
 
     @staticmethod
     def _write_exec(path: Path, text: str) -> None:
@@ -348,6 +360,20 @@ class Lab(LabFiles):
             if time.monotonic() >= deadline:
                 raise LabError(f"masters did not settle in {timeout}s: want {want}, got {got}")
             time.sleep(0.1)
+
+    def wait_stable(self, timeout: float = 30.0, hold: float = 3.0) -> dict[InstanceKey, str]:
+        """Wait until every instance's VIP has had one and the same holder for ``hold`` s."""
+        deadline = time.monotonic() + timeout
+        last: dict[InstanceKey, str | None] = {}
+        since = time.monotonic()
+        while time.monotonic() < deadline:
+            got = self.masters()
+            if got != last or any(v is None for v in got.values()):
+                last, since = got, time.monotonic()
+            elif time.monotonic() - since >= hold:
+                return {k: v for k, v in got.items() if v is not None}
+            time.sleep(0.2)
+        raise LabError(f"masters not stable within {timeout}s: {last}")
 
     def mon_popen(
         self, argv: list[str], *, netns: str = MON.netns, **kwargs: object

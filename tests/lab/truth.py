@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,6 +124,48 @@ def announcements(pcap: Path) -> list[Announce]:
     return found
 
 
+_PRIO = re.compile(
+    r"^(\w{3} \w{3} +\d+ \d\d:\d\d:\d\d \d{4}): \((\S+)\) Changing effective priority "
+    r"from (\d+) to (\d+)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PrioChange:
+    """keepalived changed an instance's effective priority (its log, 1 s resolution)."""
+
+    ts: float
+    node: str
+    instance: str
+    old: int
+    new: int
+
+
+def priority_changes(logs: dict[str, Path], since: float) -> list[PrioChange]:
+    """Every "Changing effective priority" line in the nodes' keepalived logs since
+    ``since`` (whole seconds: a change in the same second counts)."""
+    out = []
+    for node, path in logs.items():
+        try:
+            lines = path.read_text(errors="replace").splitlines()[-3000:]
+        except OSError:
+            continue
+        for line in lines:
+            m = _PRIO.match(line)
+            if not m:
+                continue
+            ts = time.mktime(time.strptime(m.group(1), "%a %b %d %H:%M:%S %Y"))
+            if ts >= int(since):
+                out.append(PrioChange(ts, node, m.group(2), int(m.group(3)), int(m.group(4))))
+    return sorted(out, key=lambda c: c.ts)
+
+
+#: What may come and go where keepalived's own track scripts flapped (a check timing
+#: out under load moves priorities, even masters, for real).
+FLAP_KINDS = ("priority-mismatch", "master-mismatch", "vip-dns-failing", "master-dns-failing",
+              "vip-holder-not-master", "instance-silent")  # fmt: skip
+
+
 @dataclass(slots=True)
 class Truth:
     """The measurements of one scenario."""
@@ -131,6 +174,19 @@ class Truth:
     samples: list[Sample] = field(default_factory=list)
     announces: list[Announce] = field(default_factory=list)
     notify: list[NotifyRecord] = field(default_factory=list)
+    prio_changes: list[PrioChange] = field(default_factory=list)
+
+    def flapped(self) -> dict[str, list[str]]:
+        """Instances whose effective priority changed twice or more on one node in the
+        run (a track script that failed and came back): instance -> nodes."""
+        count: dict[tuple[str, str], int] = {}
+        for c in self.prio_changes:
+            count[(c.instance, c.node)] = count.get((c.instance, c.node), 0) + 1
+        out: dict[str, list[str]] = {}
+        for (inst, node), n in sorted(count.items()):
+            if n >= 2:
+                out.setdefault(inst, []).append(node)
+        return out
 
     def holders(self) -> dict[Key, tuple[str, ...]]:
         """VIP holders at the last sample."""
@@ -180,6 +236,10 @@ class Truth:
                     standing.append(Want("vip-holder-not-master", v, f,
                                          why=f"last GARP/NA for {spec.vip} from {last[-1].mac},"
                                              f" master {master}"))  # fmt: skip
+        flapped = self.flapped()
+        for spec in self.specs:
+            if spec.name in flapped:
+                allowed += [Want(k, spec.vrid, spec.family) for k in FLAP_KINDS]
         for host in NODES:
             hdns = self._verdict([s.host_ok[host] for s in self.samples])
             if hdns != "ok" and host in in_service:
