@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 from tests.lab.configs import PROFILES
@@ -49,6 +50,10 @@ def _parser() -> argparse.ArgumentParser:
     wt = sub.add_parser("wait", help="wait until masters are as expected (default: predicted)")
     wt.add_argument("expect", nargs="*", metavar="INSTANCE=NODE")
     wt.add_argument("--timeout", type=float, default=20.0)
+    mx = sub.add_parser("matrix", help="issue 10's alarm scenario matrix (vrrptop vs keepalived)")
+    mx.add_argument("--only", nargs="+", metavar="NAME", help="run only these scenarios")
+    mx.add_argument("--markdown", type=Path, help="also write the table and notes here")
+    mx.add_argument("--list", action="store_true", help="list the scenarios and exit")
     ex = sub.add_parser("exec", help="run a command in a lab namespace (mon or a node)")
     ex.add_argument("where")
     ex.add_argument("argv", nargs=argparse.REMAINDER)
@@ -57,6 +62,27 @@ def _parser() -> argparse.ArgumentParser:
 
 def _netns(where: str) -> str:
     return MON.netns if where == "mon" else node_host(where).netns
+
+
+def _matrix(lab: Lab, args: argparse.Namespace) -> int:
+    from tests.lab.matrix import run_matrix, save
+    from tests.lab.matrix_cases import SCENARIOS
+    from tests.lab.matrix_report import markdown, summary
+
+    if args.list:
+        for sc in SCENARIOS:
+            print(f"{sc.name:22} {sc.doc}")
+        return 0
+    lab.up()
+    t0 = time.monotonic()
+    rows = run_matrix(lab, args.only)
+    elapsed = time.monotonic() - t0
+    save(rows, lab.state_dir / "matrix.json")
+    print(summary(rows, elapsed))
+    if args.markdown:
+        old = args.markdown.read_text() if args.markdown.exists() else ""
+        args.markdown.write_text(markdown(rows, elapsed, old))
+    return 0 if all(r.ok for r in rows) else 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
                 want = dict(e.split("=", 1) for e in args.expect) or lab.expected_masters()
                 got = lab.wait_for_masters(want, args.timeout)
                 print(json.dumps({f"{b}/IPv{f}": m for (b, f), m in got.items()}))
+            case "matrix":
+                return _matrix(lab, args)
             case "exec":
                 cmd = args.argv[1:] if args.argv[:1] == ["--"] else args.argv
                 os.execvp("ip", ["ip", "netns", "exec", _netns(args.where), *cmd])

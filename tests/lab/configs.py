@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.lab.topology import MON, NODE_IFACE, NODES, VIPS, VRIDS, Host, node_host
+from tests.lab.topology import MON, NET4, NET6, NODE_IFACE, NODES, VIPS, VRIDS, Host, node_host
 
 SEED_PRIORITY = "recdns-cnh\n#recdns-rnb\nrecdns-sby\nrecdns-wcdc\n"
 """The seed's ``/etc/keepalived/priority.testdns``."""
@@ -45,7 +45,20 @@ class Profile:
     For real message-only v3-as-v2 adverts see ``tests.lab.foreign``.
     """
     unicast_v4: bool = False
-    """Run the IPv4 instances in unicast mode (peers: the other nodes and mon)."""
+    """Run the IPv4 instances in unicast mode (peers: the other nodes, and mon unless
+    ``unicast_to_mon`` is off)."""
+    unicast_to_mon: bool = True
+    """List mon among the unicast peers. Off, the bridge forwards the IPv4 adverts
+    only to the nodes' ports: the monitor never sees them (watch from a node)."""
+    advert_int: float = 1.0
+    """``advert_int`` of every instance (0.1: VRRPv3's 10 cs)."""
+    nopreempt: bool = False
+    """``nopreempt`` on every instance (a higher priority does not take over)."""
+    use_vmac: bool = False
+    """``use_vmac``: adverts and VIPs on a macvlan with 00:00:5e:00:0{1,2}:VRID."""
+    extra_instances: int = 0
+    """More instances (VRIDs from 220 on, VIPs .220+ / ::220+), alternately
+    tracking testdns0's and testdns1's scripts, so they follow the same masters."""
 
     def version_for(self, family: int) -> int:
         """The VRRP version instances of this family send."""
@@ -55,6 +68,10 @@ class Profile:
 PROFILES: dict[str, Profile] = {
     "default": Profile(),
     "v3": Profile(name="v3", vrrp_version=3),
+    "v3-fast": Profile(name="v3-fast", vrrp_version=3, advert_int=0.1, extra_instances=10),
+    "nopreempt": Profile(name="nopreempt", nopreempt=True),
+    "unicast": Profile(name="unicast", unicast_v4=True, unicast_to_mon=False),
+    "vmac": Profile(name="vmac", use_vmac=True),
     "v3-old-unicast": Profile(
         name="v3-old-unicast",
         vrrp_version=3,
@@ -70,15 +87,15 @@ NAMED_CHECK = """#!/bin/sh
 set -e
 type=$1 num=$2 check=$3
 name=$(hostname --short)
-file={priority_dir}/priority.$type
+# The node's own copy (a link to the shared file unless the lab made real copies).
+file={nodes_dir}/$name/priority.$type
 # A commented-out line does not match: grep fails and set -e fails the script.
 grepout=$(grep -Fxn "$name" "$file")
 prio=$(echo "$grepout" | sed 's/:.*//')
-# num=0: a later line is a higher rank; num=1: an earlier one (5 - line for 4 lines).
+# num=0: a later line is a higher rank; num=1: an earlier one.
 if [ "$num" = 1 ]
 then
-    lines=$(grep -c '' "$file")
-    prio=$(($lines + 1 - $prio))
+{reverse}
 fi
 [ "$check" = "$prio" ] && \\
     [ "$(dig @localhost +time=1 +tries=1 +short {name} TXT)" = '"{text}"' ]
@@ -90,9 +107,19 @@ echo "$(date +%s.%N) $(hostname --short) $2 $3 $4" >> {log}
 """
 
 
-def named_check_script(priority_dir: Path) -> str:
-    """The text of the ``named_check`` script reading ``priority_dir/priority.TYPE``."""
-    return NAMED_CHECK.format(priority_dir=priority_dir, name=DNS_NAME, text=DNS_TEXT)
+#: How direction 1 reverses the line number: the lab's ``lines + 1 - line`` (what
+#: vrrptop assumes) or the seed's literal ``5 - line`` (what the seed deployment runs;
+#: the same for a 4-line file, different once a line is added).
+REVERSE = {
+    "lines": "    lines=$(grep -c '' \"$file\")\n    prio=$(($lines + 1 - $prio))",
+    "seed": "    prio=$((5 - $prio))",
+}
+
+
+def named_check_script(nodes_dir: Path, reverse: str = "lines") -> str:
+    """The ``named_check`` script reading ``nodes_dir/<hostname>/priority.TYPE``."""
+    return NAMED_CHECK.format(nodes_dir=nodes_dir, name=DNS_NAME, text=DNS_TEXT,
+                              reverse=REVERSE[reverse])  # fmt: skip
 
 
 def notify_script(log: Path) -> str:
@@ -100,31 +127,72 @@ def notify_script(log: Path) -> str:
     return NOTIFY.format(log=log)
 
 
-def _instance(
-    name: str,
-    base: str,
-    family: int,
-    node: Host,
-    profile: Profile,
-    notify: Path,
-    auth_pass: str,
-) -> str:
-    vrid = VRIDS[base]
-    vip = VIPS[base][0 if family == 4 else 1]
+@dataclass(frozen=True, slots=True)
+class Quirk:
+    """One node's deliberate misconfiguration of ``base`` (the others keep the profile)."""
+
+    auth_pass: str | None = None
+    """Another PASS password for its VRRPv2 instances (all of them)."""
+    extra_vip: str | None = None
+    """One more IPv4 VIP in ``base``'s ``virtual_ipaddress`` (a wrong VIP list)."""
+    advert_int: float | None = None
+    """Another ``advert_int`` for ``base`` (both families)."""
+    base: str = "testdns0"
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceSpec:
+    """One ``vrrp_instance`` every node runs."""
+
+    name: str
+    vrid: int
+    family: int
+    vip: str
+    track: str
+    """The base instance whose ``named_check`` scripts it tracks (``testdns0``)."""
+
+
+EXTRA_VRID = 220
+
+
+def instance_specs(profile: Profile) -> list[InstanceSpec]:
+    """The instances of ``profile``: testdns0/1 in both families, then the extras."""
+    out = []
+    for base, vrid in VRIDS.items():
+        for family in (4, 6):
+            name = base if family == 4 else f"{base}_v6"
+            out.append(InstanceSpec(name, vrid, family, VIPS[base][family // 6], base))
+    bases = list(VRIDS)
+    for i in range(profile.extra_instances):
+        vrid = EXTRA_VRID + i
+        for family, vip in ((4, f"{NET4}.{vrid}"), (6, f"{NET6}:{vrid}")):
+            name = f"extra{vrid}" if family == 4 else f"extra{vrid}_v6"
+            out.append(InstanceSpec(name, vrid, family, vip, bases[i % 2]))
+    return out
+
+
+def _instance(spec: InstanceSpec, node: Host, profile: Profile, notify: Path, quirk: Quirk) -> str:
+    family, base = spec.family, spec.track
+    mine = spec.name.removesuffix("_v6") == quirk.base
+    advert_int = quirk.advert_int if mine and quirk.advert_int else profile.advert_int
     lines = [
-        f"vrrp_instance {name} {{",
+        f"vrrp_instance {spec.name} {{",
         f"    interface {NODE_IFACE}",
-        f"    virtual_router_id {vrid}",
+        f"    virtual_router_id {spec.vrid}",
         "    state BACKUP",
         f"    priority {BASE_PRIORITY}",
-        "    advert_int 1",
+        f"    advert_int {advert_int:g}",
         f'    notify "{notify}"',
     ]
+    if profile.nopreempt:
+        lines.append("    nopreempt")
+    if profile.use_vmac:
+        lines.append(f"    use_vmac vrrp{family}.{spec.vrid}")
     if profile.version_for(family) == 2:
         lines += [
             "    authentication {",
             "        auth_type PASS",
-            f"        auth_pass {auth_pass}",
+            f"        auth_pass {quirk.auth_pass or profile.auth_pass}",
             "    }",
         ]
     if family == 4 and (profile.unicast_v4 or profile.checksum_as_v2):
@@ -132,11 +200,15 @@ def _instance(
         if base in profile.checksum_as_v2:
             lines.append("    old_unicast_checksum")
         lines.append("    unicast_peer {")
-        peers = [node_host(n) for n in NODES if n != node.name] + [MON]
+        peers = [node_host(n) for n in NODES if n != node.name]
+        peers += [MON] if profile.unicast_to_mon else []
         lines += [f"        {peer.ipv4}" for peer in peers]
         lines.append("    }")
     prefix = 24 if family == 4 else 64
-    lines += ["    virtual_ipaddress {", f"        {vip}/{prefix}", "    }"]
+    vips = [spec.vip]
+    if mine and family == 4 and quirk.extra_vip:
+        vips.append(quirk.extra_vip)
+    lines += ["    virtual_ipaddress {", *(f"        {v}/{prefix}" for v in vips), "    }"]
     lines.append("    track_script {")
     num = base.removeprefix(PRIORITY_TYPE)
     lines += [f"        named_check_{PRIORITY_TYPE}{num}_{prio}" for prio in range(1, 5)]
@@ -150,9 +222,9 @@ def keepalived_conf(
     *,
     named_check: Path,
     notify: Path,
-    auth_pass: str | None = None,
+    quirk: Quirk | None = None,
 ) -> str:
-    """The keepalived.conf of one node (VRRP only)."""
+    """The keepalived.conf of one node (VRRP only), misconfigured by ``quirk``."""
     out = [
         "global_defs {",
         f"    router_id {node.name}",
@@ -175,8 +247,6 @@ def keepalived_conf(
                 f"    weight {prio * STEP}",
                 "}",
             ]
-    password = auth_pass or profile.auth_pass
-    for base in VRIDS:
-        out.append(_instance(base, base, 4, node, profile, notify, password))
-        out.append(_instance(f"{base}_v6", base, 6, node, profile, notify, password))
+    for spec in instance_specs(profile):
+        out.append(_instance(spec, node, profile, notify, quirk or Quirk()))
     return "\n".join(out) + "\n"

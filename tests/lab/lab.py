@@ -6,7 +6,8 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from tests.lab import topology
@@ -17,12 +18,12 @@ from tests.lab.configs import (
     PROFILES,
     SEED_PRIORITY,
     Profile,
+    Quirk,
     keepalived_conf,
-    named_check_script,
     notify_script,
 )
 from tests.lab.dump import keepalived_json
-from tests.lab.priofile import reordered, toggled, write_atomic
+from tests.lab.labfiles import LabFiles
 from tests.lab.procs import ProcTable, alive, read_pidfile, stop_all
 from tests.lab.topology import MON, NODES, node_host
 from tests.lab.views import (
@@ -49,7 +50,7 @@ class LabError(RuntimeError):
     """The lab could not do what was asked."""
 
 
-class Lab:
+class Lab(LabFiles):
     """A handle on the lab whose state lives in ``state_dir``."""
 
     def __init__(self, state_dir: Path = DEFAULT_STATE_DIR) -> None:
@@ -60,11 +61,6 @@ class Lab:
         self.priority_file = state_dir / "etc" / f"priority.{PRIORITY_TYPE}"
         self.notify_log = state_dir / "notify.log"
         self._profile_file = state_dir / "profile"
-
-    # -- paths -------------------------------------------------------------------------
-    def node_dir(self, node: str) -> Path:
-        """Per-node directory: config, logs, pid files and its private /tmp."""
-        return self.state_dir / "nodes" / node_host(node).name
 
     @property
     def profile(self) -> Profile:
@@ -102,8 +98,7 @@ class Lab:
         self.down()
         for sub in ("bin", "etc", "nodes"):
             (self.state_dir / sub).mkdir(parents=True, exist_ok=True)
-        self._write_exec(self.state_dir / "bin" / "named_check",
-                         named_check_script(self.priority_file.parent))  # fmt: skip
+        self.set_reverse("lines")
         self._write_exec(self.state_dir / "bin" / "notify", notify_script(self.notify_log))
         self.write_priority(SEED_PRIORITY.splitlines())
         self.notify_log.write_text("")
@@ -113,9 +108,7 @@ class Lab:
             (self.node_dir(node) / "tmp").mkdir(parents=True, exist_ok=True)
             # Like the seed's /etc/keepalived: the priority file beside keepalived.conf
             # (a link to the one shared file), so --keepalived-conf finds it.
-            link = self.node_dir(node) / self.priority_file.name
-            link.unlink(missing_ok=True)
-            link.symlink_to(Path("../..") / "etc" / self.priority_file.name)
+            self.link_priority(node)
             self.dns_start(node)
         for node in NODES:
             self.keepalived_start(node)
@@ -145,13 +138,27 @@ class Lab:
         if wait:
             self.wait_for_masters(self.expected_masters(), timeout)
 
-    def reset(self, profile: str = "default", *, timeout: float = 30.0) -> None:
-        """Back to the seed state: seed file, all DNS and keepalived up, no isolation."""
+    def reset(
+        self,
+        profile: str = "default",
+        *,
+        timeout: float = 30.0,
+        masters: Mapping[str, str] | None = SEED_MASTERS,
+    ) -> None:
+        """Back to the seed state: seed file, all DNS and keepalived up, no isolation.
+
+        Waits for ``masters`` (None: until every instance has one stable master, as
+        with ``nopreempt`` whoever wins the start-up race keeps it)."""
         if not self.is_up():
             self.up(profile, timeout=timeout)
             return
         self.heal()
         self.write_priority(SEED_PRIORITY.splitlines())
+        if self.reverse != "lines":
+            self.set_reverse("lines")
+        for node in NODES:
+            if not self.node_priority(node).is_symlink():
+                self.link_priority(node)
         for node in NODES:
             if not self.running(node, "dnsmasq"):
                 self.dns_start(node)
@@ -163,7 +170,10 @@ class Lab:
                 self.keepalived_stop(node)  # e.g. started with a wrong password
             if not self.running(node, "keepalived"):
                 self.keepalived_start(node)
-        self.wait_for_masters(SEED_MASTERS, timeout)
+        if masters is None:
+            self.wait_stable(timeout)
+        else:
+            self.wait_for_masters(masters, timeout)
 
     @staticmethod
     def _write_exec(path: Path, text: str) -> None:
@@ -217,15 +227,20 @@ class Lab:
         )
         return out.stdout.strip() == f'"{DNS_TEXT}"'
 
-    def keepalived_start(self, node: str, *, auth_pass: str | None = None) -> None:
+    def keepalived_start(
+        self, node: str, *, auth_pass: str | None = None, quirk: Quirk | None = None
+    ) -> None:
         """Write the node's keepalived.conf and start keepalived (VRRP only).
 
         ``auth_pass`` overrides the PASS password of its VRRPv2 instances (a
-        misconfigured node: its peers drop its adverts and it theirs).
+        misconfigured node: its peers drop its adverts and it theirs); ``quirk``
+        misconfigures it otherwise (a wrong VIP list, another advert_int).
         """
         host, ndir = node_host(node), self.node_dir(node)
         conf = ndir / "keepalived.conf"
-        conf.write_text(self._conf(node, auth_pass))
+        if auth_pass is not None:
+            quirk = replace(quirk or Quirk(), auth_pass=auth_pass)
+        conf.write_text(self._conf(node, quirk))
         argv = [
             "keepalived", "-n", "-l", "-D", "-G", "--vrrp", "-f", str(conf),
             "-p", str(ndir / "keepalived.pid"), "-r", str(ndir / "vrrp.pid"),
@@ -254,14 +269,14 @@ class Lab:
             return None
         return child if stat.rsplit(")", 1)[1].split()[1] == str(parent) else None
 
-    def _conf(self, node: str, auth_pass: str | None = None) -> str:
+    def _conf(self, node: str, quirk: Quirk | None = None) -> str:
         """The node's keepalived.conf for the current profile."""
         return keepalived_conf(
             node_host(node),
             self.profile,
             named_check=self.state_dir / "bin" / "named_check",
             notify=self.state_dir / "bin" / "notify",
-            auth_pass=auth_pass,
+            quirk=quirk,
         )
 
     def keepalived_stop(self, node: str, *, timeout: float = 5.0) -> None:
@@ -304,28 +319,6 @@ class Lab:
         except RuntimeError as exc:
             raise LabError(str(exc)) from exc
 
-    # -- priority file -----------------------------------------------------------------
-    def read_priority(self) -> list[str]:
-        """The priority file's lines."""
-        return self.priority_file.read_text().splitlines()
-
-    def write_priority(self, lines: Sequence[str]) -> None:
-        """Replace the priority file atomically (the track scripts never see it partial)."""
-        write_atomic(self.priority_file, lines)
-
-    def reorder(self, order: Sequence[str]) -> None:
-        """Rewrite the file in ``order`` (node names); commented-out state is kept."""
-        names = [node_host(n).name for n in order]
-        self.write_priority(reordered(self.read_priority(), names))
-
-    def disable(self, node: str) -> None:
-        """Comment the node out (it keeps its line, as in the seed)."""
-        self.write_priority(toggled(self.read_priority(), node_host(node).name, enable=False))
-
-    def enable(self, node: str) -> None:
-        """Uncomment the node."""
-        self.write_priority(toggled(self.read_priority(), node_host(node).name, enable=True))
-
     # -- split brain -------------------------------------------------------------------
     def split_brain(self, a: str, b: str) -> None:
         """Hide ``a`` and ``b`` from each other (mon and the others still see both)."""
@@ -351,7 +344,7 @@ class Lab:
         """What the priority file, DNS health and running daemons should elect."""
         dns = {n: self.running(n, "dnsmasq") for n in NODES}
         live = [n for n in NODES if self.running(n, "keepalived")]
-        return predicted_masters(self.read_priority(), dns, live)
+        return predicted_masters(self.read_priority(), dns, live, self.reverse)
 
     def wait_for_masters(
         self, expected: Mapping[str, str | None], timeout: float = 20.0
@@ -368,10 +361,27 @@ class Lab:
                 raise LabError(f"masters did not settle in {timeout}s: want {want}, got {got}")
             time.sleep(0.1)
 
-    def mon_popen(self, argv: list[str], **kwargs: object) -> subprocess.Popen[bytes]:
-        """Start ``argv`` in the monitor namespace, recorded so ``down`` can stop it."""
+    def wait_stable(self, timeout: float = 30.0, hold: float = 3.0) -> dict[InstanceKey, str]:
+        """Wait until every instance's VIP has had one and the same holder for ``hold`` s."""
+        deadline = time.monotonic() + timeout
+        last: dict[InstanceKey, str | None] = {}
+        since = time.monotonic()
+        while time.monotonic() < deadline:
+            got = self.masters()
+            if got != last or any(v is None for v in got.values()):
+                last, since = got, time.monotonic()
+            elif time.monotonic() - since >= hold:
+                return {k: v for k, v in got.items() if v is not None}
+            time.sleep(0.2)
+        raise LabError(f"masters not stable within {timeout}s: {last}")
+
+    def mon_popen(
+        self, argv: list[str], *, netns: str = MON.netns, **kwargs: object
+    ) -> subprocess.Popen[bytes]:
+        """Start ``argv`` in the monitor namespace (or ``netns``), recorded so ``down``
+        can stop it."""
         proc: subprocess.Popen[bytes] = subprocess.Popen(  # type: ignore[call-overload]
-            ["ip", "netns", "exec", MON.netns, *argv], **kwargs
+            ["ip", "netns", "exec", netns, *argv], **kwargs
         )
         self.procs.add(f"mon/{proc.pid}", proc.pid)
         return proc

@@ -42,16 +42,30 @@ class Monitor:
     Each record gains ``_rx``: the wall-clock time its line was read.
     """
 
-    def __init__(self, lab: Lab, extra: list[str] | None = None, *, probe: bool = False) -> None:
-        """Start vrrptop; ``probe`` keeps its DNS probes and name resolution on."""
+    def __init__(
+        self,
+        lab: Lab,
+        extra: list[str] | None = None,
+        *,
+        probe: bool = False,
+        netns: str = MON.netns,
+        iface: str = MON.iface,
+        wrap: list[str] | None = None,
+    ) -> None:
+        """Start vrrptop; ``probe`` keeps its DNS probes and name resolution on.
+
+        ``netns``/``iface``: where to watch from (a node's ``em1`` too); ``wrap`` is
+        a command prefix that ends by exec'ing its arguments (e.g. other /etc files).
+        """
         self.lab = lab
         quiet = [] if probe else ["-n", "--no-probe"]
-        argv = [sys.executable, "-m", "vrrptop", "-i", MON.iface, "--json", *quiet,
-                *(extra or [])]  # fmt: skip
+        argv = [*(wrap or []), sys.executable, "-m", "vrrptop", "-i", iface, "--json",
+                *quiet, *(extra or [])]  # fmt: skip
         # stderr to a file: a pipe nobody reads could fill up and block vrrptop.
         self.stderr_path = lab.state_dir / "vrrptop.stderr"
         with open(self.stderr_path, "wb") as err:
-            self.proc = lab.mon_popen(argv, stdout=subprocess.PIPE, stderr=err, cwd=str(REPO))
+            self.proc = lab.mon_popen(argv, netns=netns, stdout=subprocess.PIPE, stderr=err,
+                                      cwd=str(REPO))  # fmt: skip
         self.records: list[Record] = []
         self._cond = threading.Condition()
         self._reader = threading.Thread(target=self._read, daemon=True)

@@ -215,7 +215,12 @@ def isolated_ports() -> list[str]:
 
 
 def addresses(host: Host) -> list[str]:
-    """Addresses (without prefix length) currently on the host's lab interface."""
-    out = ns_run(host.netns, ["ip", "-br", "addr", "show", "dev", host.iface], check=False)
-    fields = out.stdout.split()
-    return [f.split("/")[0] for f in fields[2:]]
+    """Addresses (without prefix length) currently on the host's lab interface, or on
+    keepalived's macvlans on it (``use_vmac`` puts the VIPs there)."""
+    out = ns_run(host.netns, ["ip", "-br", "addr", "show"], check=False)
+    found = []
+    for line in out.stdout.splitlines():
+        fields = line.split()
+        if fields and fields[0].split("@")[0] != "lo":
+            found += [f.split("/")[0] for f in fields[2:]]
+    return found

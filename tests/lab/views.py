@@ -89,28 +89,34 @@ def vip_holders(nodes: Sequence[str] = NODES) -> dict[InstanceKey, list[str]]:
     return out
 
 
-def rank(lines: Sequence[str], node: str, base: str) -> int | None:
-    """The seed's rank of ``node`` for ``base`` (None when absent or commented out)."""
+def rank(lines: Sequence[str], node: str, base: str, reverse: str = "lines") -> int | None:
+    """The rank ``named_check`` computes for ``node`` in ``base`` (None when absent or
+    commented out); ``reverse`` as in ``configs.REVERSE``."""
     if node not in lines:
         return None
     line = lines.index(node) + 1  # grep -Fxn: every line counts, comments included
-    return line if base.endswith("0") else len(lines) + 1 - line
+    if base.endswith("0"):
+        return line
+    return (5 if reverse == "seed" else len(lines) + 1) - line
 
 
 def predicted_priorities(
-    lines: Sequence[str], base: str, dns_ok: Mapping[str, bool]
+    lines: Sequence[str], base: str, dns_ok: Mapping[str, bool], reverse: str = "lines"
 ) -> dict[str, int]:
     """Effective priority of every node for ``base`` (50 + 50 x rank, or 50)."""
     out = {}
     for node in NODES:
-        r = rank(lines, node, base)
+        r = rank(lines, node, base, reverse)
         healthy = dns_ok.get(node, False) and r is not None and 1 <= r <= 4
         out[node] = BASE_PRIORITY + STEP * r if healthy and r is not None else BASE_PRIORITY
     return out
 
 
 def predicted_masters(
-    lines: Sequence[str], dns_ok: Mapping[str, bool], running: Sequence[str]
+    lines: Sequence[str],
+    dns_ok: Mapping[str, bool],
+    running: Sequence[str],
+    reverse: str = "lines",
 ) -> dict[str, str | None]:
     """The master keepalived should elect for each base instance.
 
@@ -119,7 +125,7 @@ def predicted_masters(
     """
     out: dict[str, str | None] = {}
     for base in VIPS:
-        prios = predicted_priorities(lines, base, dns_ok)
+        prios = predicted_priorities(lines, base, dns_ok, reverse)
         live = [n for n in NODES if n in running]
         out[base] = max(live, key=lambda n: (prios[n], NODES.index(n))) if live else None
     return out

@@ -45,12 +45,14 @@ def _fake_bin(tmp: Path, host: str, dns_answer: str | None) -> Path:
     return bin_dir
 
 
-def _successes(tmp: Path, host: str, lines: list[str], dns: str | None = None) -> set:
-    etc = tmp / "etc"
-    etc.mkdir(exist_ok=True)
-    (etc / "priority.testdns").write_text("".join(f"{ln}\n" for ln in lines))
+def _successes(
+    tmp: Path, host: str, lines: list[str], dns: str | None = None, reverse: str = "lines"
+) -> set:
+    own = tmp / "nodes" / host  # the script reads the node's own copy
+    own.mkdir(parents=True, exist_ok=True)
+    (own / "priority.testdns").write_text("".join(f"{ln}\n" for ln in lines))
     script = tmp / "named_check"
-    script.write_text(named_check_script(etc))
+    script.write_text(named_check_script(tmp / "nodes", reverse))
     env = {**os.environ, "PATH": f"{_fake_bin(tmp, host, dns)}:{os.environ['PATH']}"}
     ok = set()
     for num in ("0", "1"):
@@ -76,6 +78,17 @@ def test_named_check_generalises_to_n_lines(tmp_path: Path) -> None:
     # Five lines: testdns1 rank = 6 - line, so line 2 is rank 4 (weight 200, prio 250).
     lines = ["recdns-x", "recdns-cnh", "recdns-rnb", "recdns-sby", "recdns-wcdc"]
     assert _successes(tmp_path, "recdns-cnh", lines) == {("0", 2), ("1", 4)}
+
+
+def test_seed_literal_script_counts_from_five(tmp_path: Path) -> None:
+    # The seed's own script: testdns1 rank = 5 - line, whatever the file's length. A
+    # comment line on top moves everyone down: cnh on line 2 is rank 2 / 3; wcdc on
+    # line 5 is rank 5 for testdns0 (no script) and 0 for testdns1 (none either).
+    lines = ["# testdns order", *SEED_LINES]
+    assert _successes(tmp_path, "recdns-cnh", lines, reverse="seed") == {("0", 2), ("1", 3)}
+    assert _successes(tmp_path, "recdns-wcdc", lines, reverse="seed") == set()
+    assert _successes(tmp_path, "recdns-sby", lines, reverse="seed") == {("0", 4), ("1", 1)}
+    assert _successes(tmp_path, "recdns-wcdc", SEED_LINES, reverse="seed") == {("0", 4), ("1", 1)}
 
 
 def test_prediction_matches_the_seed() -> None:

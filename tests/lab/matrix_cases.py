@@ -1,0 +1,419 @@
+"""The scenarios of issue 10's alarm matrix: what each does to the lab and which
+alarms it calls for.
+
+Every expectation below was written from what keepalived 2.2.7 did in the lab (its
+notify log, VIP holders, its log lines, tcpdump in vl-mon), recorded in the
+``doc`` of each scenario; DNS outages, split brains and stale GARPs are also
+measured during each run (``tests.lab.truth``) and added to the expectation, so a
+scenario whose network behaves differently on another machine is still judged
+against what really happened.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from tests.lab.configs import Quirk
+from tests.lab.lab import Lab, LabError
+from tests.lab.priofile import reordered
+from tests.lab.topology import NODES, VRIDS
+from tests.lab.truth import Truth
+from tests.lab.verdict import Expectation, Want, on
+from tests.lab.views import vip_holders
+
+T0, T1 = VRIDS["testdns0"], VRIDS["testdns1"]
+ALL = ((T0, 4), (T0, 6), (T1, 4), (T1, 6))
+REVERSED = ["recdns-wcdc", "recdns-rnb", "recdns-sby", "recdns-cnh"]
+SWAPPED = {"testdns0": "recdns-cnh", "testdns1": "recdns-wcdc"}
+SEED = {"testdns0": "recdns-wcdc", "testdns1": "recdns-cnh"}
+
+
+@dataclass(frozen=True, slots=True)
+class Watch:
+    """Where and how vrrptop runs (always ``--json`` with DNS probes, names resolved)."""
+
+    where: str = "mon"
+    """``mon`` or a node: vrrptop runs in that namespace."""
+    conf_node: str = "recdns-cnh"
+    """Whose keepalived.conf vrrptop reads (and so the priority file beside it)."""
+    names: bool = True
+    """False: no hosts file entries and no reachable resolver (names do not resolve)."""
+
+
+Check = Callable[[Truth], str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """One row of the matrix."""
+
+    name: str
+    doc: str
+    action: Callable[[Lab], None]
+    """Applies the change and returns once keepalived has converged."""
+    expect: Expectation = Expectation()
+    profile: str = "default"
+    prepare: Callable[[Lab], None] | None = None
+    """Before vrrptop starts (e.g. per-node copies of the priority file)."""
+    watch: Watch = field(default_factory=Watch)
+    check: Check | None = None
+    """What keepalived must have done for the expectation to hold (None: fine)."""
+    settle: float = 10.0
+    any_masters: bool = False
+    """Start from whatever stable masters keepalived elects (``nopreempt``: the
+    start-up race decides and nobody preempts), not the seed's."""
+
+
+def masters_are(want: dict[str, str]) -> Check:
+    """Check: each base instance's VIPs (both families) sit on exactly that node."""
+    keys = {(VRIDS[b], f): n for b, n in want.items() for f in (4, 6)}
+
+    def check(truth: Truth) -> str | None:
+        held = truth.holders()
+        bad = {f"{v}/{f}": held.get((v, f)) for (v, f), n in keys.items()
+               if held.get((v, f)) != (n,)}  # fmt: skip
+        return f"keepalived masters {bad}, scenario assumes {want}" if bad else None
+
+    return check
+
+
+def split_on(*keys: tuple[int, int]) -> Check:
+    """Check: those instances' VIPs are held by two nodes at the end."""
+
+    def check(truth: Truth) -> str | None:
+        held = truth.holders()
+        bad = {f"{v}/{f}": held.get((v, f)) for v, f in keys if len(held.get((v, f), ())) < 2}
+        return f"no split brain where the scenario assumes one: {bad}" if bad else None
+
+    return check
+
+
+def steps(*fns: Callable[[Lab], object]) -> Callable[[Lab], None]:
+    """An action doing ``fns`` in order."""
+
+    def action(lab: Lab) -> None:
+        for fn in fns:
+            fn(lab)
+
+    return action
+
+
+def waiting(want: dict[str, str] | None = None) -> Callable[[Lab], None]:
+    """A step waiting until keepalived's masters are ``want`` (default: predicted)."""
+    return lambda lab: _wait(lab, want)
+
+
+def pause(seconds: float) -> Callable[[Lab], None]:
+    """A step sleeping ``seconds``."""
+    return lambda lab: time.sleep(seconds)
+
+
+def _wait(lab: Lab, want: Mapping[str, str | None] | None = None, timeout: float = 25) -> None:
+    lab.wait_for_masters(want or lab.expected_masters(), timeout)
+
+
+def _wait_split(lab: Lab, keys: tuple[tuple[str, int], ...], timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        held = vip_holders(NODES)
+        if all(len(held[k]) >= 2 for k in keys):
+            return
+        time.sleep(0.2)
+    raise LabError(f"no split brain on {keys} within {timeout}s")
+
+
+def _quirked(node: str, quirk: Quirk) -> Callable[[Lab], None]:
+    def action(lab: Lab) -> None:
+        lab.keepalived_stop(node)
+        lab.keepalived_start(node, quirk=quirk)
+
+    return action
+
+
+def _then_wait_split(act: Callable[[Lab], None], *keys: tuple[str, int]) -> Callable[[Lab], None]:
+    def action(lab: Lab) -> None:
+        act(lab)
+        _wait_split(lab, keys)
+
+    return action
+
+
+def _kill_all(lab: Lab) -> None:
+    for n in NODES:
+        lab.keepalived_kill(n)
+
+
+def _split(lab: Lab) -> None:
+    lab.split_brain("wcdc", "sby")
+    _wait_split(lab, (("testdns0", 4), ("testdns0", 6)))
+
+
+def _split_heal(lab: Lab) -> None:
+    _split(lab)
+    time.sleep(3)
+    lab.heal()
+    _wait(lab, SEED)
+
+
+def _comment_line(lab: Lab) -> None:
+    lab.write_priority(["# testdns: rank by line", *lab.read_priority()])
+    _wait(lab, {"testdns0": "recdns-sby", "testdns1": "recdns-cnh"})
+
+
+def _save_on_rnb(lab: Lab) -> None:
+    lab.write_node_priority("rnb", reordered(lab.read_node_priority("rnb"), REVERSED))
+    time.sleep(4)  # two track-script runs: nothing moves (rnb is out of service)
+    _wait(lab, SEED)
+
+
+_BEFORE: dict[str, dict[tuple[int, int], tuple[str, ...]]] = {}
+
+
+def _nopreempt_reorder(lab: Lab) -> None:
+    _BEFORE["nopreempt"] = {(VRIDS[b], f): (n,) for (b, f), n in lab.masters().items() if n}
+    lab.reorder(REVERSED)
+    time.sleep(5)  # several track-script runs: the priorities change, nobody preempts
+
+
+def _unchanged(name: str) -> Check:
+    """Check: the VIP holders are those recorded before the action."""
+
+    def check(truth: Truth) -> str | None:
+        before, held = _BEFORE.get(name, {}), truth.holders()
+        moved = {f"{v}/{f}": (b, held.get((v, f))) for (v, f), b in before.items()
+                 if held.get((v, f)) != b}  # fmt: skip
+        return f"masters moved although nopreempt: {moved}" if moved else None
+
+    return check
+
+
+SPLIT_ALLOWED = (Want("vip-holder-not-master", T0), Want("master-mismatch", T0))
+
+SCENARIOS: list[Scenario] = [
+    Scenario(
+        "baseline",
+        "Seed state, nothing changes: wcdc masters testdns0, cnh testdns1, rnb commented out.",
+        lambda lab: None,
+        check=masters_are(SEED),
+    ),
+    Scenario(
+        "reorder",
+        "File reversed: keepalived moves testdns0 to cnh and testdns1 to wcdc within ~2 s.",
+        steps(lambda lab: lab.reorder(REVERSED), waiting(SWAPPED)),
+        check=masters_are(SWAPPED),
+    ),
+    Scenario(
+        "disable",
+        "wcdc commented out: testdns0 moves to sby (200 > cnh 100); testdns1 stays on cnh.",
+        steps(lambda lab: lab.disable("wcdc"), waiting()),
+        check=masters_are({"testdns0": "recdns-sby", "testdns1": "recdns-cnh"}),
+    ),
+    Scenario(
+        "dns-stop-master",
+        "dnsmasq stopped on wcdc: its scripts fail, testdns0 moves to sby. wcdc is in "
+        "service with DNS down (host-dns-failing, measured); the VIP's outage until the "
+        "move is real, so DNS alarms on 210 may come and go.",
+        steps(lambda lab: lab.dns_stop("wcdc"), waiting()),
+        Expectation(transient=(Want("master-dns-failing", T0), Want("vip-dns-failing", T0))),
+        check=masters_are({"testdns0": "recdns-sby", "testdns1": "recdns-cnh"}),
+    ),
+    Scenario(
+        "dns-stop-backup",
+        "dnsmasq stopped on sby (backup of both): nothing moves; host-dns-failing sby.",
+        steps(lambda lab: lab.dns_stop("sby"), pause(3), waiting(SEED)),
+        check=masters_are(SEED),
+    ),
+    Scenario(
+        "stop-master",
+        "Graceful stop of wcdc: priority-0 advert, sby takes testdns0 at once (skew time).",
+        steps(lambda lab: lab.keepalived_stop("wcdc"), waiting()),
+        check=masters_are({"testdns0": "recdns-sby", "testdns1": "recdns-cnh"}),
+    ),
+    Scenario(
+        "stop-backup",
+        "Graceful stop of sby (backup of both): nothing on the wire changes.",
+        steps(lambda lab: lab.keepalived_stop("sby"), pause(3), waiting(SEED)),
+        check=masters_are(SEED),
+    ),
+    Scenario(
+        "kill-master",
+        "kill -9 of wcdc (VIPs removed, as a reboot): no goodbye, sby takes testdns0 "
+        "after Master_Down_Interval (~3.6 s): a real gap, so instance-silent and VIP "
+        "DNS alarms on 210 may come and go.",
+        steps(lambda lab: lab.keepalived_kill("wcdc"), waiting()),
+        Expectation(
+            transient=(
+                Want("instance-silent", T0),
+                Want("vip-dns-failing", T0),
+                Want("master-dns-failing", T0),
+            )  # fmt: skip
+        ),
+        check=masters_are({"testdns0": "recdns-sby", "testdns1": "recdns-cnh"}),
+    ),
+    Scenario(
+        "kill-all",
+        "kill -9 of every keepalived: every instance silent, no VIP answers. A "
+        "master-mismatch beside instance-silent is tolerated (true, but redundant).",
+        steps(_kill_all, pause(1)),
+        Expectation(
+            standing=tuple(on("instance-silent", *ALL)),
+            allowed=tuple(on("master-mismatch", *ALL)),
+        ),
+    ),
+    Scenario(
+        "split-brain",
+        "wcdc and sby isolated from each other (mon sees both): sby becomes master of "
+        "210 too (both families) ~2.6 s later; testdns1 unaffected (cnh hears both).",
+        _split,
+        Expectation(standing=tuple(on("split-brain", (T0, 4), (T0, 6))), allowed=SPLIT_ALLOWED),
+        check=split_on((T0, 4), (T0, 6)),
+    ),
+    Scenario(
+        "split-heal",
+        "Split as above, healed 3 s later: sby goes back to BACKUP, wcdc never stopped "
+        "being master and sends NO GARP/NA (tcpdump in vl-mon: the last announcements "
+        "for .210 and ::210 are sby's). vip-holder-not-master follows from the capture; "
+        "DNS on the VIP from the monitor is measured.",
+        _split_heal,
+        Expectation(
+            transient=(
+                Want("split-brain", T0),
+                Want("master-mismatch", T0),
+                Want("vip-holder-not-master", T0),
+            )  # fmt: skip
+        ),
+        check=masters_are(SEED),
+    ),
+    Scenario(
+        "wrong-auth",
+        "sby restarted with another auth_pass: the VRRPv2 (IPv4) instances reject each "
+        "other's adverts ('received an invalid passwd'), sby becomes master of 210/4 "
+        "and 211/4 beside wcdc and cnh: two split brains; IPv6 (v3, no auth) is fine.",
+        _then_wait_split(
+            _quirked("sby", Quirk(auth_pass="not-lab")), ("testdns0", 4), ("testdns1", 4)
+        ),  # fmt: skip
+        Expectation(
+            standing=tuple(on("split-brain", (T0, 4), (T1, 4))),
+            allowed=tuple(
+                Want(k, v, 4)
+                for k in ("vip-holder-not-master", "master-mismatch")
+                for v in (T0, T1)
+            ),  # fmt: skip
+        ),
+        check=split_on((T0, 4), (T1, 4)),
+    ),
+    Scenario(
+        "wrong-vips",
+        "wcdc restarted with an extra VIP (198.51.100.212) in testdns0: the others drop "
+        "its adverts ('unexpected ip number count 2, expected 1'), sby becomes master "
+        "of 210/4 as well: split brain on 210/4; IPv6 unaffected.",
+        _then_wait_split(
+            _quirked("wcdc", Quirk(extra_vip="198.51.100.212")), ("testdns0", 4)
+        ),  # fmt: skip
+        Expectation(standing=tuple(on("split-brain", (T0, 4))), allowed=SPLIT_ALLOWED),
+        check=split_on((T0, 4)),
+    ),
+    Scenario(
+        "advert-int",
+        "sby restarted with advert_int 2 for testdns0: VRRPv2 drops adverts whose "
+        "interval differs ('advertisement interval mismatch'), so sby becomes master "
+        "of 210/4 after 3 x 2 s: split brain on 210/4; VRRPv3 (IPv6) accepts the "
+        "master's interval, no split.",
+        _then_wait_split(_quirked("sby", Quirk(advert_int=2)), ("testdns0", 4)),
+        Expectation(standing=tuple(on("split-brain", (T0, 4))), allowed=SPLIT_ALLOWED),
+        check=split_on((T0, 4)),
+    ),
+    Scenario(
+        "comment-line",
+        "The seed's own named_check (5 - line) and a comment line added on top: "
+        "testdns0 moves to sby (wcdc's rank 5 has no script), testdns1 stays on cnh.",
+        _comment_line,
+        prepare=lambda lab: lab.set_reverse("seed"),
+        check=masters_are({"testdns0": "recdns-sby", "testdns1": "recdns-cnh"}),
+    ),
+    Scenario(
+        "names-unresolved",
+        "vrrptop with no hosts entries and no reachable resolver: priority-file names "
+        "cannot be joined to addresses. It must say so (names-unresolved, a warning "
+        "line naming the hosts) and raise no mismatch it cannot know.",
+        lambda lab: None,
+        Expectation(
+            standing=(Want("names-unresolved", None, None),),
+            allowed=tuple(on("names-unresolved", *ALL)),
+            warnings=("recdns-",),
+        ),
+        watch=Watch(names=False),
+        check=masters_are(SEED),
+    ),
+    Scenario(
+        "save-not-distributed",
+        "Every node reads its own copy; vrrptop reads rnb's (its keepalived.conf). The "
+        "file reversed on rnb's copy only: nothing moves (rnb is out of service), no "
+        "advertised priority changes. The file vrrptop reads really disagrees with the "
+        "cluster (master-mismatch on all four, priority-mismatch tolerated) and it must "
+        "hint that the other servers read their own copies.",
+        _save_on_rnb,
+        Expectation(
+            standing=(Want("save-not-distributed"), *on("master-mismatch", *ALL)),
+            allowed=tuple(on("priority-mismatch", *ALL)),
+        ),
+        prepare=lambda lab: lab.separate_copies(),
+        watch=Watch(conf_node="recdns-rnb"),
+        check=masters_are(SEED),
+    ),
+    Scenario(
+        "nopreempt",
+        "nopreempt everywhere, file reversed: the masters stay (from the seed masters, wcdc "
+        "advertises 210 at 100 and cnh 211 at 100 while cnh / wcdc have 250): keepalived as "
+        "configured. Starts from whoever won keepalived's start-up race (nopreempt: that "
+        "need not be the file's choice, and nobody preempts it).",
+        _nopreempt_reorder,
+        profile="nopreempt",
+        check=_unchanged("nopreempt"),
+        any_masters=True,
+    ),
+    Scenario(
+        "unicast-mon",
+        "IPv4 instances in unicast mode, peers the other nodes only: the bridge never "
+        "forwards their adverts to mon. The IPv4 instances are configured but never "
+        "seen (instance-silent); IPv6 (multicast) is seen and fine.",
+        lambda lab: None,
+        Expectation(
+            standing=tuple(on("instance-silent", (T0, 4), (T1, 4))),
+            allowed=tuple(on("names-unresolved", (T0, 6), (T1, 6))),
+        ),
+        profile="unicast",
+        check=masters_are(SEED),
+    ),
+    Scenario(
+        "unicast-node",
+        "Same unicast profile, vrrptop run on rnb (a peer, backup of both): it receives "
+        "every unicast advert; nothing is wrong.",
+        lambda lab: None,
+        profile="unicast",
+        watch=Watch(where="recdns-rnb", conf_node="recdns-rnb"),
+        check=masters_are(SEED),
+    ),
+    Scenario(
+        "use-vmac",
+        "use_vmac on every instance: adverts and GARPs come from 00:00:5e:00:0{1,2}:VRID "
+        "on macvlans; the masters are the seed's. The IPv6 masters' link-local and MAC "
+        "name the VRID, not a host: names-unresolved on them is tolerated.",
+        lambda lab: None,
+        Expectation(allowed=tuple(on("names-unresolved", (T0, 6), (T1, 6)))),
+        profile="vmac",
+        check=masters_are(SEED),
+    ),
+    Scenario(
+        "v3-fast",
+        "VRRPv3 everywhere at advert_int 0.1 with 24 instances (10 more VRIDs, both "
+        "families, following testdns0/1's scripts); file reversed: all move.",
+        steps(lambda lab: lab.reorder(REVERSED), waiting(SWAPPED)),
+        profile="v3-fast",
+        check=masters_are(SWAPPED),
+    ),
+]
+
+BY_NAME = {s.name: s for s in SCENARIOS}
