@@ -26,7 +26,7 @@ from vrrptop.options import Options
 from vrrptop.ui.commands import VrrptopCommands
 from vrrptop.ui.engine_api import EngineLike
 from vrrptop.ui.format import SORT_KEYS, fmt_clock, next_sort_key
-from vrrptop.ui.header import HeaderInfo
+from vrrptop.ui.header import HeaderInfo, short_source_name
 from vrrptop.ui.keys import KEY_HELP
 from vrrptop.ui.messages import MAX_PENDING_EVENTS, SnapshotUpdated, UpdateInbox
 from vrrptop.ui.screens.detail import DetailScreen
@@ -260,7 +260,7 @@ class VrrptopApp(App[int]):
             elapsed = None
         name = self.status.name if self.status else self._source_name()
         return HeaderInfo(
-            source_name=name,
+            source_name=short_source_name(name, demo=self.options.demo),
             status=self.status,
             counters=snap.counters if snap else Counters(),
             paused=self.paused,

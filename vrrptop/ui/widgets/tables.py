@@ -18,18 +18,15 @@ from textual.widgets.data_table import ColumnKey, RowKey
 
 from vrrptop.model.snapshot import HostView, InstanceView
 from vrrptop.ui.health_view import correlated
+from vrrptop.ui.host_layout import host_table
 from vrrptop.ui.rows import (
     Cell,
     Column,
     host_cell_stable,
-    host_cells,
-    host_columns,
-    host_key,
     instance_cell_stable,
     instance_cells,
     instance_columns,
     instance_key,
-    instance_masters,
 )
 from vrrptop.ui.widgets.palette import level_style
 
@@ -305,27 +302,11 @@ class HostsTable(RowTable):
         health: Mapping[str, Any] | None = None,
         width: int = FULL,
     ) -> bool:
-        """Render ``hosts``; instance columns in ``instances`` order, DNS columns when
-        ``health`` (the snapshot's probe results) is non-empty; True when ticking
-        changes are held back."""
-        keys = [instance_key(i) for i in instances]
-        columns = host_columns(keys, dns=bool(health), width=width)
-        masters = instance_masters(instances)
-        views = {instance_key(i): i for i in instances}
-        rows = [
-            (
-                host_key(h),
-                host_cells(
-                    h,
-                    keys,
-                    masters,
-                    now,
-                    show_names=show_names,
-                    health=health,
-                    views=views,
-                    width=width,
-                ),
-            )
-            for h in hosts
-        ]
+        """Render ``hosts``; one column per VRID of ``instances`` (both families in a
+        cell), DNS columns when ``health`` (the snapshot's probe results) is
+        non-empty, fitted to ``width`` (``host_layout.host_table``); True when
+        ticking changes are held back."""
+        columns, rows = host_table(
+            hosts, instances, now, show_names=show_names, health=health, width=width
+        )
         return self.set_rows(columns, rows, tick=tick)
