@@ -68,3 +68,12 @@ def test_help_gives_defaults_paths_and_exit_codes() -> None:
     for code in ("0 success", "2 usage", "77 permission denied", "78 configuration"):
         assert code in text
     assert "vrrptop(1)" in text
+
+
+def test_readme_keys_table_is_the_key_table() -> None:
+    from pathlib import Path
+
+    from vrrptop.ui.keys import keys_markdown
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert keys_markdown() in readme
