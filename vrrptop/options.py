@@ -60,3 +60,12 @@ class Options:
     notify: str | None = None
     """``--notify CMD``: run CMD (split once, no shell) per master change and per alarm
     raised or cleared, with keepalived's notify arguments (``vrrptop.output.notify``)."""
+    filter_expression: str | None = None
+    """A tcpdump filter expression (``vrrptop em1 'host X'`` or ``-f``): narrows
+    vrrptop's own VRRP/ARP/ND capture filter, never replaces it."""
+    promiscuous: bool = True
+    """False with ``-p``: the interface is not put in promiscuous mode."""
+    line_buffered: bool = False
+    """``-l``: stdout flushed at each line (tcpdump's -l)."""
+    verbose: int = 0
+    """``-v`` (repeatable): accepted for tcpdump habits."""

@@ -53,7 +53,11 @@ def open_source(options: Options) -> FrameSource:
     if options.interface:
         from vrrptop.capture.live import LiveSource
 
-        return LiveSource(options.interface)
+        return LiveSource(
+            options.interface,
+            expression=options.filter_expression,
+            promiscuous=options.promiscuous,
+        )
     raise VrrptopError("nothing to watch: give an interface, -r FILE or --demo", 2)
 
 

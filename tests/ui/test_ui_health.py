@@ -53,11 +53,17 @@ async def test_dns_failing_shows_in_hosts_table_at_80(engine: FakeEngine) -> Non
         await settle(pilot, app)
         hosts = app.screen.query_one("#hosts")
         labels = [str(c.label) for c in hosts.columns.values()]  # type: ignore[attr-defined]
-        assert labels[:4] == ["Host", "DNS", "Lat", "Addresses"] and "MAC" not in labels
+        # Every VRID keeps its column at 80: the named hosts' addresses give way
+        # (`n` shows them), both families share a cell.
+        assert labels == ["Host", "DNS", "Lat", "210 v4│v6", "211 v4"], labels
         by_name = {r[0]: r for r in rows(app, "#hosts")}
         assert by_name["recdns-cnh"][1] == "timeout" and by_name["recdns-cnh"][2] == "-"
         assert by_name["recdns-rnb"][1] == "ok"
-        assert "200/200 MASTER" in by_name["recdns-rnb"]
+        assert by_name["recdns-rnb"][3].startswith("200/200 MASTER │ ")
+        await pilot.press("n")
+        await settle(pilot, app)
+        labels = [str(c.label) for c in hosts.columns.values()]  # type: ignore[attr-defined]
+        assert "Addresses" in labels and "MAC" not in labels
         inst = [str(c.label) for c in app.screen.query_one("#instances").columns.values()]  # type: ignore[attr-defined]
         assert "Expected" in inst and "VIPs" not in inst
 

@@ -29,6 +29,19 @@ _BODY = (
 )
 FILTER_EXPRESSION = f"({_BODY}) or (vlan and ({_BODY}))"
 
+
+def combined_expression(user: str | None) -> str:
+    """vrrptop's filter narrowed by the operator's tcpdump expression: both must
+    hold, so ``vrrptop em1 'host 198.51.100.14'`` still sees only VRRP/ARP/ND.
+
+    The VLAN half repeats the user's expression after ``vlan`` (which moves
+    libpcap's offsets to the inner header), so it applies to tagged frames too.
+    """
+    if not user or not user.strip():
+        return FILTER_EXPRESSION
+    return f"(({user}) and ({_BODY})) or (vlan and ({user}) and ({_BODY}))"
+
+
 # Classic BPF opcodes for the cooked program.
 _LD_W_ABS, _LD_H_ABS, _LD_B_ABS = 0x20, 0x28, 0x30
 _JEQ_K, _RET_K = 0x15, 0x06
@@ -98,7 +111,8 @@ def compile_ethernet(expression: str = FILTER_EXPRESSION) -> tuple[int, bytes]:
     return prog.bf_len, insns
 
 
-def attach_ethernet_filter(sock: socket.socket) -> None:
-    """Attach the libpcap-compiled filter to a SOCK_RAW packet socket."""
-    length, insns = compile_ethernet()
+def attach_ethernet_filter(sock: socket.socket, expression: str | None = None) -> None:
+    """Attach the libpcap-compiled filter to a SOCK_RAW packet socket, narrowed by
+    the operator's ``expression`` (``combined_expression``)."""
+    length, insns = compile_ethernet(combined_expression(expression))
     _attach(sock, length, insns)

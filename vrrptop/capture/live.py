@@ -6,7 +6,8 @@ and kernel drops (PACKET_STATISTICS) are both counted and reported.
 
 The socket is the only privileged thing vrrptop opens (CAP_NET_RAW). It joins the
 interface in promiscuous mode so 224.0.0.18 and ff02::12 are seen without joining
-multicast groups, and it never transmits.
+multicast groups, and it never transmits. With ``-p`` it does not: the status
+says what may then be missed (``NOT_PROMISCUOUS``).
 """
 
 from __future__ import annotations
@@ -46,6 +47,13 @@ RCVBUF = 8 << 20
 _POLL_S = 0.1
 
 
+#: Shown in the status line with ``-p``.
+NOT_PROMISCUOUS = (
+    "not promiscuous (-p): adverts to 224.0.0.18/ff02::12 only if this host joined "
+    "them (a local keepalived does), unicast VRRP between other hosts missed"
+)
+
+
 def _arphrd(interface: str) -> int:
     try:
         with open(f"/sys/class/net/{interface}/type") as fh:
@@ -72,9 +80,19 @@ class LiveSource:
     kind: SourceKind = "live"
     packet_clock: bool = False
 
-    def __init__(self, interface: str, queue_limit: int = QUEUE_LIMIT) -> None:
+    def __init__(
+        self,
+        interface: str,
+        queue_limit: int = QUEUE_LIMIT,
+        *,
+        expression: str | None = None,
+        promiscuous: bool = True,
+    ) -> None:
         check_interface(interface)
         self.name = interface
+        self._expression = expression
+        """The operator's tcpdump expression, narrowing vrrptop's own filter."""
+        self._promiscuous = promiscuous
         self._queue: deque[Frame] = deque()
         self._limit = queue_limit
         self._wake = threading.Event()
@@ -86,6 +104,8 @@ class LiveSource:
         self._message = ""
         self._sock, self._linktype = self._open()
         self._state = "running"
+        if not promiscuous:
+            self._message = NOT_PROMISCUOUS
         self._thread = threading.Thread(target=self._run, name=f"capture-{interface}", daemon=True)
         self._thread.start()
 
@@ -104,10 +124,16 @@ class LiveSource:
             ) from None
         try:
             # Filter before bind so no unfiltered frame is ever queued on the socket.
+            if cooked and self._expression:
+                raise VrrptopError(
+                    f"a capture filter expression needs an Ethernet interface; {interface} "
+                    "is read without link headers",
+                    2,
+                )
             if cooked:
                 bpf.attach_cooked_filter(sock)
             else:
-                bpf.attach_ethernet_filter(sock)
+                bpf.attach_ethernet_filter(sock, self._expression)
             try:
                 sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, RCVBUF)
             except OSError:
@@ -117,8 +143,9 @@ class LiveSource:
             if interface != "any":
                 index = socket.if_nametoindex(interface)
                 sock.bind((interface, ETH_P_ALL))
-                mreq = struct.pack("IHH8s", index, PACKET_MR_PROMISC, 0, b"")
-                sock.setsockopt(SOL_PACKET, PACKET_ADD_MEMBERSHIP, mreq)
+                if self._promiscuous:
+                    mreq = struct.pack("IHH8s", index, PACKET_MR_PROMISC, 0, b"")
+                    sock.setsockopt(SOL_PACKET, PACKET_ADD_MEMBERSHIP, mreq)
             sock.settimeout(_POLL_S)
             self._drain_stats(sock)  # reset kernel counters
         except VrrptopError:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import fields, replace
 from datetime import tzinfo
 from typing import Any
 
@@ -25,8 +26,8 @@ from vrrptop.model.snapshot import Counters, Snapshot
 from vrrptop.options import Options
 from vrrptop.ui.commands import VrrptopCommands
 from vrrptop.ui.engine_api import EngineLike
-from vrrptop.ui.format import SORT_KEYS, fmt_clock, next_sort_key
-from vrrptop.ui.header import HeaderInfo
+from vrrptop.ui.format import SORT_KEYS, fmt_clock, next_sort_key, previous_sort_key
+from vrrptop.ui.header import HeaderInfo, short_source_name
 from vrrptop.ui.keys import KEY_HELP
 from vrrptop.ui.messages import MAX_PENDING_EVENTS, SnapshotUpdated, UpdateInbox
 from vrrptop.ui.screens.detail import DetailScreen
@@ -37,7 +38,9 @@ from vrrptop.ui.widgets.status import StatusBar
 Clock = Callable[[], float]
 
 #: Actions that only make sense on the main screen.
-_MAIN_ONLY = frozenset({"filter", "cycle_sort", "details", "edit"})
+_MAIN_ONLY = frozenset(
+    {"filter", "cycle_sort", "sort_prev", "sort_next", "reverse_sort", "details", "edit", "clear"}
+)
 
 
 class VrrptopApp(App[int]):
@@ -46,7 +49,8 @@ class VrrptopApp(App[int]):
     CSS_PATH = "vrrptop.tcss"
     TITLE = "vrrptop"
     BINDINGS = [Binding(k.key, k.action, k.label, show=k.show, id=k.id) for k in KEY_HELP if k.bind]
-    COMMANDS = App.COMMANDS | {VrrptopCommands}
+    # Only ours: Textual's own (Quit, Theme, Keys, Maximize...) listed actions twice.
+    COMMANDS = {VrrptopCommands}
     MIN_REFRESH_S = 0.1
     """Redraws are at least this far apart (at most ~10/s)."""
     MAX_REFRESH_S = 1.0
@@ -88,6 +92,9 @@ class VrrptopApp(App[int]):
         self.paused = False
         self.show_names = not options.numeric
         self.sort_key = SORT_KEYS[0]
+        self.sort_reverse = False
+        self._counter_mark: tuple[Counters, int] | None = None
+        """Counters and capture drops at the last `c`: the header counts from there."""
         self.filter_text = ""
         # Engine state as last drained.
         self.status: SourceStatus | None = None
@@ -259,20 +266,38 @@ class VrrptopApp(App[int]):
         else:
             elapsed = None
         name = self.status.name if self.status else self._source_name()
+        counters, status = self._marked(snap.counters if snap else Counters(), self.status)
         return HeaderInfo(
-            source_name=name,
-            status=self.status,
-            counters=snap.counters if snap else Counters(),
+            source_name=short_source_name(name, demo=self.options.demo),
+            status=status,
+            counters=counters,
             paused=self.paused,
             ended=self.ended,
             elapsed_s=elapsed,
             clock_text=fmt_clock(self._now(), self.tz),
             clock_label="" if live else "capture time",
-            sort_key=self.sort_key,
+            sort_key=self.sort_key + (" ▼" if self.sort_reverse else ""),
             filter_text=self.filter_text,
             show_names=self.show_names,
             error=self._engine_error(),
         )
+
+    def _marked(
+        self, counters: Counters, status: SourceStatus | None
+    ) -> tuple[Counters, SourceStatus | None]:
+        """``counters`` (and the capture's drops) counted from the last `c` mark."""
+        if self._counter_mark is None:
+            return counters, status
+        mark, dropped = self._counter_mark
+        since = Counters(
+            **{
+                f.name: max(0, getattr(counters, f.name) - getattr(mark, f.name))
+                for f in fields(Counters)
+            }
+        )
+        if status is not None:
+            status = replace(status, dropped=max(0, status.dropped - dropped))
+        return since, status
 
     def _engine_error(self) -> str:
         """One line about why the engine's thread died, if it did."""
@@ -329,6 +354,20 @@ class VrrptopApp(App[int]):
         self.sort_key = next_sort_key(self.sort_key)
         self.render_screens()
 
+    def action_sort_prev(self) -> None:
+        """Previous sort order."""
+        self.sort_key = previous_sort_key(self.sort_key)
+        self.render_screens()
+
+    def action_sort_next(self) -> None:
+        """Next sort order (as `s`)."""
+        self.action_cycle_sort()
+
+    def action_reverse_sort(self) -> None:
+        """Reverse the sort order (htop's I)."""
+        self.sort_reverse = not self.sort_reverse
+        self.render_screens()
+
     def action_toggle_pause(self) -> None:
         """Freeze/unfreeze the tables and log; counters in the header keep going."""
         self.paused = not self.paused
@@ -344,22 +383,39 @@ class VrrptopApp(App[int]):
         self.render_screens()
 
     def action_clear(self) -> None:
-        """Clear counters and history in the engine, and the event log."""
-        self.engine.reset()
-        self._held.clear()
-        self.inbox.drain()
-        self._capture_start = None
-        # The engine applies a reset at its next frame (never, once a replay has
-        # ended), and its snapshot() may still be the old picture: show an empty
-        # one until the engine publishes again.
-        ts = self.live_snapshot.ts if self.live_snapshot else self.engine.snapshot().ts
-        snap = Snapshot(ts=ts, instances=(), hosts=(), counters=Counters())
-        self.live_snapshot = snap
-        if not self.paused:
-            self.shown_snapshot = snap
-        log = self.main_screen.event_log
-        log.clear()
-        log.add_note(self._now(), "counters and history cleared")
+        """Ask, then restart the header's counters from a mark in the event log.
+
+        In an incident the log, the master history and the tables are evidence:
+        they are kept. The mark says what the counters were, so nothing is lost.
+        """
+        if self.screen is not self.main_screen:
+            return
+        from vrrptop.ui.screens.editor_dialogs import ConfirmDialog
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.mark_counters()
+
+        question = (
+            "Restart the counters (frames, adverts, malformed, dropped) from now?\n"
+            "The event log, the master history and the tables are kept; a mark in the "
+            "log records the counts so far."
+        )
+        self.push_screen(ConfirmDialog(question, yes="Restart counters", no="Keep"), done)
+
+    def mark_counters(self) -> None:
+        """Restart the header's counters here; a note in the log keeps the old ones."""
+        snap = self.live_snapshot
+        counters = snap.counters if snap else Counters()
+        dropped = self.status.dropped if self.status else 0
+        shown, status = self._marked(counters, self.status)
+        shown_dropped = max(shown.dropped, status.dropped if status else 0)
+        self._counter_mark = (counters, dropped)
+        self.main_screen.event_log.add_note(
+            self._now(),
+            f"── counters restarted here; until now: frames {shown.frames}, adverts "
+            f"{shown.adverts}, malformed {shown.malformed}, dropped {shown_dropped} ──",
+        )
         self.render_screens()
 
     def action_edit(self) -> None:

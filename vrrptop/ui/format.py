@@ -213,8 +213,23 @@ def _state_rank(inst: InstanceView) -> tuple[int, int]:
     return (rank, -alarms)
 
 
-def sort_instances(instances: Sequence[InstanceView], key: str) -> list[InstanceView]:
-    """Rows in ``key`` order (one of ``SORT_KEYS``); ties fall back to VRID/family."""
+def sort_instances(
+    instances: Sequence[InstanceView],
+    key: str,
+    names: dict[str, str] | None = None,
+    *,
+    reverse: bool = False,
+) -> list[InstanceView]:
+    """Rows in ``key`` order (one of ``SORT_KEYS``), reversed with ``reverse``; ties
+    fall back to VRID/family. By master, rows sort by what the column shows: the
+    master's name when ``names`` (address -> name) has it, else its address."""
+    rows = _sorted(instances, key, names or {})
+    return rows[::-1] if reverse else rows
+
+
+def _sorted(
+    instances: Sequence[InstanceView], key: str, names: dict[str, str]
+) -> list[InstanceView]:
     anchor = group_anchor(instances)
 
     def base(i: InstanceView) -> tuple[int, int, int]:
@@ -225,7 +240,12 @@ def sort_instances(instances: Sequence[InstanceView], key: str) -> list[Instance
     if key == "age":
         return sorted(instances, key=lambda i: (-age_fraction(i.age_s, i.master_down_s), base(i)))
     if key == "master":
-        return sorted(instances, key=lambda i: (address_key(i.master), base(i)))
+
+        def shown(i: InstanceView) -> tuple[int, str, tuple[int, int, str]]:
+            name = names.get(i.master or "")
+            return (0 if name else 1, name or "", address_key(i.master))
+
+        return sorted(instances, key=lambda i: (shown(i), base(i)))
     if key == "priority":
         return sorted(instances, key=lambda i: (-(i.priority or -1), base(i)))
     return sorted(instances, key=base)
@@ -249,6 +269,15 @@ def next_sort_key(current: str) -> str:
     except ValueError:
         return SORT_KEYS[0]
     return SORT_KEYS[(idx + 1) % len(SORT_KEYS)]
+
+
+def previous_sort_key(current: str) -> str:
+    """The sort order before ``current`` in ``SORT_KEYS`` (wrapping)."""
+    try:
+        idx = SORT_KEYS.index(current)
+    except ValueError:
+        return SORT_KEYS[0]
+    return SORT_KEYS[(idx - 1) % len(SORT_KEYS)]
 
 
 def _norm(text: str) -> str:

@@ -7,6 +7,7 @@ like) is testable plainly; ``widgets/status.py`` only colours the segments.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import PurePath
 
 from vrrptop.capture.base import SourceStatus
 from vrrptop.model.snapshot import Counters
@@ -54,38 +55,97 @@ def capture_state(info: HeaderInfo) -> Segment:
     return _STATE_WORDS.get(state, (state, "warn"))
 
 
-def header_lines(info: HeaderInfo) -> tuple[list[Segment], list[Segment]]:
-    """Two lines: source/state/elapsed/clock, then counters and view settings."""
+#: A part of a header line with how dispensable it is: parts of the highest rank
+#: are dropped first when the line does not fit the terminal; rank 0 always stays.
+_Part = tuple[str, Level | None, int]
+#: The rank of the source name: never dropped, shortened when nothing else is left.
+_NAME = -1
+
+
+def header_lines(info: HeaderInfo, width: int | None = None) -> tuple[list[Segment], list[Segment]]:
+    """Two lines: source/state/elapsed/clock, then counters and view settings.
+
+    With ``width``, each line is fitted to it: optional parts go first (the clock's
+    label, the "vrrptop" title, the status message, the elapsed time, then the
+    clock), then the source name is shortened, so the capture state and the
+    counters are always on screen, even at 80 columns with a long file name.
+    """
     word, level = capture_state(info)
-    first: list[Segment] = [(" vrrptop ", None), (info.source_name, None), ("  ", None)]
-    first.append((word, level))
+    first: list[_Part] = [(" vrrptop", None, 4), (" ", None, 0), (info.source_name, None, _NAME)]
+    first.append(("  ", None, 0))
+    first.append((word, level, 0))
     if info.error:
-        first.append((f" ({info.error})", "bad"))
+        first.append((f" ({info.error})", "bad", 1))
     elif info.status and info.status.message and not info.ended:
-        first.append((f" ({info.status.message})", "dim"))
+        first.append((f" ({info.status.message})", "dim", 3))
     if info.paused:
-        first.append(("  ", None))
-        first.append(("DISPLAY PAUSED", "warn"))
-    first.append((f"  up {fmt_seconds(info.elapsed_s)}", None))
-    label = f" {info.clock_label}" if info.clock_label else ""
-    first.append((f"  {info.clock_text}{label}", None))
+        first.append(("  ", None, 0))
+        first.append(("DISPLAY PAUSED", "warn", 0))
+    first.append((f"  up {fmt_seconds(info.elapsed_s)}", None, 2))
+    first.append((f"  {info.clock_text}", None, 1))
+    if info.clock_label:
+        first.append((f" {info.clock_label}", None, 5))
 
     c = info.counters
     dropped = max(c.dropped, info.status.dropped if info.status else 0)
-    second: list[Segment] = [
-        (f" frames {c.frames}", None),
-        (f"  adverts {c.adverts}", None),
-        (f"  malformed {c.malformed}", "warn" if c.malformed else None),
-        (f"  dropped {dropped}", "bad" if dropped else None),
+    second: list[_Part] = [
+        (f" frames {c.frames}", None, 0),
+        (f"  adverts {c.adverts}", None, 0),
+        (f"  malformed {c.malformed}", "warn" if c.malformed else None, 0),
+        (f"  dropped {dropped}", "bad" if dropped else None, 0),
     ]
     if c.checksum_errors:
-        second.append((f"  cksum-err {c.checksum_errors}", "warn"))
-    second.append((f"  sort:{info.sort_key}", "dim"))
+        second.append((f"  cksum-err {c.checksum_errors}", "warn", 0))
+    second.append((f"  sort:{info.sort_key}", "dim", 1))
     if info.filter_text:
-        second.append((f"  filter:{info.filter_text!r}", "warn"))
+        second.append((f"  filter:{info.filter_text!r}", "warn", _NAME))
     if not info.show_names:
-        second.append(("  numeric", "dim"))
-    return first, second
+        second.append(("  numeric", "dim", 2))
+    if width is None:
+        return _segments(first), _segments(second)
+    return _fit(first, width), _fit(second, width)
+
+
+def _segments(parts: list[_Part]) -> list[Segment]:
+    return [(text, level) for text, level, _ in parts]
+
+
+def _length(parts: list[_Part]) -> int:
+    return sum(len(text) for text, _, _ in parts)
+
+
+def _fit(parts: list[_Part], width: int) -> list[Segment]:
+    """``parts`` without the most dispensable ones until they fit ``width``; then
+    the source name (rank ``_NAME``) loses its middle, and last the line is cut
+    (the widget shows an ellipsis)."""
+    parts = list(parts)
+    rank = max(r for _, _, r in parts)
+    while _length(parts) > width and rank > 0:
+        parts = [p for p in parts if p[2] < rank]
+        rank -= 1
+    over = _length(parts) - width
+    for i, (text, level, r) in enumerate(parts):
+        if over > 0 and r == _NAME:
+            parts[i] = (_middle_cut(text, max(4, len(text) - over)), level, r)
+    return _segments(parts)
+
+
+def _middle_cut(text: str, size: int) -> str:
+    """``text`` in ``size`` characters, its middle replaced by ``…`` (a file name's
+    start and its end, where dates and suffixes are, both stay readable)."""
+    if len(text) <= size:
+        return text
+    head = (size - 1) // 2
+    tail = size - 1 - head
+    return text[:head] + "…" + (text[-tail:] if tail else "")
+
+
+def short_source_name(name: str, *, demo: bool) -> str:
+    """What the header calls the source: ``demo`` for the bundled demo, a file's
+    base name (its directory says nothing in an incident), an interface as is."""
+    if demo:
+        return "demo"
+    return PurePath(name).name or name
 
 
 def header_stable(info: HeaderInfo) -> HeaderInfo:

@@ -32,8 +32,15 @@ class KeyHelp:
 
 
 KEY_HELP: tuple[KeyHelp, ...] = (
-    KeyHelp("quit", "q", "q", "quit", "Quit", "Quit vrrptop (the terminal is restored)"),
-    KeyHelp("help", "question_mark", "?", "help", "Help", "Show this help"),
+    KeyHelp(
+        "quit",
+        "q,f10,ctrl+c",
+        "q / F10 / ctrl+c",
+        "quit",
+        "Quit",
+        "Quit vrrptop (the terminal is restored)",
+    ),
+    KeyHelp("help", "question_mark,f1", "? / F1", "help", "Help", "Show this help"),
     KeyHelp(
         "filter",
         "slash",
@@ -48,7 +55,34 @@ KEY_HELP: tuple[KeyHelp, ...] = (
         "s",
         "cycle_sort",
         "Sort",
-        "Cycle the sort order: vrid, state, age, master, priority",
+        "Cycle the sort order: vrid, state, age, master, priority (▲ in the header)",
+    ),
+    KeyHelp(
+        "sort.prev",
+        "less_than_sign",
+        "<",
+        "sort_prev",
+        "Sort back",
+        "Previous sort order",
+        show=False,
+    ),
+    KeyHelp(
+        "sort.next",
+        "greater_than_sign",
+        ">",
+        "sort_next",
+        "Sort next",
+        "Next sort order",
+        show=False,
+    ),
+    KeyHelp(
+        "sort.reverse",
+        "I",
+        "I",
+        "reverse_sort",
+        "Reverse",
+        "Reverse the sort order (as htop's I; ▼ in the header)",
+        show=False,
     ),
     KeyHelp(
         "pause",
@@ -59,7 +93,14 @@ KEY_HELP: tuple[KeyHelp, ...] = (
         "Pause/resume the display; capture keeps running and counting",
     ),
     KeyHelp("names", "n", "n", "toggle_names", "Names", "Toggle host names / numbers only"),
-    KeyHelp("clear", "c", "c", "clear", "Clear", "Clear counters, history and the event log"),
+    KeyHelp(
+        "clear",
+        "c",
+        "c",
+        "clear",
+        "Clear",
+        "Restart the counters from a mark in the log (asks; events and history are kept)",
+    ),
     KeyHelp("edit", "e", "e", "edit", "Edit", "Edit the priority files (one tab per file)"),
     KeyHelp(
         "details", "enter", "enter", "details", "Details", "Open the highlighted instance's details"
@@ -127,8 +168,8 @@ EDITOR_KEY_HELP: tuple[KeyHelp, ...] = (
     ),
     KeyHelp(
         "editor.quit",
-        "q,ctrl+q",
-        "q",
+        "q,ctrl+q,ctrl+c,f10",
+        "q / F10 / ctrl+c",
         "quit",
         "Quit",
         "Quit vrrptop (asks if a priority file has unsaved edits)",
@@ -137,10 +178,20 @@ EDITOR_KEY_HELP: tuple[KeyHelp, ...] = (
 )
 
 
+#: Keys of the instances and hosts tables (vim and less habits besides the arrows);
+#: ``RowTable`` binds these.
+TABLE_KEY_HELP: tuple[KeyHelp, ...] = (
+    KeyHelp("table.down", "j", "j / down", "cursor_down", "Down", "Next row", show=False),
+    KeyHelp("table.up", "k", "k / up", "cursor_up", "Up", "Previous row", show=False),
+    KeyHelp("table.top", "g,home", "g / Home", "scroll_top", "Top", "First row", show=False),
+    KeyHelp("table.end", "G,end", "G / End", "scroll_bottom", "End", "Last row", show=False),
+)
+
+
 def keys_markdown() -> str:
     """The keys table in Markdown, for the README (main screen, then the editor)."""
     lines = ["| key | does |", "|---|---|"]
-    lines += [f"| `{k.keys}` | {k.text} |" for k in KEY_HELP]
+    lines += [f"| `{k.keys}` | {k.text} |" for k in KEY_HELP + TABLE_KEY_HELP]
     lines += ["", "Priority-file editor (`e`):", "", "| key | does |", "|---|---|"]
     lines += [f"| `{k.keys}` | {k.text} |" for k in EDITOR_KEY_HELP]
     return "\n".join(lines)

@@ -6,6 +6,7 @@ decided here without textual; the table widgets only colour and place them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -82,10 +83,13 @@ def instance_cell_stable(col_id: str, cell: Cell) -> object:
 
 def host_cell_stable(col_id: str, cell: Cell) -> object:
     """Like ``instance_cell_stable`` for the hosts table: in ``"191 (was 12s ago)"``
-    only the elapsed time ticks; the priority and mastership are urgent."""
+    only the elapsed time ticks (in each family's half of a merged cell); the
+    priority and mastership are urgent."""
     text, level = cell
-    head, was, _ = text.partition(" (was ")
-    return (head, bool(was), level)
+    return (_WAS.sub("(was)", text), level)
+
+
+_WAS = re.compile(r"\(was [^)]*\)")
 
 
 def columns_for_width(width: int, columns: Sequence[Column] = INSTANCE_COLUMNS) -> list[Column]:

@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from vrrptop.ui.keys import EDITOR_KEY_HELP, KEY_HELP
+from vrrptop.ui.keys import EDITOR_KEY_HELP, KEY_HELP, TABLE_KEY_HELP
 
 
 def help_table() -> Table:
@@ -18,7 +18,7 @@ def help_table() -> Table:
     table = Table(box=None, expand=False, show_header=True, header_style="bold")
     table.add_column("key", style="bold", no_wrap=True)
     table.add_column("does")
-    for entry in KEY_HELP:
+    for entry in KEY_HELP + TABLE_KEY_HELP:
         table.add_row(entry.keys, entry.text)
     table.add_row("", "")
     table.add_row("", Text("Priority-file editor (e)", style="bold"))
@@ -33,7 +33,7 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="help.back"),
         Binding("q", "app.pop_screen", "Back", show=False, id="help.q"),
-        Binding("question_mark", "app.pop_screen", "Back", show=False, id="help.close"),
+        Binding("question_mark,f1", "app.pop_screen", "Back", show=False, id="help.close"),
     ]
 
     def compose(self) -> ComposeResult:

@@ -48,7 +48,8 @@ class MainScreen(Screen[None]):
         yield Input(
             placeholder="filter: VRID, address or name  (enter keeps, escape clears)", id="filter"
         )
-        yield Footer()
+        # Compact, and the palette's key is in the help: every action fits 80 columns.
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         """Start with the instances table focused so enter opens details."""
@@ -78,22 +79,29 @@ class MainScreen(Screen[None]):
         snap = app.shown_snapshot
         if snap is None:
             return
-        view = (snap, app.show_names, app.filter_text, app.sort_key, self.size)
+        view = (snap, app.show_names, app.filter_text, app.sort_key, app.sort_reverse, self.size)
         if view == self._last_view and (self._last_tick or not tick):
             return  # nothing new to show (e.g. a tick while paused)
         self._last_view, self._last_tick = view, tick
         names = names_by_address(snap.hosts) if app.show_names else {}
         all_names = names_by_address(snap.hosts)
+        self.event_log.set_view(app.filter_text, names)
         rows = [i for i in snap.instances if instance_matches(i, app.filter_text, all_names)]
-        rows = sort_instances(rows, app.sort_key)
+        rows = sort_instances(rows, app.sort_key, names, reverse=app.sort_reverse)
         width = self.size.width or self.app.size.width
         self.query_one("#instances", InstancesTable).show(
-            rows, names, show_names=app.show_names, width=width, tick=tick
+            rows,
+            names,
+            show_names=app.show_names,
+            width=width,
+            tick=tick,
+            sort=(app.sort_key, app.sort_reverse),
         )
         hosts = [h for h in snap.hosts if host_matches(h, app.filter_text)]
+        # The filter reaches the hosts table's columns too: only matching instances.
         self.query_one("#hosts", HostsTable).show(
             hosts,
-            sort_instances(snap.instances, "vrid"),
+            sort_instances(rows, "vrid"),
             snap.ts,
             show_names=app.show_names,
             tick=tick,

@@ -18,11 +18,16 @@ class StatusBar(Static):
         """Re-send the next header even if unchanged (a theme changes its colours)."""
         self._shown = None
 
+    def on_resize(self) -> None:
+        """Each line is fitted to the width (``header_lines``): refit the last header."""
+        if self._shown is not None:
+            self.show(self._shown[0])
+
     def show(self, info: HeaderInfo, *, tick: bool = True) -> None:
         """Render ``info``; with ``tick`` False, a change in only the clock, elapsed
         time or frame counters waits for the next tick. An unchanged header is not
         re-sent (each update repaints the widget)."""
-        first, second = header_lines(info)
+        first, second = header_lines(info, self.size.width or self.app.size.width)
         shown = self._shown
         if shown is not None:
             if (first, second) == (shown[1], shown[2]):

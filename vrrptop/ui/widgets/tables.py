@@ -7,29 +7,29 @@ Rows are updated in place when the set of rows is unchanged (the common case at
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
 from vrrptop.model.snapshot import HostView, InstanceView
 from vrrptop.ui.health_view import correlated
+from vrrptop.ui.host_layout import host_table
+from vrrptop.ui.keys import KEY_HELP, TABLE_KEY_HELP
 from vrrptop.ui.rows import (
     Cell,
     Column,
     host_cell_stable,
-    host_cells,
-    host_columns,
-    host_key,
     instance_cell_stable,
     instance_cells,
     instance_columns,
     instance_key,
-    instance_masters,
 )
 from vrrptop.ui.widgets.palette import level_style
 
@@ -45,6 +45,8 @@ _CELL_CACHE = 4096
 
 
 class RowTable(DataTable[Text]):
+    BINDINGS = [Binding(k.key, k.action, k.label, show=k.show, id=k.id) for k in TABLE_KEY_HELP]
+
     """DataTable with a keyed, in-place ``set_rows``.
 
     Column widths are computed here (cheaply, from the plain text) and given to
@@ -263,6 +265,14 @@ def _unique_keys(rows: Sequence[tuple[str, list[Cell]]]) -> list[tuple[str, list
 class InstancesTable(RowTable):
     """One row per virtual router."""
 
+    # enter opens the details (the app's binding is shadowed by DataTable's own,
+    # which the footer does not show): label and help from the key table.
+    BINDINGS = [
+        Binding("enter", "select_cursor", k.label, id="instances.details")
+        for k in KEY_HELP
+        if k.id == "details"
+    ]
+
     def stable(self, col_id: str, cell: Cell) -> object:
         """Age bars and advert counts tick; their colour does not wait."""
         return instance_cell_stable(col_id, cell)
@@ -275,10 +285,15 @@ class InstancesTable(RowTable):
         show_names: bool,
         width: int,
         tick: bool = True,
+        sort: tuple[str, bool] = ("", False),
     ) -> bool:
-        """Render ``instances`` (already filtered and sorted) for a ``width`` terminal;
-        True when ticking changes are held back (see ``RowTable.set_rows``)."""
+        """Render ``instances`` (already filtered and sorted) for a ``width`` terminal,
+        the ``sort`` (column id, reversed) column's label marked ▲/▼; True when
+        ticking changes are held back (see ``RowTable.set_rows``)."""
         columns = instance_columns(width, any(correlated(i) for i in instances))
+        key, reverse = sort
+        mark = " ▼" if reverse else " ▲"
+        columns = [replace(c, label=c.label + mark) if c.id == key else c for c in columns]
         wide = width >= FULL
         rows = [
             (instance_key(i), instance_cells(i, columns, names, show_names=show_names, wide=wide))
@@ -305,27 +320,11 @@ class HostsTable(RowTable):
         health: Mapping[str, Any] | None = None,
         width: int = FULL,
     ) -> bool:
-        """Render ``hosts``; instance columns in ``instances`` order, DNS columns when
-        ``health`` (the snapshot's probe results) is non-empty; True when ticking
-        changes are held back."""
-        keys = [instance_key(i) for i in instances]
-        columns = host_columns(keys, dns=bool(health), width=width)
-        masters = instance_masters(instances)
-        views = {instance_key(i): i for i in instances}
-        rows = [
-            (
-                host_key(h),
-                host_cells(
-                    h,
-                    keys,
-                    masters,
-                    now,
-                    show_names=show_names,
-                    health=health,
-                    views=views,
-                    width=width,
-                ),
-            )
-            for h in hosts
-        ]
+        """Render ``hosts``; one column per VRID of ``instances`` (both families in a
+        cell), DNS columns when ``health`` (the snapshot's probe results) is
+        non-empty, fitted to ``width`` (``host_layout.host_table``); True when
+        ticking changes are held back."""
+        columns, rows = host_table(
+            hosts, instances, now, show_names=show_names, health=health, width=width
+        )
         return self.set_rows(columns, rows, tick=tick)
