@@ -95,15 +95,35 @@ def man_page() -> str:
             "include": str(MAN_INCLUDE),
         },
     )
-    lines = [line.strip() for line in examples.splitlines()[1:] if line.strip()]
-    body = "\n".join(f".TP\n.B {_roff(cmd)}\n{_roff(why)}" for cmd, why in map(_split, lines))
-    page.add_section("EXAMPLES", "=", body)
+    # Only the examples: the include (contrib/man/) has configuration and exit status.
+    for title, lines in _sections(examples):
+        if title == "examples":
+            body = "\n".join(f".TP\n.B {_roff(cmd)}\n{_roff(why)}" for cmd, why in _items(lines))
+            page.add_section("EXAMPLES", "=", body)
     return str(page)
 
 
-def _split(line: str) -> tuple[str, str]:
-    command, _, why = re.split(r"(\s{2,})", line, maxsplit=1)
-    return command, why.strip()
+def _sections(epilog: str) -> list[tuple[str, list[str]]]:
+    """The epilog's ``title:`` paragraphs (examples, configuration, exit status...)."""
+    out: list[tuple[str, list[str]]] = []
+    for para in re.split(r"\n\s*\n", epilog.strip()):
+        head, *rest = para.splitlines()
+        if head.endswith(":") and rest:
+            out.append((head[:-1].strip(), rest))
+    return out
+
+
+def _items(lines: list[str]) -> list[tuple[str, str]]:
+    """``command  why`` lines; a line with no command continues the one before."""
+    items: list[tuple[str, str]] = []
+    for line in lines:
+        parts = re.split(r"\s{2,}", line.strip(), maxsplit=1)
+        if len(parts) == 2 and not line.startswith(" " * 10):
+            items.append((parts[0], parts[1].strip()))
+        elif items:
+            cmd, why = items[-1]
+            items[-1] = (cmd, f"{why} {line.strip()}")
+    return items
 
 
 def _roff(text: str) -> str:

@@ -14,7 +14,7 @@ from vrrptop.options import Options
 _EPILOG = """\
 examples:
   vrrptop em1                      live console on em1 (root or CAP_NET_RAW)
-  vrrptop em1 'host 198.51.100.14' only that host's adverts (a tcpdump expression,
+  vrrptop em1 'host 198.51.100.14'  only that host's adverts (a tcpdump expression,
                                    combined with vrrptop's own VRRP/ARP/ND filter)
   vrrptop -D                       interfaces that can be captured on
   vrrptop -r failover.pcap         replay a capture in the console
