@@ -91,6 +91,7 @@ class VrrptopApp(App[int]):
         self.filter_text = ""
         # Engine state as last drained.
         self.status: SourceStatus | None = None
+        self._write_error_noted = False
         self.live_snapshot: Snapshot | None = None
         self.shown_snapshot: Snapshot | None = None
         """What the tables show: the live snapshot, frozen while paused."""
@@ -184,6 +185,10 @@ class VrrptopApp(App[int]):
             del self._held[:-MAX_PENDING_EVENTS]
         else:
             self._log_events(drained.events)
+        write_error = getattr(self.engine, "write_error", "")
+        if write_error and not self._write_error_noted:
+            self._write_error_noted = True
+            self.main_screen.event_log.add_note(self._now(), write_error)
         if drained.lost_events:
             self.main_screen.event_log.add_note(
                 self._now(), f"{drained.lost_events} events not shown (display fell behind)"
@@ -272,6 +277,7 @@ class VrrptopApp(App[int]):
             filter_text=self.filter_text,
             show_names=self.show_names,
             error=self._engine_error(),
+            notice=getattr(self.engine, "write_error", ""),
         )
 
     def _engine_error(self) -> str:

@@ -42,6 +42,8 @@ class HeaderInfo:
     collapsed_updates: int = 0
     error: str = ""
     """Why the engine stopped, when it failed (shown instead of "end of capture")."""
+    notice: str = ""
+    """Something secondary that stopped while monitoring goes on (``-w`` failed)."""
 
 
 def capture_state(info: HeaderInfo) -> Segment:
@@ -63,6 +65,8 @@ def header_lines(info: HeaderInfo) -> tuple[list[Segment], list[Segment]]:
         first.append((f" ({info.error})", "bad"))
     elif info.status and info.status.message and not info.ended:
         first.append((f" ({info.status.message})", "dim"))
+    if info.notice:
+        first.append((f"  {info.notice}", "bad"))
     if info.paused:
         first.append(("  ", None))
         first.append(("DISPLAY PAUSED", "warn"))
