@@ -16,6 +16,7 @@ import contextlib
 import errno as errno_mod
 import hashlib
 import os
+import stat
 import tempfile
 import time
 from dataclasses import dataclass, replace
@@ -74,15 +75,33 @@ def _oneline(action: str, path: Path, exc: OSError) -> str:
     return f"cannot {action} {path}: {reason}"
 
 
+def _read_fd(real: Path, max_size: int) -> tuple[bytes, os.stat_result]:
+    """Read a regular file, never blocking: a FIFO or device put in its place must
+    not hang the engine or the console (``O_NONBLOCK`` open, type checked first)."""
+    fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(errno_mod.EINVAL, "not a regular file")
+        chunks: list[bytes] = []
+        left = max_size + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 16))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    finally:
+        os.close(fd)
+    return b"".join(chunks), st
+
+
 def _read(real: Path, path: Path, max_size: int) -> tuple[bytes, os.stat_result]:
     try:
-        with open(real, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            data = fh.read(max_size + 1)
+        return _read_fd(real, max_size)
     except OSError as exc:
         code = 66 if exc.errno == errno_mod.ENOENT else 77 if exc.errno == errno_mod.EACCES else 74
         raise PriorityFileError(_oneline("read", path, exc), code) from None
-    return data, st
 
 
 def load(path: str | os.PathLike[str], *, max_size: int = MAX_SIZE) -> LoadedFile:
@@ -109,7 +128,7 @@ def changed_on_disk(loaded: LoadedFile) -> bool:
     if real == loaded.real_path and loaded.state.same_stat(st):
         return False
     try:
-        data = real.read_bytes()
+        data, _st = _read_fd(real, MAX_SIZE * 4)
     except OSError:
         return True
     return _digest(data) != loaded.state.sha256
