@@ -23,6 +23,7 @@ from vrrptop.errors import VrrptopError
 from vrrptop.model.events import Event
 from vrrptop.model.snapshot import Counters, Snapshot
 from vrrptop.options import Options
+from vrrptop.priority.onsave import cancel_all as cancel_on_save
 from vrrptop.ui.commands import VrrptopCommands
 from vrrptop.ui.engine_api import EngineLike
 from vrrptop.ui.format import SORT_KEYS, fmt_clock, next_sort_key
@@ -318,6 +319,8 @@ class VrrptopApp(App[int]):
     async def action_quit(self) -> None:
         """Stop the engine and leave; the terminal is restored by Textual."""
         self.engine.stop()
+        # A running --on-save command must not hold up quitting (its group is killed).
+        cancel_on_save()
         self.exit(0, return_code=0)
 
     def action_help(self) -> None:
