@@ -7,12 +7,20 @@ and kernel drops (PACKET_STATISTICS) are both counted and reported.
 The socket is the only privileged thing vrrptop opens (CAP_NET_RAW). It joins the
 interface in promiscuous mode so 224.0.0.18 and ff02::12 are seen without joining
 multicast groups, and it never transmits.
+
+Opening order matters, as in libpcap: a packet socket created with ETH_P_ALL
+receives every frame of every interface at once, before any filter is attached
+(compiling the filter takes milliseconds, and the host's own DNS queries were
+seen in ``-w`` files). So the socket is created with protocol 0 (it receives
+nothing), the filter is attached, anything queued is drained, and only then is
+it bound to the interface with ETH_P_ALL.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import os
 import socket
 import struct
 import threading
@@ -95,7 +103,8 @@ class LiveSource:
         cooked = interface == "any" or _arphrd(interface) != ARPHRD_ETHER
         kind = socket.SOCK_DGRAM if cooked else socket.SOCK_RAW
         try:
-            sock = socket.socket(socket.AF_PACKET, kind, socket.htons(ETH_P_ALL))
+            # Protocol 0: no frame is queued until bind(), after the filter.
+            sock = socket.socket(socket.AF_PACKET, kind, 0)
         except PermissionError:
             raise VrrptopError(
                 f"no permission to capture on {interface}: run as root or grant CAP_NET_RAW"
@@ -108,6 +117,7 @@ class LiveSource:
                 bpf.attach_cooked_filter(sock)
             else:
                 bpf.attach_ethernet_filter(sock)
+            _drain(sock)
             try:
                 sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, RCVBUF)
             except OSError:
@@ -119,6 +129,8 @@ class LiveSource:
                 sock.bind((interface, ETH_P_ALL))
                 mreq = struct.pack("IHH8s", index, PACKET_MR_PROMISC, 0, b"")
                 sock.setsockopt(SOL_PACKET, PACKET_ADD_MEMBERSHIP, mreq)
+            else:
+                _bind_all(sock)
             sock.settimeout(_POLL_S)
             self._drain_stats(sock)  # reset kernel counters
         except VrrptopError:
@@ -256,6 +268,33 @@ class LiveSource:
             self._kernel_drops + self._queue_drops,
             self._message,
         )
+
+
+def _bind_all(sock: socket.socket) -> None:
+    """Bind to interface index 0 (every interface) with ETH_P_ALL.
+
+    Python's AF_PACKET addresses take an interface name and cannot say "index 0",
+    so the ``sockaddr_ll`` is passed to libc's bind directly.
+    """
+    import ctypes
+
+    addr = struct.pack("HHiHBB8s", socket.AF_PACKET, socket.htons(ETH_P_ALL), 0, 0, 0, 0, b"")
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.bind(sock.fileno(), ctypes.c_char_p(addr), len(addr)) != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, os.strerror(code))
+
+
+def _drain(sock: socket.socket) -> None:
+    """Discard anything queued before the filter was attached (libpcap does too)."""
+    sock.setblocking(False)
+    try:
+        while True:
+            sock.recv(65535)
+    except (BlockingIOError, InterruptedError):
+        pass
+    finally:
+        sock.setblocking(True)
 
 
 def _sll_header(addr: tuple) -> bytes:  # type: ignore[type-arg]
