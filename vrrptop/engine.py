@@ -297,6 +297,10 @@ class Engine:
             events = tick(self._now)
             if events:
                 self._emit(events)
+        # Close the source before the last snapshot: a live capture then counts the
+        # frames still queued and reads the kernel's counters one last time, so the
+        # final snapshot's `dropped` is the same number stderr reports.
+        self.source.close()
         self._ended = True
         self._publish()
         return self._latest  # type: ignore[return-value]

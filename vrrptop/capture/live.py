@@ -90,6 +90,10 @@ class LiveSource:
         self._received = 0
         self._queue_drops = 0
         self._kernel_drops = 0
+        self._kernel_packets = 0
+        """Frames the kernel queued for us or dropped (PACKET_STATISTICS tp_packets)."""
+        self._read = 0
+        """Frames read off the socket (handed over or lost to a full queue)."""
         self._state: SourceState = "starting"
         self._message = ""
         self._sock, self._linktype = self._open()
@@ -150,8 +154,9 @@ class LiveSource:
             raw = sock.getsockopt(SOL_PACKET, PACKET_STATISTICS, 8)
         except OSError:
             return
-        _packets, drops = struct.unpack("II", raw)
+        packets, drops = struct.unpack("II", raw)
         self._kernel_drops += drops
+        self._kernel_packets += packets
 
     # -- capture thread ---------------------------------------------------------
     def _run(self) -> None:
@@ -201,6 +206,7 @@ class LiveSource:
                 # The kernel strips the 802.1Q tag into metadata; put it back as
                 # libpcap does, so the decoder sees the VLAN id.
                 data = data[:12] + struct.pack("!HH", tci[0], tci[1]) + data[12:]
+            self._read += 1
             if len(queue) >= limit:
                 self._queue_drops += 1
                 continue
@@ -252,9 +258,13 @@ class LiveSource:
         self._stop.set()
         self._wake.set()
         self._thread.join(timeout=2)
-        # Frames still queued will never be decoded: count them, never lose silently.
+        # Frames still queued will never be decoded: count them, never lose silently;
+        # so are the kernel's last drops and the frames still in the socket buffer.
         self._queue_drops += len(self._queue)
         self._queue.clear()
+        if self._state == "running":
+            self._drain_stats(self._sock)
+            self._queue_drops += max(0, self._kernel_packets - self._kernel_drops - self._read)
         with contextlib.suppress(OSError):
             self._sock.close()
 
