@@ -154,3 +154,25 @@ def test_a_temp_whose_save_is_alive_is_never_removed(tmp_path: Path) -> None:
         os.close(fd)
     store.save(store.load(path), b"lb3\n")  # its owner is gone now
     assert not tmp.exists()
+
+
+# -- item 16: a Latin-1 byte does not make the file uneditable -----------------------
+
+
+def test_non_utf8_bytes_are_kept_and_the_file_stays_editable(tmp_path: Path) -> None:
+    from vrrptop.priority.session import EditSession, unified_diff
+
+    path = tmp_path / "prio"
+    raw = b"# r\xe9seau de prod\nlb1\nlb2\n\xff\xfe junk\n"
+    path.write_bytes(raw)
+    session = EditSession.open(path)
+    f = session.file
+    assert f.hosts() == ["lb1", "lb2"]
+    warned = {w.line for w in f.warnings() if "not UTF-8" in w.message}
+    assert warned == {1, 4}
+    assert f.lines[0].shown == "# r\\xe9seau de prod"
+    edited = f.move_down(1)
+    diff = "\n".join(unified_diff(f, edited))
+    diff.encode("utf-8")  # displayable: no lone surrogate reaches the screen
+    store.save(session.loaded, edited)
+    assert path.read_bytes() == b"# r\xe9seau de prod\nlb2\nlb1\n\xff\xfe junk\n"
