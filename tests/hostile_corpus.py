@@ -67,8 +67,11 @@ def lying_packets() -> Iterator[tuple[str, bytes]]:
         yield f"iptotal-{total}", g.pcap([(T0, frame)])
     one = [bytes((198, 51, 100, 50))]
     for auth_type in (0, 1, 2, 7):
+        # Auth type 0 carries no password (RFC 3768: the field is zero; tcpdump and
+        # tshark read a short type-0 message by its count): its field is filler.
+        auth = PASSWORD if auth_type else b"filler!!"
         for count in (0, 1, 2, 3, 4, 7, 255):
-            frame = g.advert4(addresses=one, count=count, auth_type=auth_type, auth=PASSWORD)
+            frame = g.advert4(addresses=one, count=count, auth_type=auth_type, auth=auth)
             yield f"count-{auth_type}-{count}", g.pcap([(T0, frame)])
             short = g.ether(g.ipv4(bytes((0x21, 9, 100, count, auth_type, 1, 0, 0)) + one[0]))
             yield f"count-short-{auth_type}-{count}", g.pcap([(T0, short)])
