@@ -79,6 +79,7 @@ class Engine:
         clock: Callable[[], float] = time.time,
         keep_snapshots: bool = False,
         decorate: Callable[[Snapshot], Snapshot] | None = None,
+        on_notice: Callable[[str], None] | None = None,
     ) -> None:
         self.source = source
         self.options = options or Options()
@@ -103,6 +104,11 @@ class Engine:
         self._ended = False
         self._source_state = "running"
         self.error: BaseException | None = None
+        #: Called once (engine thread) with one line when something secondary to
+        #: monitoring stopped, e.g. ``-w`` on a full disk; monitoring goes on.
+        self.on_notice = on_notice
+        self.write_error = ""
+        """Why ``-w`` stopped writing, or "" (the header shows it)."""
 
     # -- control (any thread) ----------------------------------------------------
     def start(self) -> None:
@@ -177,6 +183,13 @@ class Engine:
             ev = Event(ts, "capture-resumed", "info", status.message or "capture resumed")
         self._emit([ev])
 
+    def _writer_failed(self, writer: PcapWriter) -> None:
+        """-w hit a write error: say so once; the writer already closed the file."""
+        self.write_error = writer.error
+        self.writer = None
+        if self.on_notice is not None:
+            self.on_notice(writer.error)
+
     def _publish(self) -> None:
         self._check_source()
         if not (self.keep_snapshots or self.on_update is not None or self._ended):
@@ -238,6 +251,9 @@ class Engine:
                 record = decode(frame)
                 if writer is not None and (record is not None or write_all):
                     writer.write(frame)
+                    if writer.error:
+                        self._writer_failed(writer)
+                        writer = None
                 if record is None:
                     events = tick(now)
                 else:
@@ -269,11 +285,22 @@ class Engine:
                 self._publish()
                 if writer is not None:
                     writer.flush()
+                    if writer.error:
+                        self._writer_failed(writer)
+                        writer = None
+        if writer is not None:
+            writer.flush()
+            if writer.error:
+                self._writer_failed(writer)
         if not packet_clock:
             self._now = clock()
             events = tick(self._now)
             if events:
                 self._emit(events)
+        # Close the source before the last snapshot: a live capture then counts the
+        # frames still queued and reads the kernel's counters one last time, so the
+        # final snapshot's `dropped` is the same number stderr reports.
+        self.source.close()
         self._ended = True
         self._publish()
         return self._latest  # type: ignore[return-value]

@@ -73,6 +73,7 @@ class Monitor:
         on_update: Callable[[EngineUpdate], None] | None = None,
         on_probe: Callable[[Any], None] | None = None,
         alarm_sinks: Iterable[AlarmSink] = (),
+        on_notice: Callable[[str], None] | None = None,
     ) -> None:
         self.options = options
         self.source = source
@@ -110,6 +111,7 @@ class Monitor:
             sinks=sinks,
             writer=writer,
             on_update=on_update,
+            on_notice=on_notice,
             # Correlation needs to see the election as it happens (its settle timer
             # starts at the first snapshot), not only the final picture.
             keep_snapshots=self.probing or bool(options.prometheus) or bool(self.config.instances),

@@ -160,6 +160,13 @@ def run_headless(
     log = _EventLog()
     sinks.append(log)
     on_probe = (lambda result: jsonl.line(result.to_json())) if jsonl is not None else None
+
+    def on_notice(message: str) -> None:
+        # Said once, as it happens: on stderr and, with --json, as a notice line.
+        print(f"vrrptop: {message}", file=sys.stderr, flush=True)
+        if jsonl is not None:
+            jsonl.line({"type": "notice", "kind": "write-failed", "message": message})
+
     monitor = Monitor(
         options,
         source,
@@ -168,6 +175,7 @@ def run_headless(
         sinks=sinks,
         on_probe=on_probe,
         alarm_sinks=[*([jsonl] if jsonl is not None else []), _StderrWarnings()],
+        on_notice=on_notice,
     )
     notifier = start_notifier(options, config, monitor)
     if source.kind == "live":
@@ -187,6 +195,8 @@ def run_headless(
         source.close()
         if writer is not None:
             writer.close()
+            if writer.error and not monitor.engine.write_error:
+                on_notice(writer.error)
         stop_notifier(notifier)
     status = source.status()
     if jsonl is not None:
@@ -254,4 +264,8 @@ def run(options: Options) -> int:
         source.close()
         if writer is not None:
             writer.close()
+        # The console showed it in its header and log; stderr keeps it after exit.
+        write_error = monitor.engine.write_error or (writer.error if writer else "")
+        if write_error:
+            print(f"vrrptop: {write_error}", file=sys.stderr)
         stop_notifier(notifier)

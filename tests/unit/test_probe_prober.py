@@ -209,3 +209,16 @@ def test_runner_accepts_targets_before_start_and_stop_without_start() -> None:
     runner.set_targets([ProbeTarget("198.51.100.7", "vip")])
     assert [t.address for t in runner.targets] == ["198.51.100.7"]
     assert isinstance(runner.board, HealthBoard)
+
+
+def test_schedule_lag_rings_stay_bounded_over_a_long_run() -> None:
+    # 500 targets every 2 s for an hour is 900,000 probes: the rings keep the
+    # latest samples only, the maximum is kept apart (issue 17 item 17).
+    from vrrptop.probe.prober import LAG_SAMPLES, ProbeStats
+
+    stats = ProbeStats()
+    for i in range(3 * LAG_SAMPLES):
+        stats.record_lag("failing" if i % 2 else "answering", i / 1e6)
+    assert len(stats.lags) == LAG_SAMPLES <= 10_000
+    assert all(len(ring) <= LAG_SAMPLES for ring in stats.pool_lags.values())
+    assert stats.lag_max == (3 * LAG_SAMPLES - 1) / 1e6

@@ -91,3 +91,24 @@ def test_scoped() -> None:
     assert scoped("2001:db8::1", "eth1") == "2001:db8::1"
     assert scoped("198.51.100.1", "eth1") == "198.51.100.1"
     assert scoped("recdns-cnh", "eth1") is None
+
+
+def test_spoofed_adverts_cannot_choose_unbounded_dns_targets(tmp_path) -> None:
+    # A real instance first, then five spoofed adverts listing 200 "VIPs" each.
+    from tests import pcapgen as g
+    from vrrptop.capture.pcapfile import PcapFileSource
+    from vrrptop.engine import Engine
+
+    real = g.advert4(vrid=1, addresses=[bytes((198, 51, 100, 1))])
+    records = [(1.0, real)]
+    for n in range(5):
+        vips = [bytes((203, 0, 113 - n % 2, i)) for i in range(200)]
+        records.append((2.0 + n, g.advert4(vrid=100 + n, addresses=vips)))
+    snap = Engine(PcapFileSource(g.write(tmp_path / "spoof.pcap", g.pcap(records)))).run()
+    assert sum(len(i.addresses) for i in snap.instances) > 900  # the flood was seen
+    configured = [ProbeTarget("203.0.113.250", "vip", "conf"), ProbeTarget("2001:db8::53", "host")]
+    got = targets_from_snapshot(snap, extra=configured)
+    addresses = {t.address for t in got}
+    assert {"203.0.113.250", "2001:db8::53"} <= addresses  # configured: always
+    assert "198.51.100.1" in addresses  # the earliest real instance is not displaced
+    assert len(got) <= 32 + len(configured)  # MAX_DISCOVERED, documented in the README

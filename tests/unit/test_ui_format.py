@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.ui.scenario import SECRET, T0, after_failover, frame_bytes, steady  # noqa: E402
+from tests.ui.scenario import SECRET, T0, after_failover, steady  # noqa: E402
 from vrrptop.model.snapshot import InstanceView, VipHolder  # noqa: E402
 from vrrptop.ui import format as f  # noqa: E402
 
@@ -157,11 +157,17 @@ def test_hexdump_layout_and_redaction() -> None:
 
 
 def test_secret_never_in_redacted_hexdump() -> None:
-    frame = frame_bytes(11, 210, 250) + b"\0" * 6  # with Ethernet padding
-    span = f.secret_span(frame, SECRET)
+    from tests import pcapgen as g
+    from vrrptop.wire.auth import secret_span
+    from vrrptop.wire.decode import decode_frame
+    from vrrptop.wire.records import Frame
+
+    frame = g.advert4(auth_type=1, auth=SECRET) + b"\0" * 6  # with Ethernet padding
+    advert = decode_frame(Frame(0.0, 1, frame))
+    span = secret_span(advert)  # type: ignore[arg-type]
+    assert span is not None and span.start == len(frame) - 6 - 8
     assert span is not None and frame[span.start : span.stop] == SECRET
     text = "\n".join(f.hexdump(frame, redact=span))
     assert SECRET.decode() not in text.replace("\n", "")
     assert SECRET[:4].hex(" ") not in text
-    assert f.secret_span(frame, b"\0" * 8) is None  # no auth: nothing to hide
     assert "s3cret" not in f.mask_secret(SECRET)

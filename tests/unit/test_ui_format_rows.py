@@ -196,3 +196,10 @@ def test_hosts_table_summarises_big_segments() -> None:
     text = host_summary(busy, masters)[0]
     assert text.startswith("1/4 100, 2/4 100,") and text.endswith(" +14")
     assert host_summary(replace(host, priorities={}), masters) == ("-", "dim")
+
+
+def test_header_shows_a_write_failure_while_monitoring_goes_on() -> None:
+    first, _ = header_lines(_info(notice="stopped writing /tmp/x.pcap: No space left on device"))
+    text = _plain(first)
+    assert "running" in text and "stopped writing /tmp/x.pcap" in text
+    assert ("  stopped writing /tmp/x.pcap: No space left on device", "bad") in first

@@ -210,6 +210,17 @@ def test_auth_missing_v2() -> None:
     assert rec.auth_data == b"" and rec.checksum_ok and rec.problems == ("auth-missing",)
 
 
+def test_v2_with_auth_on_but_no_room_for_the_count_is_malformed() -> None:
+    # 16 bytes, count 2, auth type 1: two addresses and no password, or no address
+    # and an 8-byte password? With auth on, VRRPv2 carries the field: the count lies.
+    msg = v2_msg(addrs=("203.0.113.1", "203.0.113.2"), auth=b"", auth_type=1)
+    rec = decode(eth_ip4(msg))
+    assert isinstance(rec, Malformed) and "address count 2" in rec.reason
+    # Too short to hold any auth field: the one address fits, auth is missing.
+    rec = decode(eth_ip4(v2_msg(addrs=("203.0.113.1",), auth=b"", auth_type=1)))
+    assert isinstance(rec, Advert) and rec.problems == ("auth-missing",)
+
+
 def test_count_mismatch() -> None:
     # Count says 3 but the message holds 1 address and no auth data.
     msg = v2_msg(addrs=("203.0.113.1",), count=3, auth=b"")
@@ -217,6 +228,16 @@ def test_count_mismatch() -> None:
     assert isinstance(rec, Advert)
     assert rec.addresses == ("203.0.113.1",)
     assert "count-mismatch" in rec.problems and rec.checksum_ok
+
+
+def test_lying_count_never_turns_the_password_into_addresses() -> None:
+    # Count 3, one address and the password: the 20 bytes are exactly what three
+    # addresses without auth would take, so the old decoder read the password as
+    # "108.101.97.107", "109.101.49.50".
+    msg = v2_msg(addrs=("198.51.100.50",), count=3, auth=b"leakme12", auth_type=1)
+    rec = decode(eth_ip4(msg))
+    assert isinstance(rec, Malformed), rec
+    assert "leakme" not in rec.reason and "108.101" not in rec.reason
 
 
 def test_unknown_type() -> None:

@@ -8,12 +8,20 @@ The socket is the only privileged thing vrrptop opens (CAP_NET_RAW). It joins th
 interface in promiscuous mode so 224.0.0.18 and ff02::12 are seen without joining
 multicast groups, and it never transmits. With ``-p`` it does not: the status
 says what may then be missed (``NOT_PROMISCUOUS``).
+
+Opening order matters, as in libpcap: a packet socket created with ETH_P_ALL
+receives every frame of every interface at once, before any filter is attached
+(compiling the filter takes milliseconds, and the host's own DNS queries were
+seen in ``-w`` files). So the socket is created with protocol 0 (it receives
+nothing), the filter is attached, anything queued is drained, and only then is
+it bound to the interface with ETH_P_ALL.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import os
 import socket
 import struct
 import threading
@@ -100,6 +108,10 @@ class LiveSource:
         self._received = 0
         self._queue_drops = 0
         self._kernel_drops = 0
+        self._kernel_packets = 0
+        """Frames the kernel queued for us or dropped (PACKET_STATISTICS tp_packets)."""
+        self._read = 0
+        """Frames read off the socket (handed over or lost to a full queue)."""
         self._state: SourceState = "starting"
         self._message = ""
         self._sock, self._linktype = self._open()
@@ -115,7 +127,8 @@ class LiveSource:
         cooked = interface == "any" or _arphrd(interface) != ARPHRD_ETHER
         kind = socket.SOCK_DGRAM if cooked else socket.SOCK_RAW
         try:
-            sock = socket.socket(socket.AF_PACKET, kind, socket.htons(ETH_P_ALL))
+            # Protocol 0: no frame is queued until bind(), after the filter.
+            sock = socket.socket(socket.AF_PACKET, kind, 0)
         except PermissionError:
             raise VrrptopError(
                 f"no permission to capture on {interface}: run as root or grant CAP_NET_RAW"
@@ -134,6 +147,7 @@ class LiveSource:
                 bpf.attach_cooked_filter(sock)
             else:
                 bpf.attach_ethernet_filter(sock, self._expression)
+            _drain(sock)
             try:
                 sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, RCVBUF)
             except OSError:
@@ -146,6 +160,8 @@ class LiveSource:
                 if self._promiscuous:
                     mreq = struct.pack("IHH8s", index, PACKET_MR_PROMISC, 0, b"")
                     sock.setsockopt(SOL_PACKET, PACKET_ADD_MEMBERSHIP, mreq)
+            else:
+                _bind_all(sock)
             sock.settimeout(_POLL_S)
             self._drain_stats(sock)  # reset kernel counters
         except VrrptopError:
@@ -165,8 +181,9 @@ class LiveSource:
             raw = sock.getsockopt(SOL_PACKET, PACKET_STATISTICS, 8)
         except OSError:
             return
-        _packets, drops = struct.unpack("II", raw)
+        packets, drops = struct.unpack("II", raw)
         self._kernel_drops += drops
+        self._kernel_packets += packets
 
     # -- capture thread ---------------------------------------------------------
     def _run(self) -> None:
@@ -216,6 +233,7 @@ class LiveSource:
                 # The kernel strips the 802.1Q tag into metadata; put it back as
                 # libpcap does, so the decoder sees the VLAN id.
                 data = data[:12] + struct.pack("!HH", tci[0], tci[1]) + data[12:]
+            self._read += 1
             if len(queue) >= limit:
                 self._queue_drops += 1
                 continue
@@ -267,9 +285,13 @@ class LiveSource:
         self._stop.set()
         self._wake.set()
         self._thread.join(timeout=2)
-        # Frames still queued will never be decoded: count them, never lose silently.
+        # Frames still queued will never be decoded: count them, never lose silently;
+        # so are the kernel's last drops and the frames still in the socket buffer.
         self._queue_drops += len(self._queue)
         self._queue.clear()
+        if self._state == "running":
+            self._drain_stats(self._sock)
+            self._queue_drops += max(0, self._kernel_packets - self._kernel_drops - self._read)
         with contextlib.suppress(OSError):
             self._sock.close()
 
@@ -283,6 +305,33 @@ class LiveSource:
             self._kernel_drops + self._queue_drops,
             self._message,
         )
+
+
+def _bind_all(sock: socket.socket) -> None:
+    """Bind to interface index 0 (every interface) with ETH_P_ALL.
+
+    Python's AF_PACKET addresses take an interface name and cannot say "index 0",
+    so the ``sockaddr_ll`` is passed to libc's bind directly.
+    """
+    import ctypes
+
+    addr = struct.pack("HHiHBB8s", socket.AF_PACKET, socket.htons(ETH_P_ALL), 0, 0, 0, 0, b"")
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.bind(sock.fileno(), ctypes.c_char_p(addr), len(addr)) != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, os.strerror(code))
+
+
+def _drain(sock: socket.socket) -> None:
+    """Discard anything queued before the filter was attached (libpcap does too)."""
+    sock.setblocking(False)
+    try:
+        while True:
+            sock.recv(65535)
+    except (BlockingIOError, InterruptedError):
+        pass
+    finally:
+        sock.setblocking(True)
 
 
 def _sll_header(addr: tuple) -> bytes:  # type: ignore[type-arg]

@@ -30,10 +30,12 @@ types are a ``ConfigError`` naming the file, line and key.
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import re
 import tomllib
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -269,18 +271,32 @@ def load_config(path: Path | None = None, search: Sequence[Path] = SEARCH_PATH) 
     Raises ``ConfigError`` (one line, ``file:line: ...``) for an unreadable or
     invalid file; a missing *explicit* path is an error, a missing default is not.
     """
+    skipped: list[str] = []
     if path is None:
+        # A default location that cannot be looked at (an unreadable HOME when run
+        # with a privilege tool that keeps HOME=/root) is a warning, never a crash:
+        # the configuration is optional there.
         for candidate in search:
             candidate = candidate.expanduser()
-            if candidate.is_file():
-                path = candidate
-                break
-        else:
-            return Config()
+            try:
+                if not candidate.is_file():
+                    continue
+                raw = candidate.read_bytes()
+            except OSError as exc:
+                if exc.errno not in (errno.ENOENT, errno.ENOTDIR):
+                    skipped.append(f"{candidate}: cannot read ({exc.strerror or exc}), ignored")
+                continue
+            config = _decode_and_parse(raw, candidate)
+            return replace(config, warnings=(*skipped, *config.warnings))
+        return Config(warnings=tuple(skipped))
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}", 66) from None
+    return _decode_and_parse(raw, path)
+
+
+def _decode_and_parse(raw: bytes, path: Path) -> Config:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -60,12 +60,10 @@ def _decode(data: bytes, max_size: int) -> str:
         raise PriorityFileError(
             f"priority file contains NUL bytes at offset {data.index(0)}: binary, not a host list"
         )
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise PriorityFileError(
-            f"priority file is not UTF-8 text (bad byte at offset {exc.start})"
-        ) from None
+    # A Latin-1 byte in a comment must not make the whole file uneditable: bytes
+    # that are not UTF-8 are kept as surrogate escapes and written back unchanged
+    # (``warnings`` names their lines).
+    return data.decode("utf-8", "surrogateescape")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +82,7 @@ class PriorityFile:
             if "\0" in text:
                 raise PriorityFileError("priority file contains NUL characters: not a host list")
             try:
-                text.encode("utf-8")
+                text.encode("utf-8", "surrogateescape")
             except UnicodeEncodeError as exc:
                 raise PriorityFileError(
                     f"priority file text cannot be written as UTF-8 (character {exc.start})"
@@ -97,7 +95,7 @@ class PriorityFile:
 
     def render(self) -> bytes:
         """The file's bytes (identical to the parsed input when unedited)."""
-        return self.render_text().encode("utf-8")
+        return self.render_text().encode("utf-8", "surrogateescape")
 
     def render_text(self) -> str:
         """The file's text."""
@@ -148,8 +146,10 @@ class PriorityFile:
         seen: dict[str, int] = {}
         for number, line in enumerate(self.lines, 1):
             kind = line.kind
+            if line.undecodable:
+                out.append(FileWarning(number, "bytes that are not UTF-8, kept as they are"))
             if kind is LineKind.OTHER:
-                out.append(FileWarning(number, f"not a host name: {line.core[:40]!r}"))
+                out.append(FileWarning(number, f"not a host name: {line.shown[:40]!r}"))
             if kind not in _HOSTISH:
                 continue
             name = line.host or ""

@@ -93,6 +93,26 @@ class Line:
         prefix, suffix = self.text[:start], self.text[start + len(old) :]
         return Line(prefix + core + suffix, self.eol)
 
+    @property
+    def shown(self) -> str:
+        """``core`` safe to display: bytes that are not UTF-8 (kept in ``text`` as
+        surrogate escapes, written back unchanged) appear as ``\\xNN``."""
+        return escape_undecodable(self.core)
+
+    @property
+    def undecodable(self) -> bool:
+        """True when the line holds bytes that are not UTF-8 (kept as they are)."""
+        return any("\udc80" <= ch <= "\udcff" for ch in self.text)
+
     def render(self) -> str:
         """The line as it is written to the file."""
         return self.text + self.eol
+
+
+def escape_undecodable(text: str) -> str:
+    """``text`` with surrogate-escaped bytes shown as ``\\xNN``."""
+    if text.isascii():
+        return text
+    return "".join(
+        f"\\x{ord(ch) - 0xDC00:02x}" if "\udc80" <= ch <= "\udcff" else ch for ch in text
+    )

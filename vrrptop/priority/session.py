@@ -17,6 +17,7 @@ from typing import Protocol
 from vrrptop.priority.errors import EditError
 from vrrptop.priority.file import PriorityFile
 from vrrptop.priority.history import History
+from vrrptop.priority.lines import escape_undecodable
 from vrrptop.priority.onsave import OnSaveResult, run_on_save
 from vrrptop.priority.predict import predict
 from vrrptop.priority.scheme import SchemeLike
@@ -62,8 +63,8 @@ def master_changes(
 
 def unified_diff(old: PriorityFile, new: PriorityFile, name: str = "priority") -> list[str]:
     """``diff -u`` lines (without newlines) from ``old`` to ``new``; CR shown as ``\\r``."""
-    a = [line.text.replace("\r", "\\r") for line in old.lines]
-    b = [line.text.replace("\r", "\\r") for line in new.lines]
+    a = [escape_undecodable(line.text).replace("\r", "\\r") for line in old.lines]
+    b = [escape_undecodable(line.text).replace("\r", "\\r") for line in new.lines]
     if old.lines and not old.lines[-1].eol:
         a[-1] += "  (no newline at end)"
     if new.lines and not new.lines[-1].eol:

@@ -1,13 +1,17 @@
 """Load and atomically save priority files without ever losing the operator's data.
 
 keepalived's track scripts read the file every second, so they must never see a
-partial file: we write a temporary file in the same directory, fsync it, give it
-the original's mode/owner/group, ``os.replace`` it over the original (atomic on
-POSIX) and fsync the directory. A symlink is followed: its target is replaced and
-the link kept. Before writing we re-read the file and refuse (``ConflictError``)
-if it changed since it was loaded. The check-then-replace window is a few
-microseconds; other writers (an operator's vi, an rsync) do not take locks
-either, so a lock would not close it.
+partial file: we write a temporary file in the same directory, give it the
+original's mode/owner/group and extended attributes (ACLs), fsync it, ``os.replace``
+it over the original (atomic on POSIX) and fsync the directory. A symlink is
+followed: its target is replaced and the link kept.
+
+We refuse (``ConflictError``) when the file changed since it was loaded. The slow
+part of a save (writing the backup and the temp file, two fsyncs: milliseconds)
+happens first; the file is then re-read and its hash compared immediately before
+``os.replace``, so the check-then-replace window is a read and a hash of a small
+file (microseconds). Other writers (an operator's vi, an rsync) take no locks, so a
+lock would not close that window; nothing can.
 """
 
 from __future__ import annotations
@@ -16,16 +20,19 @@ import contextlib
 import errno as errno_mod
 import hashlib
 import os
-import tempfile
+import stat
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from vrrptop.priority import tempfiles
 from vrrptop.priority.errors import ConflictError, PriorityFileError, SaveError
 from vrrptop.priority.file import MAX_SIZE, PriorityFile
+from vrrptop.priority.metadata import copy_metadata, read_xattrs
+from vrrptop.priority.tempfiles import TEMP_PREFIX, TEMP_SUFFIX
 
-TEMP_PREFIX = ".vrrptop-"
-TEMP_SUFFIX = ".tmp"
+__all__ = ["TEMP_PREFIX", "TEMP_SUFFIX"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +46,10 @@ class DiskState:
     device: int
     nlink: int = 1
     """Hard links: saving replaces this name only, the other links keep the old file."""
+    mode: int = 0o644
+    """Mode, owner and group at load: what a file deleted since is recreated with."""
+    uid: int = -1
+    gid: int = -1
 
     def same_stat(self, st: os.stat_result) -> bool:
         """True when ``st`` matches size, mtime, inode and device."""
@@ -74,15 +85,33 @@ def _oneline(action: str, path: Path, exc: OSError) -> str:
     return f"cannot {action} {path}: {reason}"
 
 
+def _read_fd(real: Path, max_size: int) -> tuple[bytes, os.stat_result]:
+    """Read a regular file, never blocking: a FIFO or device put in its place must
+    not hang the engine or the console (``O_NONBLOCK`` open, type checked first)."""
+    fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(errno_mod.EINVAL, "not a regular file")
+        chunks: list[bytes] = []
+        left = max_size + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 16))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    finally:
+        os.close(fd)
+    return b"".join(chunks), st
+
+
 def _read(real: Path, path: Path, max_size: int) -> tuple[bytes, os.stat_result]:
     try:
-        with open(real, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            data = fh.read(max_size + 1)
+        return _read_fd(real, max_size)
     except OSError as exc:
         code = 66 if exc.errno == errno_mod.ENOENT else 77 if exc.errno == errno_mod.EACCES else 74
         raise PriorityFileError(_oneline("read", path, exc), code) from None
-    return data, st
 
 
 def load(path: str | os.PathLike[str], *, max_size: int = MAX_SIZE) -> LoadedFile:
@@ -94,8 +123,21 @@ def load(path: str | os.PathLike[str], *, max_size: int = MAX_SIZE) -> LoadedFil
         parsed = PriorityFile.parse(data, max_size=max_size)
     except PriorityFileError as exc:
         raise PriorityFileError(f"{given}: {exc}", exc.exit_code) from None
-    state = DiskState(_digest(data), st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev, st.st_nlink)
-    return LoadedFile(given, real, data, parsed, state)
+    return LoadedFile(given, real, data, parsed, _state(data, st))
+
+
+def _state(data: bytes, st: os.stat_result) -> DiskState:
+    return DiskState(
+        _digest(data),
+        st.st_size,
+        st.st_mtime_ns,
+        st.st_ino,
+        st.st_dev,
+        st.st_nlink,
+        stat.S_IMODE(st.st_mode),
+        st.st_uid,
+        st.st_gid,
+    )
 
 
 def changed_on_disk(loaded: LoadedFile) -> bool:
@@ -109,7 +151,7 @@ def changed_on_disk(loaded: LoadedFile) -> bool:
     if real == loaded.real_path and loaded.state.same_stat(st):
         return False
     try:
-        data = real.read_bytes()
+        data, _st = _read_fd(real, MAX_SIZE * 4)
     except OSError:
         return True
     return _digest(data) != loaded.state.sha256
@@ -123,36 +165,62 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(target: Path, data: bytes, like: os.stat_result | None) -> None:
-    """Write ``data`` to ``target`` atomically; copy mode/owner/group from ``like``.
+def write_temp(
+    target: Path, data: bytes, like: os.stat_result | None, xattrs: dict[str, bytes]
+) -> tuple[int, Path]:
+    """Write ``data`` to a new locked temp file beside ``target``, with the metadata
+    of ``like``/``xattrs``, fsynced; returns its open fd and path (not yet renamed).
+
+    On failure the temp file is removed and OSError raised.
+    """
+    fd, tmp = tempfiles.create(target)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        if like is not None:
+            copy_metadata(fd, like, xattrs)
+        os.fsync(fd)
+    except BaseException:
+        _discard(fd, tmp)
+        raise
+    return fd, tmp
+
+
+def _discard(fd: int, tmp: Path) -> None:
+    with contextlib.suppress(OSError):
+        tmp.unlink()
+    with contextlib.suppress(OSError):
+        os.close(fd)
+
+
+def commit(fd: int, tmp: Path, target: Path, check: Callable[[], None] | None = None) -> None:
+    """``os.replace`` the temp over ``target``, after ``check()`` (which may raise to
+    abort: the temp is removed then), and fsync the directory."""
+    try:
+        if check is not None:
+            check()
+        os.replace(tmp, target)
+    except BaseException:
+        _discard(fd, tmp)
+        raise
+    os.close(fd)
+    # The new content is already in place; a directory that cannot be fsynced
+    # (some file systems refuse) must not turn a done save into an error.
+    with contextlib.suppress(OSError):
+        _fsync_dir(target.parent)
+
+
+def atomic_write(
+    target: Path, data: bytes, like: os.stat_result | None, xattrs: dict[str, bytes] | None = None
+) -> None:
+    """Write ``data`` to ``target`` atomically with the metadata of ``like``.
 
     On any failure the target is untouched and the temporary file removed; raises
     OSError for the caller to translate.
     """
-    directory = target.parent
-    fd, tmp_name = tempfile.mkstemp(
-        prefix=TEMP_PREFIX + target.name + ".", suffix=TEMP_SUFFIX, dir=directory
-    )
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            if like is not None:
-                # chown first: it may clear set-id bits that chmod then restores.
-                with contextlib.suppress(PermissionError):
-                    os.fchown(fh.fileno(), like.st_uid, like.st_gid)
-                os.fchmod(fh.fileno(), like.st_mode & 0o7777)
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    # The new content is already in place; a directory that cannot be fsynced
-    # (some file systems refuse) must not turn a done save into an error.
-    with contextlib.suppress(OSError):
-        _fsync_dir(directory)
+    fd, tmp = write_temp(target, data, like, xattrs or {})
+    commit(fd, tmp, target)
 
 
 def _backup_path(real: Path, backup_dir: Path | None) -> Path:
@@ -162,26 +230,9 @@ def _backup_path(real: Path, backup_dir: Path | None) -> Path:
     return backup_dir / f"{real.name}.{stamp}"
 
 
-STALE_TEMP_S = 600.0
-"""Temporary files of ours older than this were left by a killed vrrptop."""
-
-
-def remove_stale_temps(target: Path, older_than: float = STALE_TEMP_S) -> list[Path]:
-    """Delete our temporary files for ``target`` left by a killed save; best effort."""
-    removed: list[Path] = []
-    cutoff = time.time() - older_than
-    try:
-        candidates = list(target.parent.glob(f"{TEMP_PREFIX}{target.name}.*{TEMP_SUFFIX}"))
-    except OSError:
-        return removed
-    for tmp in candidates:
-        try:
-            if tmp.lstat().st_mtime < cutoff:
-                tmp.unlink()
-                removed.append(tmp)
-        except OSError:
-            continue
-    return removed
+def remove_stale_temps(target: Path, backup_dir: Path | None = None) -> list[Path]:
+    """Delete temp files (main and backup) left by a killed save; best effort."""
+    return tempfiles.remove_stale(target, backup_dir)
 
 
 def save(
@@ -202,32 +253,67 @@ def save(
     data = new.render() if isinstance(new, PriorityFile) else bytes(new)
     parsed = new if isinstance(new, PriorityFile) else PriorityFile.parse(data)
     real = Path(os.path.realpath(loaded.path))
+    bdir = Path(backup_dir) if backup_dir else None
+    remove_stale_temps(real, bdir)
+    current: bytes | None
     try:
         current, st = _read(real, loaded.path, MAX_SIZE * 4)
     except PriorityFileError as exc:
-        if not real.exists() and not force:
+        if not os.path.lexists(real) and force:
+            current = None  # overwrite on purpose: put back a file that was deleted
+            st = None
+        elif not os.path.lexists(real):
             raise ConflictError(
-                f"{loaded.path} was removed since it was loaded: not recreating it", None
+                f"{loaded.path} was removed since it was loaded: not recreating it"
+                " (overwrite on purpose to put it back)",
+                None,
             ) from None
-        raise SaveError(f"cannot save: {exc}") from None
-    if not force and _digest(current) != loaded.state.sha256:
+        else:
+            raise SaveError(f"cannot save: {exc}") from None
+    if not force and _digest(current or b"") != loaded.state.sha256:
         raise ConflictError(
             f"{loaded.path} changed on disk since it was loaded: not overwriting "
             "(reload it, or overwrite on purpose)",
             current,
         )
+    expected = _digest(current) if current is not None else None
+    xattrs = read_xattrs(real) if current is not None else {}
+
+    def unchanged() -> None:
+        """The last look before the replace: as close to it as possible."""
+        try:
+            now_data, _st = _read_fd(real, MAX_SIZE * 4)
+        except OSError as exc:
+            if exc.errno != errno_mod.ENOENT or expected is not None:
+                raise ConflictError(
+                    f"{loaded.path} changed on disk while saving: not overwriting", None
+                ) from None
+            return
+        if _digest(now_data) != expected:
+            raise ConflictError(
+                f"{loaded.path} changed on disk while saving: not overwriting "
+                "(reload it, or overwrite on purpose)",
+                now_data,
+            )
+
+    like = st if st is not None else _recreate_like(loaded.state)
     backup_to: Path | None = None
     try:
-        if backup:
-            backup_to = _backup_path(real, Path(backup_dir) if backup_dir else None)
+        if backup and current is not None:
+            backup_to = _backup_path(real, bdir)
             backup_to.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(backup_to, current, st)
-        atomic_write(real, data, st)
+            atomic_write(backup_to, current, st, xattrs)
+        fd, tmp = write_temp(real, data, like, xattrs)
+        commit(fd, tmp, real, unchanged)
         new_st = os.stat(real)
     except OSError as exc:
         raise SaveError(_oneline("save", loaded.path, exc), exc.errno) from None
-    remove_stale_temps(real)
-    state = DiskState(
-        _digest(data), new_st.st_size, new_st.st_mtime_ns, new_st.st_ino, new_st.st_dev, 1
-    )
+    state = replace(_state(data, new_st), nlink=1)
     return replace(loaded, real_path=real, raw=data, file=parsed, state=state, backup=backup_to)
+
+
+def _recreate_like(state: DiskState) -> os.stat_result | None:
+    """A stat-like record of the loaded file's mode and owner, to recreate it."""
+    if state.uid < 0:
+        return None
+    return os.stat_result((stat.S_IFREG | state.mode, 0, 0, 1, state.uid, state.gid, 0, 0, 0, 0))

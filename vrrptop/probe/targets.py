@@ -4,6 +4,13 @@ Link-local IPv6 addresses (VRRPv3 over IPv6 advertises from, and usually lists
 first, a ``fe80::`` address) can only be reached through an interface, so they
 get the capture interface as scope, or are left out when there is none (replaying
 a file).
+
+Anyone on the segment can send adverts, so what is seen on the wire must not decide
+where vrrptop sends DNS queries without limit (a spoofer listing 1,000 "VIPs" would
+turn the monitor into a query cannon aimed at addresses of its choosing). Configured
+VIPs and hosts are always probed; of the addresses only seen on the wire, at most
+``MAX_DISCOVERED`` are, the earliest-seen instances' VIPs first, then routers that
+were master, so a flood arriving later cannot displace the real ones.
 """
 
 from __future__ import annotations
@@ -13,6 +20,9 @@ from collections.abc import Iterable
 
 from vrrptop.model.snapshot import Snapshot
 from vrrptop.probe.types import ProbeRole, ProbeTarget
+
+MAX_DISCOVERED = 32
+"""Addresses seen only on the wire (not configured) that are probed, at most."""
 
 
 def scoped(address: str, interface: str | None) -> str | None:
@@ -33,22 +43,33 @@ def targets_from_snapshot(
     *,
     interface: str | None = None,
     extra: Iterable[ProbeTarget] = (),
+    max_discovered: int = MAX_DISCOVERED,
 ) -> list[ProbeTarget]:
-    """Targets for every VIP advertised and every host address seen, then ``extra``
-    (e.g. VIPs and hosts from the configuration); one per address, first wins,
-    and an address that is a VIP anywhere is probed as a VIP."""
+    """Targets for the VIPs advertised and the host addresses seen (at most
+    ``max_discovered`` of those not in ``extra``), then ``extra`` (VIPs and hosts from
+    the configuration, all of them); one per address, first wins, and an address
+    that is a VIP anywhere is probed as a VIP."""
+    extra = list(extra)
+    configured = {scoped(t.address, interface) for t in extra}
     found: dict[str, tuple[ProbeRole, str | None]] = {}
-    for inst in snapshot.instances:
+    for inst in sorted(snapshot.instances, key=lambda i: i.first_seen):
         for address in inst.addresses:
             found.setdefault(address, ("vip", inst.name))
-    for host in snapshot.hosts:
+    hosts = sorted(snapshot.hosts, key=lambda h: not h.last_master)  # masters first
+    for host in hosts:
         for address in host.addresses:
             found.setdefault(address, ("host", host.name))
     out: dict[tuple[str, int], ProbeTarget] = {}
+    discovered = 0
     for address, (role, name) in found.items():
         ready = scoped(address, interface)
-        if ready is not None:
-            out.setdefault((ready, 53), ProbeTarget(ready, role, name))
+        if ready is None or (ready, 53) in out:
+            continue
+        if ready not in configured:
+            if discovered >= max_discovered:
+                continue
+            discovered += 1
+        out[(ready, 53)] = ProbeTarget(ready, role, name)
     for target in extra:
         ready = scoped(target.address, interface)
         if ready is None:

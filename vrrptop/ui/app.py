@@ -24,6 +24,7 @@ from vrrptop.errors import VrrptopError
 from vrrptop.model.events import Event
 from vrrptop.model.snapshot import Counters, Snapshot
 from vrrptop.options import Options
+from vrrptop.priority.onsave import cancel_all as cancel_on_save
 from vrrptop.ui.commands import VrrptopCommands
 from vrrptop.ui.engine_api import EngineLike
 from vrrptop.ui.format import SORT_KEYS, fmt_clock, next_sort_key, previous_sort_key
@@ -98,6 +99,7 @@ class VrrptopApp(App[int]):
         self.filter_text = ""
         # Engine state as last drained.
         self.status: SourceStatus | None = None
+        self._write_error_noted = False
         self.live_snapshot: Snapshot | None = None
         self.shown_snapshot: Snapshot | None = None
         """What the tables show: the live snapshot, frozen while paused."""
@@ -191,6 +193,10 @@ class VrrptopApp(App[int]):
             del self._held[:-MAX_PENDING_EVENTS]
         else:
             self._log_events(drained.events)
+        write_error = getattr(self.engine, "write_error", "")
+        if write_error and not self._write_error_noted:
+            self._write_error_noted = True
+            self.main_screen.event_log.add_note(self._now(), write_error)
         if drained.lost_events:
             self.main_screen.event_log.add_note(
                 self._now(), f"{drained.lost_events} events not shown (display fell behind)"
@@ -280,6 +286,7 @@ class VrrptopApp(App[int]):
             filter_text=self.filter_text,
             show_names=self.show_names,
             error=self._engine_error(),
+            notice=getattr(self.engine, "write_error", ""),
         )
 
     def _marked(
@@ -337,6 +344,8 @@ class VrrptopApp(App[int]):
     async def action_quit(self) -> None:
         """Stop the engine and leave; the terminal is restored by Textual."""
         self.engine.stop()
+        # A running --on-save command must not hold up quitting (its group is killed).
+        cancel_on_save()
         self.exit(0, return_code=0)
 
     def action_help(self) -> None:

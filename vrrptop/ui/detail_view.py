@@ -19,11 +19,11 @@ from vrrptop.ui.format import (
     fmt_seconds,
     hexdump,
     mask_secret,
-    secret_span,
     sparkline,
     state_word,
     vip_holder_text,
 )
+from vrrptop.wire import auth
 from vrrptop.wire.records import Advert
 
 AUTH_NAMES = {0: "none", 1: "simple text (PASS)", 2: "IP AH"}
@@ -169,9 +169,7 @@ def hex_text(advert: Advert | None, show_secrets: bool = False) -> RenderableTyp
     """Hex dump of the last advert's raw frame, the auth data masked."""
     lines: list[str] = []
     if advert is not None and advert.frame:
-        hidden = None
-        if not show_secrets and advert.auth_type is not None:
-            hidden = secret_span(advert.frame, advert.auth_data)
+        hidden = None if show_secrets else auth.secret_span(advert)
         lines = hexdump(advert.frame, redact=hidden)
     body = Text("\n".join(lines) if lines else "(no raw frame kept)", no_wrap=True)
     return Group(Text("Raw frame", style="bold underline"), body)

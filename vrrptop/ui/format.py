@@ -332,20 +332,6 @@ def hexdump(data: bytes, width: int = 16, redact: range | None = None) -> list[s
     return lines
 
 
-def secret_span(frame: bytes, auth_data: bytes) -> range | None:
-    """Where the auth data sits in ``frame`` (its last occurrence), to redact it.
-
-    The auth field ends the VRRPv2 message, so the last occurrence is the field
-    even if the same bytes happen to appear earlier; Ethernet padding may follow.
-    """
-    if not auth_data or not any(auth_data):
-        return None
-    start = frame.rfind(auth_data)
-    if start < 0:
-        return None
-    return range(start, start + len(auth_data))
-
-
 def mask_secret(data: bytes) -> str:
     """A masked VRRPv2 auth field: length is shown, content never is."""
     if not data or not any(data):

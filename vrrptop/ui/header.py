@@ -43,6 +43,8 @@ class HeaderInfo:
     collapsed_updates: int = 0
     error: str = ""
     """Why the engine stopped, when it failed (shown instead of "end of capture")."""
+    notice: str = ""
+    """Something secondary that stopped while monitoring goes on (``-w`` failed)."""
 
 
 def capture_state(info: HeaderInfo) -> Segment:
@@ -78,6 +80,8 @@ def header_lines(info: HeaderInfo, width: int | None = None) -> tuple[list[Segme
         first.append((f" ({info.error})", "bad", 1))
     elif info.status and info.status.message and not info.ended:
         first.append((f" ({info.status.message})", "dim", 3))
+    if info.notice:
+        first.append((f"  {info.notice}", "bad", 0))
     if info.paused:
         first.append(("  ", None, 0))
         first.append(("DISPLAY PAUSED", "warn", 0))

@@ -40,6 +40,22 @@ def escape(raw: bytes) -> str:
     return "".join(out)
 
 
+def secret_span(advert: Advert) -> range | None:
+    """Offsets of the auth field in ``advert.frame``: what every hex dump masks.
+
+    Every VRRPv2 auth field is masked, whatever its type: the bytes are secret even
+    when the type byte says "none" (a misconfigured peer) or is unknown.
+    """
+    if advert.auth_type is None or not advert.auth_data or not advert.frame:
+        return None
+    start = advert.auth_offset
+    if start < 0 or advert.frame[start : start + len(advert.auth_data)] != advert.auth_data:
+        start = advert.frame.rfind(advert.auth_data)  # an advert built by hand
+        if start < 0:
+            return None
+    return range(start, start + len(advert.auth_data))
+
+
 def show(advert: Advert) -> str:
     """The auth data in clear, trailing NUL padding removed, non-printables escaped."""
     return escape(advert.auth_data.rstrip(b"\x00"))

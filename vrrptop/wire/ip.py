@@ -70,7 +70,9 @@ def parse_ipv4(data: bytes, off: int) -> IpPacket | None:
         return None
     ihl = (b0 & 0x0F) * 4
     total = (data[off + 2] << 8) | data[off + 3]
-    frag = ((data[off + 6] << 8) | data[off + 7]) & 0x1FFF
+    flags_frag = (data[off + 6] << 8) | data[off + 7]
+    frag = flags_frag & 0x1FFF
+    more_fragments = flags_frag & 0x2000
     # Only follow AH far enough to see whether VRRP (auth type 2) is inside.
     if proto == PROTO_AH and (ihl < 20 or n < off + ihl + 2 or data[off + ihl] != PROTO_VRRP):
         return None
@@ -85,6 +87,11 @@ def parse_ipv4(data: bytes, off: int) -> IpPacket | None:
         raise DecodeError(
             f"IPv4 fragment at offset {frag * 8} (VRRP is never fragmented)", "ip", ntop(src)
         )
+    if more_fragments:
+        # A first fragment holds the start of the message only: never a whole advert.
+        raise DecodeError(
+            "IPv4 first fragment, more to follow (VRRP is never fragmented)", "ip", ntop(src)
+        )
     start = off + ihl
     ah = False
     if proto == PROTO_AH:
@@ -94,6 +101,23 @@ def parse_ipv4(data: bytes, off: int) -> IpPacket | None:
         ah = True
     dst = data[off + 16 : off + 20]
     return IpPacket(4, proto, data[off + 8], src, dst, start, off + total, ah)
+
+
+def _chain_ends_in(data: bytes, start: int, nh: int, proto: int) -> bool:
+    """Whether the extension-header chain from ``start`` ends in ``proto``."""
+    n = len(data)
+    while nh in _EXT_HEADERS:
+        if n < start + 8:
+            return False
+        if nh == _EXT_FRAG:
+            size = 8
+        elif nh == _EXT_AH:
+            size = (data[start + 1] + 2) * 4
+        else:
+            size = (data[start + 1] + 1) * 8
+        nh = data[start]
+        start += size
+    return nh == proto
 
 
 def parse_ipv6(data: bytes, off: int) -> IpPacket | None:
@@ -118,11 +142,28 @@ def parse_ipv6(data: bytes, off: int) -> IpPacket | None:
     hops = 0
     while nh in _EXT_HEADERS:
         hops += 1
-        if hops > _MAX_EXT or n < start + 8:
+        if n < start + 8:
+            return None
+        if hops > _MAX_EXT:
+            # Beyond the bound nothing is decoded, but VRRP hidden behind a long
+            # chain is said, not dropped silently (the walk is bounded by the
+            # captured bytes: every header is at least 8 bytes).
+            if _chain_ends_in(data, start, nh, PROTO_VRRP):
+                raise DecodeError(
+                    f"VRRP behind more than {_MAX_EXT} IPv6 extension headers: not decoded",
+                    "ip",
+                    ntop(data[off + 8 : off + 24]),
+                )
             return None
         if nh == _EXT_FRAG:
             if ((data[start + 2] << 8) | data[start + 3]) >> 3:
                 return None  # a later fragment: its upper-layer header is elsewhere
+            if data[start + 3] & 1 and data[start] == PROTO_VRRP:
+                raise DecodeError(
+                    "IPv6 first fragment, more to follow (VRRP is never fragmented)",
+                    "ip",
+                    ntop(data[off + 8 : off + 24]),
+                )
             size = 8
         elif nh == _EXT_AH:
             size = (data[start + 1] + 2) * 4

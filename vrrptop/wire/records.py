@@ -69,6 +69,9 @@ class Advert:
     "count-mismatch", "trailing-bytes", "auth-missing", "bad-checksum", ..."""
     frame: bytes = field(default=b"", repr=False)
     """Raw frame bytes (for the detail screen's hex view); may be empty."""
+    auth_offset: int = -1
+    """Where ``auth_data`` starts in ``frame`` (-1: unknown or no auth field), so
+    every hex dump can mask exactly those bytes (``vrrptop.wire.auth.secret_span``)."""
 
     def replace_ts(self, ts: float, frame: bytes = b"") -> Advert:
         """Return this advert re-stamped with another capture time and frame."""

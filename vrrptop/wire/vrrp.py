@@ -4,6 +4,13 @@ The message end comes from the IP length, bounded by the captured bytes. A heade
 address list that the capture cut off cannot be decoded (DecodeError); every other
 oddity still yields an Advert whose ``problems`` say what is wrong, because a live
 router sending a slightly odd advert is exactly what an operator needs to see.
+
+VRRPv2 always ends with 8 bytes of authentication data (RFC 3768 5.3.10), which
+is a cleartext password with auth type 1. When authentication is on and the
+address count promises more addresses than the message holds before those 8
+bytes, the count is lying: reading addresses by the count would turn the password
+into "addresses" (shown, exported as Prometheus labels, even probed over DNS).
+Such a message is malformed, so no address is ever read from an auth field.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ PROBLEMS: dict[str, str] = {
     "ttl-not-255": "TTL / hop limit is not 255 (RFC: receivers must discard)",
     "unicast-dst": "sent to a unicast address (unicast peers), not the VRRP group",
     "wrong-group": "sent to a multicast group other than 224.0.0.18 / ff02::12",
-    "count-mismatch": "address count does not fit in the message length",
+    "count-mismatch": "VRRPv3 address count does not fit in the message length",
     "trailing-bytes": "extra bytes after the message (e.g. an HMAC trailer)",
     "auth-missing": "VRRPv2 message without its 8 bytes of auth data",
     "unknown-auth-type": "VRRPv2 auth type is not 0, 1 or 2",
@@ -139,6 +146,19 @@ def decode_ip112(ts: float, data: bytes, ip: IpPacket, link: Link, frame: bytes)
             src,
         )
     problems: list[str] = []
+    if version == 2 and msg[4] != 0 and declared < addr_end + V2_AUTH_LEN:
+        # Authentication on, fewer bytes than the count needs: the auth field is
+        # there (only a message too short to hold one can lack it), so the count
+        # lies. (With auth type 0, tcpdump and tshark read a short message by its
+        # count, auth field missing; there is no secret to expose then.)
+        room = declared - VRRP_HEADER - (V2_AUTH_LEN if declared >= 16 else 0)
+        if count * alen > room:
+            raise DecodeError(
+                f"VRRPv2 address count {count} does not fit the {declared}-byte message"
+                f" (room for {max(room, 0) // alen} addresses and the 8-byte auth field)",
+                "vrrp",
+                src,
+            )
     if declared < addr_end:
         problems.append("count-mismatch")
         naddr = (captured - VRRP_HEADER) // alen
@@ -153,7 +173,7 @@ def decode_ip112(ts: float, data: bytes, ip: IpPacket, link: Link, frame: bytes)
         interval_cs = msg[5] * 100
         mlen = addr_end + V2_AUTH_LEN
         auth_data = msg[addr_end:mlen]
-        if declared < mlen and declared >= addr_end:
+        if declared < mlen:
             problems.append("auth-missing")
         if unknown_auth:
             problems.append("unknown-auth-type")
@@ -216,4 +236,5 @@ def decode_ip112(ts: float, data: bytes, ip: IpPacket, link: Link, frame: bytes)
         vlan=link.vlan,
         problems=tuple(problems),
         frame=frame,
+        auth_offset=start + addr_end if version == 2 else -1,
     )

@@ -137,10 +137,10 @@ def line_cells(
             )
             continue
         if kind is LineKind.COMMENT:
-            rows.append((num, Text(line.core, style="dim"), Text(""), *blanks, Text("")))
+            rows.append((num, Text(line.shown, style="dim"), Text(""), *blanks, Text("")))
             continue
         if kind is LineKind.OTHER:
-            text = Text(line.core, style="yellow")
+            text = Text(line.shown, style="yellow")
             rows.append((num, text, Text("not a host", style="yellow"), *blanks, Text("")))
             continue
         name = line.host or ""
