@@ -197,7 +197,10 @@ class Monitor:
             # keepalived may have read it before we did: date the change by its mtime
             # (live only: a replay's clock is the capture's, not this machine's).
             mtime = fresh.state.mtime_ns / 1e9
-            self.judge.note_change(min(now, mtime) if self.source.kind == "live" else now)
+            at = min(now, mtime) if self.source.kind == "live" else now
+            # An edit made outside vrrptop (vi on this server) is a save too: if only
+            # this copy changed, nothing moves, and save-not-distributed says why.
+            self.judge.note_save(path, at, self.engine.snapshot())
 
     def file_saved(self, loaded: LoadedFile, now: float) -> None:
         """Our editor saved ``loaded``: use it at once, settle, and watch that the
