@@ -1,4 +1,7 @@
-"""Per-(VRID, family) tracking: master elections, timers, split brain, mismatches.
+"""Per-(VLAN, VRID, family) tracking: master elections, timers, split brain, mismatches.
+
+The same VRID on two VLANs of an 802.1Q trunk is two virtual routers: its adverts
+never meet, so it is two instances (``InstanceKey``), never a split brain.
 
 Rules (documented here because they are judgement calls on top of the RFCs):
 
@@ -26,6 +29,7 @@ from typing import Any
 from vrrptop.model.caps import MAX_HISTORY, MAX_SOURCES, evict_oldest
 from vrrptop.model.conflicts import WINDOW_S, check_mismatch, check_split
 from vrrptop.model.events import Event, EventKind, Severity
+from vrrptop.model.expectation import InstanceKey
 from vrrptop.model.source import NEVER, Source, Term
 from vrrptop.model.stats import GapRing
 from vrrptop.wire.records import Advert
@@ -36,19 +40,32 @@ CKSUM_EVENT_EVERY_S = 10.0
 INF = float("inf")
 
 
-def label(vrid: int, family: int) -> str:
-    """Human name of an instance, e.g. "VRID 210 (IPv4)"."""
-    return f"VRID {vrid} ({'IPv4' if family == 4 else 'IPv6'})"
+def label(vrid: int, family: int, vlan: int | None = None) -> str:
+    """Human name of an instance, e.g. "VRID 210 (IPv4)", "VRID 210 (IPv4, VLAN 20)"."""
+    return InstanceKey(vrid, family, vlan).label
+
+
+def key_text(vrid: int, family: int, vlan: int | None = None) -> str:
+    """The instance's key in string-keyed tables (``HostView.priorities``, UI rows):
+    ``"210/4"`` untagged, ``"210/4@20"`` on VLAN 20 (untagged keys never change)."""
+    return f"{vrid}/{family}" if vlan is None else f"{vrid}/{family}@{vlan}"
+
+
+def table_key(vrid: int, family: int, vlan: int | None) -> int:
+    """The tracker's integer key of an instance (cheap to build and hash per advert)."""
+    return vrid << 4 | family if vlan is None else (vlan + 1) << 20 | vrid << 4 | family
 
 
 class Instance:
     """Mutable state of one virtual router; only ``Tracker`` drives it."""
 
-    def __init__(self, vrid: int, family: int) -> None:
+    def __init__(self, vrid: int, family: int, vlan: int | None = None) -> None:
         self.vrid = vrid
         self.family = family
-        self.key = f"{vrid}/{family}"
-        self.label = label(vrid, family)
+        self.vlan = vlan
+        self.ident = InstanceKey(vrid, family, vlan)
+        self.key = key_text(vrid, family, vlan)
+        self.label = self.ident.label
         self.sources: dict[str, Source] = {}
         self.master: Source | None = None
         self.master_state = "ok"
@@ -346,7 +363,7 @@ class Instance:
         detail: dict[str, Any],
     ) -> None:
         """Append an event about this instance to ``out``."""
-        out.append(Event(ts, kind, severity, message, self.vrid, self.family, detail))
+        out.append(Event(ts, kind, severity, message, self.vrid, self.family, detail, self.vlan))
 
 
 def _just_deposed(src: Source, now: float) -> bool:

@@ -21,6 +21,9 @@ Decisions documented here:
 - **malformed**: every record is counted per reason; at most one event per reason per
   ``MALFORMED_EVENT_EVERY_S`` (1 s), so a flood cannot flood the event log.
 - **carp**: one event for the first sighting of each (vhid, family).
+- **VLANs**: an instance is (VLAN, VRID, family) (``instance.table_key``); a GARP is
+  matched only to instances on its own VLAN, and the VIP-holder table is keyed by
+  (address, VLAN): the same address on two VLANs is two holders.
 
 Not thread-safe: the engine drives one tracker from one thread (or under a lock).
 """
@@ -37,7 +40,7 @@ from vrrptop.model.caps import (
     evict_oldest,
 )
 from vrrptop.model.events import Event
-from vrrptop.model.instance import INF, Instance
+from vrrptop.model.instance import INF, Instance, table_key
 from vrrptop.model.snapshot import Counters, Snapshot
 from vrrptop.model.views import Holder, holder_is_master, host_views, instance_view
 from vrrptop.wire.records import Advert, Carp, Garp, Malformed
@@ -57,7 +60,7 @@ class Tracker:
         self._instances: dict[int, Instance] = {}
         self._order: tuple[Instance, ...] | None = None
         self._next_due = INF
-        self._holders: dict[str, Holder] = {}
+        self._holders: dict[tuple[str, int | None], Holder] = {}
         self._vip_index: dict[str, list[Instance]] = {}
         self._carp_seen: dict[tuple[int, int], float] = {}
         self._malformed: dict[str, int] = {}
@@ -92,7 +95,9 @@ class Tracker:
         out = self._fire(now) if now >= self._next_due else []
         if type(record) is Advert:
             self._adverts += 1
-            inst = self._instances.get(record.vrid << 4 | record.family)
+            v = record.vlan
+            key = record.vrid << 4 | record.family  # table_key, inlined for untagged
+            inst = self._instances.get(key if v is None else table_key(record.vrid, key & 15, v))
             if inst is None or not inst.repeat(record, now):
                 self._advert(record, inst, now, out)
         elif isinstance(record, Garp):
@@ -124,7 +129,8 @@ class Tracker:
         if inst is None:
             if len(self._instances) >= MAX_INSTANCES:
                 self._evict_instances()
-            inst = self._instances[rec.vrid << 4 | rec.family] = Instance(rec.vrid, rec.family)
+            key = table_key(rec.vrid, rec.family, rec.vlan)
+            inst = self._instances[key] = Instance(rec.vrid, rec.family, rec.vlan)
             self._order = None
         if not rec.checksum_ok:
             self._checksum_errors += 1
@@ -158,15 +164,18 @@ class Tracker:
 
     def _garp(self, rec: Garp, now: float, out: list[Event]) -> None:
         self._garps += 1
-        h = self._holders.get(rec.address)
+        where = (rec.address, rec.vlan)
+        h = self._holders.get(where)
         changed = h is None or h.mac != rec.mac
         if h is None:
             if len(self._holders) >= MAX_VIP_HOLDERS:
                 self._evicted += evict_oldest(self._holders, lambda x: x.ts)
-            h = self._holders[rec.address] = Holder(rec.address, rec.mac, now)
+            h = self._holders[where] = Holder(rec.address, rec.mac, now)
         h.mac = rec.mac
         h.ts = now
         for inst in self._vip_index.get(rec.address, ()):
+            if inst.vlan != rec.vlan:
+                continue  # another VLAN's router carrying the same address
             inst.dirty = True
             if changed:
                 out.append(_vip_event(inst, rec, now))
@@ -218,9 +227,7 @@ class Tracker:
         """An immutable picture at ``now`` (does not fire timers; states use ``now``)."""
         order = self._order
         if order is None:
-            order = self._order = tuple(
-                self._instances[k] for k in sorted(self._instances, key=lambda k: (k >> 4, k & 15))
-            )
+            order = self._order = tuple(sorted(self._instances.values(), key=_order_key))
         holders = self._holders
         return Snapshot(
             ts=now,
@@ -263,4 +270,10 @@ def _vip_event(inst: Instance, rec: Garp, now: float) -> Event:
         inst.vrid,
         inst.family,
         detail,
+        inst.vlan,
     )
+
+
+def _order_key(inst: Instance) -> tuple[int, int, int]:
+    """Snapshot order: (VRID, family, VLAN), untagged first."""
+    return (inst.vrid, inst.family, -1 if inst.vlan is None else inst.vlan)
