@@ -1,17 +1,30 @@
-"""Offline throughput: decode + track a 1,000,000-advert pcap, next to tcpdump.
+"""Offline throughput: decode + track a generated pcap, next to tcpdump, per segment shape.
 
-    python benchmarks/bench_offline.py [--adverts 1000000] [--keep]
+    python benchmarks/bench_offline.py [--adverts 1000000] [--contention 200000]
+        [--runs 3] [--scale 1,2,4,16] [--scale-adverts 200000] [--tree DIR] [--keep]
 
-Generates a pcap of adverts from 255 VRIDs x 2 families (IPv4 VRRPv2 or v3, IPv6 VRRPv3)
-with incrementing IPv4 IDs (as real senders do, so frames are not byte-identical),
-then times `vrrptop -r FILE --json >/dev/null` and `tcpdump -nn -v -r FILE >/dev/null`
-in the same run and prints adverts/s for both and the ratio (goal >= 0.5).
+Workloads (generated into a temporary directory, never committed):
+
+- **healthy**: 255 VRIDs x 2 families (IPv4 VRRPv2 or v3, IPv6 VRRPv3), one master each;
+- **contention**: the same instances with 4 routers each taking turns (every router
+  advertises as master: split brain everywhere, the incident case);
+- **scale curve**: the same instances with 1, 2, 4 and 16 routers each, so the cost
+  of one advert can be read against the number of sources per instance.
+
+Every figure is the median of ``--runs`` interleaved pairs of
+``vrrptop -r FILE --json >/dev/null`` and ``tcpdump -nn -v -r FILE >/dev/null``, with
+the ratio of their rates (goal >= 0.5) and the machine's load average; contention's
+cost per advert is also given against healthy's (goal <= 1.5x). IPv4 IDs increment
+as real senders do, so frames are not byte-identical. ``--tree DIR`` runs vrrptop
+from another source tree (e.g. a checkout of main) to compare revisions in one run.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
+import statistics
 import struct
 import subprocess
 import sys
@@ -46,18 +59,35 @@ def segment() -> list[RouterSpec]:
     return specs
 
 
-def write_pcap(path: Path, adverts: int) -> None:
-    """Write ``adverts`` frames, round robin over the segment, 10 ms v3 pace."""
+def templates(routers: int) -> list[bytearray]:
+    """Frames of ``segment()`` with ``routers`` routers per instance, interleaved so
+    that the routers of one instance take turns (router j: its own address, MAC and
+    priority - j). One router per instance is exactly the healthy segment."""
+    if routers == 1:
+        return [bytearray(advert_frame(s)) for s in segment()]
+    frames = []
+    for j in range(routers):
+        for s in segment():
+            src = f"198.51.100.{10 + j}" if s.family == 4 else f"fe80::{10 + j:x}"
+            prio = s.priority - j
+            spec = RouterSpec(s.vrid, s.family, s.version, prio, s.interval_cs, src, auth=s.auth)
+            frame = bytearray(advert_frame(spec))
+            frame[6:12] = bytes((2, 0, 0, 1, 0, j))  # each router has its own real MAC
+            frames.append(frame)
+    return frames
+
+
+def write_pcap(path: Path, adverts: int, frames: list[bytearray]) -> None:
+    """Write ``adverts`` frames, round robin over ``frames``, at 25,500 frames/s."""
     from scapy.utils import RawPcapWriter
 
-    templates = [bytearray(advert_frame(s)) for s in segment()]
     writer = RawPcapWriter(str(path), linktype=1)
     writer._write_header(None)
     ts = 1_700_000_000.0
     step = 1 / 25_500  # one segment's worst case: 255 VRIDs x 10 ms
-    n = len(templates)
+    n = len(frames)
     for i in range(adverts):
-        frame = templates[i % n]
+        frame = frames[i % n]
         if frame[12:14] == b"\x08\x00":
             struct.pack_into("!H", frame, 18, i & 0xFFFF)  # IPv4 identification
             struct.pack_into("!H", frame, 24, 0)
@@ -68,38 +98,78 @@ def write_pcap(path: Path, adverts: int) -> None:
     writer.close()
 
 
-def timed(cmd: list[str]) -> float:
+def timed(cmd: list[str], cwd: Path) -> float:
     """Wall time of ``cmd`` with stdout to /dev/null; fails loudly on error."""
     start = time.perf_counter()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True)
+    subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True)
     return time.perf_counter() - start
 
 
+def load() -> str:
+    """The load averages, printed next to every figure (2 shared cores here)."""
+    one, five, fifteen = os.getloadavg()
+    return f"load {one:.2f} {five:.2f} {fifteen:.2f}"
+
+
+def measure(pcap: Path, adverts: int, runs: int, tree: Path) -> tuple[float, float | None]:
+    """Median seconds of vrrptop and of tcpdump (None when not installed), interleaved."""
+    v, t = [], []
+    have_tcpdump = shutil.which("tcpdump") is not None
+    for _ in range(runs):
+        v.append(timed([sys.executable, "-m", "vrrptop", "-r", str(pcap), "--json"], tree))
+        if have_tcpdump:
+            t.append(timed(["tcpdump", "-nn", "-v", "-r", str(pcap)], tree))
+    return statistics.median(v), (statistics.median(t) if t else None)
+
+
+def report(name: str, adverts: int, v: float, t: float | None) -> float:
+    """Print one workload's figures; returns vrrptop's µs per advert."""
+    us = v / adverts * 1e6
+    line = f"{name:22} vrrptop {adverts / v:9,.0f} adverts/s ({us:5.2f} µs/advert)"
+    if t is not None:
+        line += f"  tcpdump {adverts / t:9,.0f}/s  ratio {t / v:.2f} (goal >= 0.5)"
+    print(f"{line}  [{load()}]", flush=True)
+    return us
+
+
 def main() -> int:
-    """Run the benchmark and print the figures."""
+    """Run the workloads and print the figures."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--adverts", type=int, default=1_000_000)
-    ap.add_argument("--keep", action="store_true", help="keep the generated pcap")
+    ap.add_argument("--adverts", type=int, default=1_000_000, help="healthy workload size")
+    ap.add_argument("--contention", type=int, default=200_000, help="contention size (0: skip)")
+    ap.add_argument("--routers", type=int, default=4, help="routers per instance in contention")
+    ap.add_argument("--runs", type=int, default=3, help="pairs per figure (median)")
+    ap.add_argument("--scale", default="1,2,4,16", help="sources per instance ('': skip)")
+    ap.add_argument("--scale-adverts", type=int, default=200_000)
+    ap.add_argument("--tree", type=Path, default=ROOT, help="source tree to run vrrptop from")
+    ap.add_argument("--keep", action="store_true", help="keep the generated pcaps")
     args = ap.parse_args()
+    tree = args.tree.resolve()
+    print(f"vrrptop from {tree}; medians of {args.runs}; {load()} ({os.cpu_count()} cpus)")
     tmp = Path(tempfile.mkdtemp(prefix="vrrptop-bench-"))
-    pcap = tmp / "adverts.pcap"
     try:
-        t0 = time.perf_counter()
-        write_pcap(pcap, args.adverts)
-        print(f"generated {args.adverts} adverts in {time.perf_counter() - t0:.1f}s: {pcap}")
-        vrrptop = timed([sys.executable, "-m", "vrrptop", "-r", str(pcap), "--json"])
-        rate_v = args.adverts / vrrptop
-        print(f"vrrptop -r --json : {vrrptop:6.2f}s  {rate_v:10,.0f} adverts/s")
-        if shutil.which("tcpdump"):
-            tcpdump = timed(["tcpdump", "-nn", "-v", "-r", str(pcap)])
-            rate_t = args.adverts / tcpdump
-            print(f"tcpdump -nn -v -r : {tcpdump:6.2f}s  {rate_t:10,.0f} adverts/s")
-            print(f"ratio vrrptop/tcpdump: {rate_v / rate_t:.2f} (goal >= 0.5)")
-        else:
-            print("tcpdump not installed: no comparison (apt-get install tcpdump)")
+        pcap = tmp / "healthy.pcap"
+        write_pcap(pcap, args.adverts, templates(1))
+        healthy = report("healthy", args.adverts, *measure(pcap, args.adverts, args.runs, tree))
+        if args.contention:
+            pcap = tmp / "contention.pcap"
+            write_pcap(pcap, args.contention, templates(args.routers))
+            v, t = measure(pcap, args.contention, args.runs, tree)
+            us = report(f"contention ({args.routers} routers)", args.contention, v, t)
+            print(f"contention / healthy cost per advert: {us / healthy:.2f}x (goal <= 1.5x)")
+        if args.scale:
+            print("scale curve: cost per advert by sources per instance (510 instances)")
+            base = None
+            for k in (int(x) for x in args.scale.split(",")):
+                pcap = tmp / f"scale-{k}.pcap"
+                write_pcap(pcap, args.scale_adverts, templates(k))
+                v, t = measure(pcap, args.scale_adverts, args.runs, tree)
+                us = report(f"  {k:2} sources/instance", args.scale_adverts, v, t)
+                base = base or us
+                print(f"  {k:2} sources/instance: {us / base:.2f}x the 1-source cost")
     finally:
         if args.keep:
-            print(f"kept {pcap}")
+            print(f"kept {tmp}")
         else:
             shutil.rmtree(tmp)
     return 0

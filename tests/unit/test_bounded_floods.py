@@ -227,8 +227,8 @@ def test_garp_flood_for_thousands_of_addresses_is_capped_and_counted() -> None:
     assert snap.counters.evicted == distinct - len(holders)
     assert snap.counters.evicted >= distinct - MAX_VIP_HOLDERS
     # Least recently seen go first: the newest announcements are all still there.
-    assert all(a in holders for a in v6[-MAX_VIP_HOLDERS // 2 :])
-    assert v4[0] not in holders
+    assert all((a, None) in holders for a in v6[-MAX_VIP_HOLDERS // 2 :])  # (address, VLAN)
+    assert (v4[0], None) not in holders
     (inst,) = snap.instances
     assert [h.address for h in inst.vip_holders] == [vip]
     # Only the VIP is news (the master, silent since, is reported lost: not our point).

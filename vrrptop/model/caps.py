@@ -9,7 +9,7 @@ rollover is not an eviction (nothing the operator is still watching is lost).
 =====================  =====  ============================================
 table                  cap    note
 =====================  =====  ============================================
-instances              1024   (VRID, family) pairs: at most 512 real ones
+instances              1024   (VLAN, VRID, family): 510 real ones per VLAN
 sources per instance   64     routers advertising one VRID/family
 master history         256    MasterTerm ring per instance
 VIP holders            1024   address -> MAC from GARP / unsolicited NA

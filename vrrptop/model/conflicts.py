@@ -10,6 +10,14 @@
   VRRPv3 senders ("v3" vs "v3-as-v2": they drop each other's adverts); ``auth-mismatch`` when
   simple-password auth data differs (compared as bytes, never reported).  One event
   per field when it starts; it clears when the disagreeing sources age out.
+
+**When the checks run.** Both are functions of the sources' state at ``now``; they
+run only when that can change their answer (``affects``): a new source, a changed
+field, a source that was not live or had left the window, or a source still within
+its first three adverts since the latest run start (a split-brain pair can form).
+Aging (a source expiring, leaving the window) is timer-driven (``Instance.timers``).
+A contending router repeating itself changes nothing: its advert costs O(1), not
+O(sources), so the cost of an advert does not grow with the number of routers.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from vrrptop.model.events import Event
 from vrrptop.model.source import Source
+from vrrptop.wire.records import Advert
 
 if TYPE_CHECKING:
     from vrrptop.model.instance import Instance
@@ -27,6 +36,29 @@ WINDOW_S = 60.0
 #: Adverts each source must send while overlapping for split brain (see docstring).
 #: Fixed: ``Source`` keeps exactly its last three advert times (t1..t3).
 SPLIT_MIN_ADVERTS = 3
+
+
+def affects(inst: Instance, src: Source, rec: Advert, now: float) -> bool:
+    """True when ``rec`` (from the known ``src``, before ``src.record``) can change the
+    answer of ``check_split`` or ``check_mismatch`` (or the full schedule) at ``now``.
+
+    False means: ``src`` has been live and in the window since the last check, stays
+    in its run, has already sent three adverts since the latest run start of any
+    source (every split-brain pair it can form is already formed), and repeats every
+    field the checks read. ``Instance.advert`` also checks the new ``t3``.
+    """
+    return (
+        now >= src.expiry  # was not live (or starts a new run)
+        or now - src.last_seen > WINDOW_S  # rejoins the mismatch window
+        or src.t3 < inst.run_mark
+        or rec.priority != src.priority
+        or rec.interval_cs != src.interval_cs
+        or rec.version != src.version
+        or rec.addresses != src.addresses
+        or rec.auth_type != src.auth_type
+        or rec.auth_data != src.auth_data
+        or (rec.checksum_ok and rec.checksum_variant != src.variant)
+    )
 
 
 def check_split(inst: Instance, now: float, out: list[Event]) -> None:

@@ -29,7 +29,8 @@ Severity = Literal["info", "warning", "error"]
 class Event:
     """Something that happened on the segment at ``ts``.
 
-    ``vrid``/``family`` are None for segment-wide events (malformed, vip-announced of
+    ``vrid``/``family`` (and ``vlan``, None when untagged) name the instance; they
+    are None for segment-wide events (malformed, vip-announced of
     an address no instance carries). ``detail`` holds kind-specific JSON-safe fields,
     e.g. for new-master: ``{"src", "previous", "priority", "gap_s"}``; for split-brain:
     ``{"sources": [...]}``; for mismatch: ``{"field", "values": {src: value}}``;
@@ -46,6 +47,9 @@ class Event:
     vrid: int | None = None
     family: int | None = None
     detail: dict[str, Any] = field(default_factory=dict)
+    vlan: int | None = None
+    """802.1Q VLAN of the instance (None: untagged or segment-wide); last, so that
+    positional construction keeps its meaning."""
 
     def to_json(self) -> dict[str, Any]:
         """The JSON Lines form: ``{"type": "event", "ts", "kind", "vrid", ...}``."""
@@ -56,6 +60,7 @@ class Event:
             "severity": self.severity,
             "vrid": self.vrid,
             "family": self.family,
+            "vlan": self.vlan,
             "message": self.message,
         }
         out.update(self.detail)

@@ -1,4 +1,7 @@
-"""Per-(VRID, family) tracking: master elections, timers, split brain, mismatches.
+"""Per-(VLAN, VRID, family) tracking: master elections, timers, split brain, mismatches.
+
+The same VRID on two VLANs of an 802.1Q trunk is two virtual routers: its adverts
+never meet, so it is two instances (``InstanceKey``), never a split brain.
 
 Rules (documented here because they are judgement calls on top of the RFCs):
 
@@ -24,8 +27,9 @@ from collections import deque
 from typing import Any
 
 from vrrptop.model.caps import MAX_HISTORY, MAX_SOURCES, evict_oldest
-from vrrptop.model.conflicts import WINDOW_S, check_mismatch, check_split
+from vrrptop.model.conflicts import WINDOW_S, affects, check_mismatch, check_split
 from vrrptop.model.events import Event, EventKind, Severity
+from vrrptop.model.expectation import InstanceKey
 from vrrptop.model.source import NEVER, Source, Term
 from vrrptop.model.stats import GapRing
 from vrrptop.wire.records import Advert
@@ -36,31 +40,53 @@ CKSUM_EVENT_EVERY_S = 10.0
 INF = float("inf")
 
 
-def label(vrid: int, family: int) -> str:
-    """Human name of an instance, e.g. "VRID 210 (IPv4)"."""
-    return f"VRID {vrid} ({'IPv4' if family == 4 else 'IPv6'})"
+def label(vrid: int, family: int, vlan: int | None = None) -> str:
+    """Human name of an instance, e.g. "VRID 210 (IPv4)", "VRID 210 (IPv4, VLAN 20)"."""
+    return InstanceKey(vrid, family, vlan).label
+
+
+def key_text(vrid: int, family: int, vlan: int | None = None) -> str:
+    """The instance's key in string-keyed tables (``HostView.priorities``, UI rows):
+    ``"210/4"`` untagged, ``"210/4@20"`` on VLAN 20 (untagged keys never change)."""
+    return f"{vrid}/{family}" if vlan is None else f"{vrid}/{family}@{vlan}"
+
+
+def table_key(vrid: int, family: int, vlan: int | None) -> int:
+    """The tracker's integer key of an instance (cheap to build and hash per advert)."""
+    return vrid << 4 | family if vlan is None else (vlan + 1) << 20 | vrid << 4 | family
 
 
 class Instance:
     """Mutable state of one virtual router; only ``Tracker`` drives it."""
 
-    def __init__(self, vrid: int, family: int) -> None:
+    def __init__(self, vrid: int, family: int, vlan: int | None = None) -> None:
         self.vrid = vrid
         self.family = family
-        self.key = f"{vrid}/{family}"
-        self.label = label(vrid, family)
+        self.vlan = vlan
+        self.ident = InstanceKey(vrid, family, vlan)
+        self.key = key_text(vrid, family, vlan)
+        self.label = self.ident.label
         self.sources: dict[str, Source] = {}
         self.master: Source | None = None
         self.master_state = "ok"
         """"ok", "silent" (master-lost fired) or "resigned" (priority 0 seen)."""
         self.fast: Source | None = None
-        """The master while the fast path applies (state ok), else None."""
+        """The master while the fast path applies (state ok), else None (``repeats``)."""
         self.others_until = NEVER
         """Until when some other source is live (the fast path waits for it)."""
         self.due = INF
-        """Next time ``timers`` has work to do."""
+        """Next time ``timers`` may have work to do (early is harmless, late is not)."""
         self.other_due = INF
-        """Next timer not about the master's deadline (other sources, mismatch window)."""
+        """Next timer not about the master's deadline (other sources, mismatch window);
+        may be early (a source advertised since), never late."""
+        self.run_mark = NEVER
+        """Latest start of a run of any source (see ``conflicts.affects``)."""
+        self.order = 0
+        """Creation order in the tracker (timers fire in this order)."""
+        self.queued = INF
+        """Time of this instance's live entry in the tracker's timer heap (INF: none)."""
+        self.qseq = -1
+        """Sequence number of that entry (older entries are stale)."""
         self.first_seen = NEVER
         self.last_seen = NEVER
         self.adverts = 0
@@ -83,55 +109,15 @@ class Instance:
         self.indexed: tuple[str, ...] = ()
         """Addresses this instance is registered under in the tracker's VIP index."""
 
-    # -- fast path ---------------------------------------------------------------
-
-    def repeat(self, rec: Advert, now: float) -> bool:
-        """Fast path: the live master repeating an identical, clean advert.
-
-        Returns False (nothing done) when the slow path must handle ``rec``.
-        """
-        m = self.fast
-        if (
-            m is None
-            or rec.src != m.src
-            or now < self.others_until
-            or rec.priority != m.priority
-            or rec.addresses != m.addresses
-            or rec.interval_cs != m.interval_cs
-            or not rec.checksum_ok
-            or rec.problems
-            or rec.version != m.version
-            or rec.auth_data != m.auth_data
-            or rec.src_mac != m.mac
-            or rec.auth_type != m.auth_type
-            or rec.checksum != m.checksum  # same bytes, same checksum (variant unchanged)
-        ):
-            return False
-        # GapRing.add, inlined: this runs for nearly every advert.
-        g = self.gaps
-        gap = now - m.last_seen
-        if gap < g.min:
-            g.min = gap
-        if gap > g.max:
-            g.max = gap
-        g.count += 1
-        g.total += gap
-        g.dev_total += abs(gap - m.interval_s)
-        g.recent.append(gap)
-        d = now + m.mdi  # the master's new deadline; keep ``due`` exact so scans stay rare
-        self.due = d if d < self.other_due else self.other_due
-        m.last_seen = m.last_master = now
-        m.adverts += 1
-        self.last_seen = now
-        self.adverts += 1
-        self.last_advert = rec
-        self.dirty = True
-        return True
-
     # -- slow path ---------------------------------------------------------------
 
     def advert(self, rec: Advert, now: float, out: list[Event]) -> None:
-        """Process any advert for this instance, appending events to ``out``."""
+        """Process any advert for this instance, appending events to ``out``.
+
+        The checks over all sources (``conflicts``) and the full ``_schedule`` run only
+        when this advert can change their answer (``conflicts.affects``); a contending
+        router repeating itself costs the same whatever the number of routers.
+        """
         self.dirty = True
         if self.adverts == 0:
             self.first_seen = now
@@ -140,16 +126,28 @@ class Instance:
         self.last_advert = rec
         for p in rec.problems:
             self.problems[p] = self.problems.get(p, 0) + 1
-        src = self._source(rec, now)
+        src = self.sources.get(rec.src)
+        if src is None:
+            src = self._source(rec, now)
+            changed = True
+        else:
+            changed = affects(self, src, rec, now)
         prev_seen = src.last_seen
         prev_prio = src.priority
         src.record(rec, now)
+        if src.run_start > self.run_mark:
+            self.run_mark = src.run_start  # a new run: every source must re-qualify
+            changed = True
+        elif src.t3 < self.run_mark:
+            changed = True  # may cross into a split-brain pair on its next adverts
         m = self.master
         if rec.priority == 0:
             if src is m and self.master_state != "resigned":
                 self._resign(src, now, out)
+                changed = True
         elif m is None or self.master_state != "ok":
             self._take_over(src, now, out, prev_seen)
+            changed = True
         elif src is m:
             self.gaps.add(now - prev_seen, src.interval_s)
             src.last_master = now
@@ -163,8 +161,9 @@ class Instance:
                     f"{prev_prio} -> {src.priority}",
                     {"src": src.src, "old": prev_prio, "new": src.priority},
                 )
-        elif src.rank() > m.rank():
-            self._take_over(src, now, out, prev_seen)
+        elif src.priority > m.priority or (src.priority == m.priority and src.ip > m.ip):
+            self._take_over(src, now, out, prev_seen)  # wins the election (Source.rank)
+            changed = True
         elif not src.contended and not _just_deposed(src, now):
             src.contended = True
             self.bump("contention")
@@ -179,10 +178,20 @@ class Instance:
             )
         if not rec.checksum_ok:
             self._checksum_error(rec, src, now, out)
-        if len(self.sources) > 1:
-            check_split(self, now, out)
-            check_mismatch(self, now, out)
-        self._schedule(now)
+        if changed:
+            if len(self.sources) > 1:
+                check_split(self, now, out)
+                check_mismatch(self, now, out)
+            self._schedule(now)
+            return
+        # Nothing the checks read changed: only this source's deadline moved later.
+        # ``due``/``other_due`` may now be early, never late: ``timers`` recomputes.
+        e = src.expiry
+        if src is not self.master:
+            if e > self.others_until:
+                self.others_until = e
+        elif self.master_state == "ok":
+            self.due = e if e < self.other_due else self.other_due
 
     def _source(self, rec: Advert, now: float) -> Source:
         src = self.sources.get(rec.src)
@@ -346,7 +355,7 @@ class Instance:
         detail: dict[str, Any],
     ) -> None:
         """Append an event about this instance to ``out``."""
-        out.append(Event(ts, kind, severity, message, self.vrid, self.family, detail))
+        out.append(Event(ts, kind, severity, message, self.vrid, self.family, detail, self.vlan))
 
 
 def _just_deposed(src: Source, now: float) -> bool:

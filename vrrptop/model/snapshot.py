@@ -75,7 +75,7 @@ class VipHolder:
 
 @dataclass(frozen=True, slots=True)
 class InstanceView:
-    """One virtual router, keyed by (VRID, address family)."""
+    """One virtual router, keyed by (VRID, address family, VLAN): ``key``."""
 
     vrid: int
     family: int
@@ -132,9 +132,11 @@ class HostView:
     macs: tuple[str, ...]
     name: str | None
     priorities: dict[str, int]
-    """"vrid/family" (e.g. "210/4") -> last advertised priority."""
+    """Instance key -> last advertised priority. The key is "vrid/family" (e.g.
+    "210/4") for untagged instances and "vrid/family@vlan" (e.g. "210/4@20") on an
+    802.1Q VLAN (``model.instance.key_text``)."""
     last_master: dict[str, float]
-    """"vrid/family" -> when it was last master."""
+    """Instance key (as in ``priorities``) -> when it was last master."""
     last_seen: float
 
 

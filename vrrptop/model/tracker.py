@@ -4,7 +4,10 @@ Time is always injected: ``now`` is the record's time (the packet timestamp when
 replaying, the clock when live); the tracker never reads ``record.ts`` nor a clock.
 Timers (master-lost, end of split brain/mismatch) fire in ``tick(now)`` and at the
 start of every ``apply(record, now)``, so a replay without ticks still sees them,
-stamped with their exact deadline.
+stamped with their exact deadline. Instances wait in a heap by their ``due`` time;
+a deadline that moved later (a router advertised again) is found when its entry
+comes up and re-queued, so an advert never touches the heap and a timer costs
+O(log instances), never a scan of every instance.
 
 Counters the tracker cannot see are pushed in by the engine: ``count_frame()`` for
 every captured frame (``Counters.frames``) and ``set_dropped(total)`` /
@@ -21,12 +24,16 @@ Decisions documented here:
 - **malformed**: every record is counted per reason; at most one event per reason per
   ``MALFORMED_EVENT_EVERY_S`` (1 s), so a flood cannot flood the event log.
 - **carp**: one event for the first sighting of each (vhid, family).
+- **VLANs**: an instance is (VLAN, VRID, family) (``instance.table_key``); a GARP is
+  matched only to instances on its own VLAN, and the VIP-holder table is keyed by
+  (address, VLAN): the same address on two VLANs is two holders.
 
 Not thread-safe: the engine drives one tracker from one thread (or under a lock).
 """
 
 from __future__ import annotations
 
+from heapq import heappop, heappush
 from typing import Any
 
 from vrrptop.model.caps import (
@@ -37,7 +44,8 @@ from vrrptop.model.caps import (
     evict_oldest,
 )
 from vrrptop.model.events import Event
-from vrrptop.model.instance import INF, Instance
+from vrrptop.model.instance import INF, Instance, table_key
+from vrrptop.model.repeats import repeat
 from vrrptop.model.snapshot import Counters, Snapshot
 from vrrptop.model.views import Holder, holder_is_master, host_views, instance_view
 from vrrptop.wire.records import Advert, Carp, Garp, Malformed
@@ -57,7 +65,10 @@ class Tracker:
         self._instances: dict[int, Instance] = {}
         self._order: tuple[Instance, ...] | None = None
         self._next_due = INF
-        self._holders: dict[str, Holder] = {}
+        """Time of the heap's first entry (INF: empty); may be a stale entry's."""
+        self._heap: list[tuple[float, int, Instance]] = []
+        self._seq = 0
+        self._holders: dict[tuple[str, int | None], Holder] = {}
         self._vip_index: dict[str, list[Instance]] = {}
         self._carp_seen: dict[tuple[int, int], float] = {}
         self._malformed: dict[str, int] = {}
@@ -92,8 +103,10 @@ class Tracker:
         out = self._fire(now) if now >= self._next_due else []
         if type(record) is Advert:
             self._adverts += 1
-            inst = self._instances.get(record.vrid << 4 | record.family)
-            if inst is None or not inst.repeat(record, now):
+            v = record.vlan
+            key = record.vrid << 4 | record.family  # table_key, inlined for untagged
+            inst = self._instances.get(key if v is None else table_key(record.vrid, key & 15, v))
+            if inst is None or not repeat(inst, record, now):
                 self._advert(record, inst, now, out)
         elif isinstance(record, Garp):
             self._garp(record, now, out)
@@ -107,15 +120,36 @@ class Tracker:
         """Fire timers due up to ``now`` (master-lost between packets)."""
         return self._fire(now) if now >= self._next_due else []
 
+    def _queue(self, inst: Instance) -> None:
+        """Make sure ``inst`` has a heap entry no later than its ``due``."""
+        due = inst.due
+        if due < inst.queued:
+            self._seq += 1
+            inst.queued = due
+            inst.qseq = self._seq
+            heappush(self._heap, (due, self._seq, inst))
+            if due < self._next_due:
+                self._next_due = due
+
     def _fire(self, now: float) -> list[Event]:
-        out: list[Event] = []
-        next_due = INF
-        for inst in self._instances.values():
+        heap = self._heap
+        fired: list[Instance] = []
+        while heap and heap[0][0] <= now:
+            _, seq, inst = heappop(heap)
+            if seq != inst.qseq:
+                continue  # superseded by an earlier entry, or the instance was evicted
+            inst.queued = INF
             if inst.due <= now:
-                inst.timers(now, out)
-            if inst.due < next_due:
-                next_due = inst.due
-        self._next_due = next_due
+                fired.append(inst)
+            else:
+                self._queue(inst)  # its deadline moved later since it was queued
+        out: list[Event] = []
+        if len(fired) > 1:
+            fired.sort(key=lambda i: i.order)  # creation order, as a scan would find them
+        for inst in fired:
+            inst.timers(now, out)
+            self._queue(inst)
+        self._next_due = heap[0][0] if heap else INF
         if len(out) > 1:
             out.sort(key=lambda e: e.ts)
         return out
@@ -124,7 +158,10 @@ class Tracker:
         if inst is None:
             if len(self._instances) >= MAX_INSTANCES:
                 self._evict_instances()
-            inst = self._instances[rec.vrid << 4 | rec.family] = Instance(rec.vrid, rec.family)
+            key = table_key(rec.vrid, rec.family, rec.vlan)
+            inst = self._instances[key] = Instance(rec.vrid, rec.family, rec.vlan)
+            self._seq += 1
+            inst.order = self._seq
             self._order = None
         if not rec.checksum_ok:
             self._checksum_errors += 1
@@ -132,8 +169,8 @@ class Tracker:
         vips = inst.master.addresses if inst.master is not None else ()
         if vips != inst.indexed:
             self._index(inst, vips)
-        if inst.due < self._next_due:
-            self._next_due = inst.due
+        if inst.due < inst.queued:
+            self._queue(inst)
 
     def _index(self, inst: Instance, vips: tuple[str, ...]) -> None:
         """Register ``inst`` under its master's VIPs (for matching GARPs)."""
@@ -153,20 +190,24 @@ class Tracker:
         for key, inst in before.items():
             if key not in self._instances:
                 self._index(inst, ())
+                inst.qseq = -1  # its heap entry is stale now
                 self._evicted += inst.evicted
         self._evicted += n
 
     def _garp(self, rec: Garp, now: float, out: list[Event]) -> None:
         self._garps += 1
-        h = self._holders.get(rec.address)
+        where = (rec.address, rec.vlan)
+        h = self._holders.get(where)
         changed = h is None or h.mac != rec.mac
         if h is None:
             if len(self._holders) >= MAX_VIP_HOLDERS:
                 self._evicted += evict_oldest(self._holders, lambda x: x.ts)
-            h = self._holders[rec.address] = Holder(rec.address, rec.mac, now)
+            h = self._holders[where] = Holder(rec.address, rec.mac, now)
         h.mac = rec.mac
         h.ts = now
         for inst in self._vip_index.get(rec.address, ()):
+            if inst.vlan != rec.vlan:
+                continue  # another VLAN's router carrying the same address
             inst.dirty = True
             if changed:
                 out.append(_vip_event(inst, rec, now))
@@ -218,9 +259,7 @@ class Tracker:
         """An immutable picture at ``now`` (does not fire timers; states use ``now``)."""
         order = self._order
         if order is None:
-            order = self._order = tuple(
-                self._instances[k] for k in sorted(self._instances, key=lambda k: (k >> 4, k & 15))
-            )
+            order = self._order = tuple(sorted(self._instances.values(), key=_order_key))
         holders = self._holders
         return Snapshot(
             ts=now,
@@ -263,4 +302,10 @@ def _vip_event(inst: Instance, rec: Garp, now: float) -> Event:
         inst.vrid,
         inst.family,
         detail,
+        inst.vlan,
     )
+
+
+def _order_key(inst: Instance) -> tuple[int, int, int]:
+    """Snapshot order: (VRID, family, VLAN), untagged first."""
+    return (inst.vrid, inst.family, -1 if inst.vlan is None else inst.vlan)

@@ -101,7 +101,9 @@ def instance_state(inst: Instance, now: float) -> InstanceState:
     return "ok"
 
 
-def instance_view(inst: Instance, now: float, holders: dict[str, Holder]) -> InstanceView:
+def instance_view(
+    inst: Instance, now: float, holders: dict[tuple[str, int | None], Holder]
+) -> InstanceView:
     """The immutable view of ``inst`` at ``now``."""
     parts: _Parts | None = inst.cache
     if parts is None or inst.dirty:
@@ -113,12 +115,13 @@ def instance_view(inst: Instance, now: float, holders: dict[str, Holder]) -> Ins
     addresses = ref.addresses if ref is not None else ()
     vips = []
     for a in addresses:
-        h = holders.get(a)
+        h = holders.get((a, inst.vlan))
         if h is not None:
             vips.append(VipHolder(a, h.mac, h.ts, holder_is_master(inst, h.mac)))
     return InstanceView(
         vrid=inst.vrid,
         family=inst.family,
+        vlan=inst.vlan,
         version=ref.version if ref is not None else 0,
         state=instance_state(inst, now),
         master=m.src if m is not None else None,

@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from vrrptop.expect.wording import observed_text
+from vrrptop.model.instance import key_text
 from vrrptop.model.snapshot import HostView, InstanceView
 from vrrptop.ui.format import Level, severity_word
 from vrrptop.ui.health_view import (
@@ -82,7 +83,7 @@ def expectation_section(
         host = _host_named(name, hosts)
         advertised = expected_host.advertised_priority
         if advertised is None and host is not None:
-            advertised = host.priorities.get(f"{inst.vrid}/{inst.family}")
+            advertised = host.priorities.get(key_text(inst.vrid, inst.family, inst.vlan))
         target = host_health(host, health) if host else None
         target = target or _health_named(name, health)
         adv = Text("-" if advertised is None else str(advertised))

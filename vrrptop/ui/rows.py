@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from vrrptop.model.instance import key_text
 from vrrptop.model.snapshot import HostView, InstanceView
 from vrrptop.ui.format import (
     Level,
@@ -114,8 +115,8 @@ def instance_columns(width: int, correlated: bool) -> list[Column]:
 
 
 def instance_key(inst: InstanceView) -> str:
-    """Stable row key: ``"210/4"``."""
-    return f"{inst.vrid}/{inst.family}"
+    """Stable row key: ``"210/4"``, ``"210/4@20"`` on VLAN 20 (as ``HostView.priorities``)."""
+    return key_text(inst.vrid, inst.family, inst.vlan)
 
 
 def instance_cells(
@@ -205,12 +206,13 @@ def host_columns(
     return columns
 
 
-def _vrid_family(key: str) -> tuple[int, int]:
-    vrid, _, family = key.partition("/")
+def _vrid_family(key: str) -> tuple[int, int, int]:
+    vrid, _, rest = key.partition("/")
+    family, _, vlan = rest.partition("@")
     try:
-        return (int(vrid), int(family or 0))
+        return (int(vrid), int(family or 0), int(vlan or -1))
     except ValueError:
-        return (1 << 16, 0)
+        return (1 << 16, 0, 0)
 
 
 def host_summary(host: HostView, masters: dict[str, str | None]) -> Cell:

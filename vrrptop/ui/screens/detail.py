@@ -10,6 +10,7 @@ from textual.containers import Container, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from vrrptop.model.instance import key_text
 from vrrptop.ui import detail_view as dv
 from vrrptop.ui.format import names_by_address
 from vrrptop.ui.health_detail import expectation_section
@@ -66,7 +67,9 @@ class DetailScreen(Screen[None]):
         snap = app.shown_snapshot
         inst = None
         if snap is not None:
-            inst = next((i for i in snap.instances if f"{i.vrid}/{i.family}" == self.key), None)
+            inst = next(
+                (i for i in snap.instances if key_text(i.vrid, i.family, i.vlan) == self.key), None
+            )
         title = self.query_one("#detail-title", Static)
         if inst is None or snap is None:
             title.update(f"VRID/family {self.key}: not seen (cleared or filtered out)")
