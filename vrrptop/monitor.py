@@ -10,6 +10,7 @@ warnings go to the ``AlarmSink``s (JSON Lines, the notifier) as they happen.
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from collections.abc import Callable, Iterable
@@ -31,6 +32,8 @@ from vrrptop.priority import store
 from vrrptop.priority.store import LoadedFile
 
 if TYPE_CHECKING:
+    from vrrptop.keepalived.poller import KeepalivedPoller
+    from vrrptop.model.node import LocalInstance, NodeState
     from vrrptop.output.prometheus import Exporter
     from vrrptop.probe.hosts import HostResolver
     from vrrptop.probe.names import ReverseNames
@@ -74,6 +77,7 @@ class Monitor:
         on_probe: Callable[[Any], None] | None = None,
         alarm_sinks: Iterable[AlarmSink] = (),
         on_notice: Callable[[str], None] | None = None,
+        on_node: Callable[[NodeState, tuple[LocalInstance, ...]], None] | None = None,
     ) -> None:
         self.options = options
         self.source = source
@@ -95,6 +99,8 @@ class Monitor:
         self.resolver: HostResolver | None = None
         self.reverse: ReverseNames | None = None
         self.exporter: Exporter | None = None
+        self.node: KeepalivedPoller | None = None
+        self.on_node = on_node
         # Only a live capture is probed: addresses in a replayed file belong to
         # another network, and probing them from here would be wrong and unsafe.
         self.probing = source.kind == "live" and not options.no_probe
@@ -146,6 +152,7 @@ class Monitor:
             )
             self.probes = probes
             probes.start()
+        self._start_node()
         if self.options.prometheus:
             from vrrptop.output.prometheus import start_exporter
 
@@ -162,9 +169,31 @@ class Monitor:
                 flush=True,
             )
 
+    def _start_node(self) -> None:
+        """Read the local keepalived's own state, when this is its node (``keepalived``)."""
+        from vrrptop.keepalived.locate import choose
+
+        pidfile, why_not = choose(
+            self.options.keepalived_pid,
+            off=self.options.no_keepalived_state,
+            live=self.source.kind == "live",
+            root=os.geteuid() == 0,
+        )
+        if why_not:
+            self._tell([], [why_not])
+        if pidfile is None:
+            return
+        from vrrptop.keepalived.poller import KeepalivedPoller
+
+        self.node = KeepalivedPoller(pidfile, on_change=self.on_node)
+        self.node.start()
+
     def stop(self) -> None:
         """Stop everything this monitor started; safe to call twice."""
         self.engine.stop()
+        if self.node is not None:
+            self.node.stop()
+            self.node = None
         if self.probes is not None:
             self.probes.stop()
         if self.reverse is not None:
@@ -252,11 +281,15 @@ class Monitor:
             )
             self._tell(changes, snap.warnings)
         by_address = {key[0]: value for key, value in health.items()}
+        node = self.node.latest if self.node is not None else None
+        if node is not None:
+            self._tell([], node.findings)
         return replace(
             snap,
             hosts=self._named_hosts(snap),
             health=by_address,
             files=tuple(self.files.values()),
+            node=node,
         )
 
     def _tell(self, changes: list[AlarmChange], warnings: Iterable[str]) -> None:
