@@ -1,0 +1,108 @@
+"""vrrptop on a keepalived node (the main use: ``vrrptop em1`` on a server console)
+shows what the real keepalived 2.2.7 says of itself, and follows it.
+
+vrrptop runs in recdns-wcdc's network namespace but not in its mount namespace: the
+lab's keepalived has a private /tmp (as under systemd's PrivateTmp), which vrrptop
+must reach through /proc/PID/root. Ground truth: keepalived's own JSON dump, read
+by the lab (``tests.lab.dump``), and its notify log.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.lab import Lab
+from tests.lab.monitor import REPO, Monitor
+from tests.lab.topology import node_host
+
+pytestmark = pytest.mark.lab
+NODE = "recdns-wcdc"
+STATES = {0: "INIT", 1: "BACKUP", 2: "MASTER", 3: "FAULT"}
+
+
+def _pidfile(lab: Lab) -> Path:
+    return lab.node_dir(NODE) / "keepalived.pid"
+
+
+def _truth(lab: Lab) -> dict[str, dict[str, Any]]:
+    """keepalived's own JSON dump: instance name -> its data."""
+    return {item["data"]["iname"]: item["data"] for item in json.loads(lab.keepalived_json(NODE))}
+
+
+def _latest(mon: Monitor, start: int = 0) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for rec in mon.records[start:]:
+        if rec.get("type") == "keepalived" and "instance" in rec:
+            out[rec["instance"]] = rec
+    return out
+
+
+def test_node_view_matches_keepalived_and_follows_a_failing_script(seed_lab: Lab) -> None:
+    mon = Monitor(seed_lab, ["--keepalived-pid", str(_pidfile(seed_lab))], node=NODE)
+    try:
+        mon.wait_for(lambda r: r.get("type") == "keepalived" and r.get("instance") == "testdns1_v6")
+        truth = _truth(seed_lab)
+        seen = _latest(mon)
+        assert set(seen) == set(truth) == {"testdns0", "testdns0_v6", "testdns1", "testdns1_v6"}
+        for name, data in truth.items():
+            rec = seen[name]
+            assert rec["state"] == STATES[data["state"]], name
+            assert rec["base_priority"] == data["base_priority"] == 50
+            assert rec["effective_priority"] == data["effective_priority"], name
+            assert rec["vrid"] == data["vrid"]
+        # Seed: wcdc is master of testdns0 (rank 4: +200), backup of testdns1 (rank 1).
+        master = seen["testdns0"]
+        assert (master["state"], master["effective_priority"]) == ("MASTER", 250)
+        good = [s["name"] for s in seen["testdns0"]["scripts"] if s["status"] == "ok"]
+        assert good == ["named_check_testdns0_4"]
+        assert seen["testdns1"]["master"] == node_host("cnh").ipv4
+        assert "lab-pass" not in json.dumps(mon.records[-50:])
+
+        # Its DNS stops: every named_check fails, keepalived drops to base 50 and
+        # hands testdns0 over. vrrptop says so within a few reads.
+        mark, t0 = mon.mark(), time.time()
+        seed_lab.dns_stop(NODE)
+        rec = mon.wait_for(
+            lambda r: r.get("type") == "keepalived" and r.get("instance") == "testdns0"
+            and r.get("state") == "BACKUP" and r.get("effective_priority") == 50,
+            timeout=20, start=mark,
+        )  # fmt: skip
+        assert all(s["status"] == "failed" for s in rec["scripts"])
+        notified = [
+            n
+            for n in seed_lab.notify_records(since=t0)
+            if (n.node, n.instance, n.state) == (NODE, "testdns0", "BACKUP")
+        ]
+        assert notified, "keepalived's notify log has the transition too"
+        print(f"\nkeepalived notify -> vrrptop keepalived line: {rec['_rx'] - notified[0].ts:.2f}s")
+        truth = _truth(seed_lab)
+        assert truth["testdns0"]["effective_priority"] == 50
+    finally:
+        seed_lab.dns_start(NODE)
+        snap = mon.stop()
+    assert snap is not None and snap["keepalived"]["pid"] > 0
+    assert snap["keepalived"]["config_files"] == [str(seed_lab.node_dir(NODE) / "keepalived.conf")]
+    assert snap["keepalived"]["findings"] == []  # vrrptop reads the lab's config as keepalived
+
+
+def test_report_has_this_node_and_off_switch_sends_nothing(seed_lab: Lab) -> None:
+    base = [sys.executable, "-m", "vrrptop", "-i", "em1", "-n", "--no-probe", "--duration", "4",
+            "--keepalived-pid", str(_pidfile(seed_lab))]  # fmt: skip
+    netns = node_host(NODE).netns
+    report = subprocess.run(["ip", "netns", "exec", netns, *base, "--report"], cwd=str(REPO),
+                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert report.returncode == 0, report.stderr
+    assert "This node (keepalived pid" in report.stdout
+    assert "250 (base 50 + named_check_testdns0_4 +200)" in report.stdout
+    off = subprocess.run(["ip", "netns", "exec", netns, *base, "--json", "--no-keepalived-state"],
+                         cwd=str(REPO), capture_output=True, text=True, timeout=60)  # fmt: skip
+    lines = [json.loads(line) for line in off.stdout.splitlines()]
+    assert not [r for r in lines if r["type"] == "keepalived"]
+    assert lines[-1]["type"] == "snapshot" and lines[-1]["keepalived"] is None
