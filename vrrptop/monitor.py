@@ -32,6 +32,7 @@ from vrrptop.priority import store
 from vrrptop.priority.store import LoadedFile
 
 if TYPE_CHECKING:
+    from vrrptop.keepalived.alarms import NodeAlarms
     from vrrptop.keepalived.poller import KeepalivedPoller
     from vrrptop.model.node import LocalInstance, NodeState
     from vrrptop.output.prometheus import Exporter
@@ -100,6 +101,7 @@ class Monitor:
         self.reverse: ReverseNames | None = None
         self.exporter: Exporter | None = None
         self.node: KeepalivedPoller | None = None
+        self.node_alarms: NodeAlarms | None = None
         self.on_node = on_node
         # Only a live capture is probed: addresses in a replayed file belong to
         # another network, and probing them from here would be wrong and unsafe.
@@ -183,8 +185,10 @@ class Monitor:
             self._tell([], [why_not])
         if pidfile is None:
             return
+        from vrrptop.keepalived.alarms import NodeAlarms
         from vrrptop.keepalived.poller import KeepalivedPoller
 
+        self.node_alarms = NodeAlarms(self.options.interface)
         self.node = KeepalivedPoller(pidfile, on_change=self.on_node)
         self.node.start()
 
@@ -282,8 +286,9 @@ class Monitor:
             self._tell(changes, snap.warnings)
         by_address = {key[0]: value for key, value in health.items()}
         node = self.node.latest if self.node is not None else None
-        if node is not None:
-            self._tell([], node.findings)
+        if self.node_alarms is not None:
+            snap, node_changes = self.node_alarms.judge(snap, node)
+            self._tell(node_changes, node.findings if node is not None else ())
         return replace(
             snap,
             hosts=self._named_hosts(snap),

@@ -23,7 +23,7 @@ ALLOWED: dict[str, set[str]] = {
     "config": {"errors", "priority"},
     "probe": {"errors", "model", "options"},
     "expect": {"config", "model", "priority"},
-    "keepalived": {"config", "model"},
+    "keepalived": {"config", "expect", "model"},
     "engine": {"capture", "model", "options", "wire"},
     "monitor": {
         "capture", "config", "engine", "expect", "keepalived", "model", "options", "output",
