@@ -72,3 +72,32 @@ def test_report_has_a_this_node_part_readable_at_80_columns() -> None:
     assert "keepalived runs instance x" in text
     part = text[text.index("This node") :]
     assert max(len(line) for line in part.splitlines()) <= 80
+
+
+def test_prometheus_families_for_the_node() -> None:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    from vrrptop.output.prometheus import PrometheusMetrics
+
+    snap = Snapshot(10.0, (), (), Counters(), node=node("auth-mismatch"))
+    text = PrometheusMetrics(lambda: snap).render().decode()
+    samples = {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for fam in text_string_to_metric_families(text)
+        for s in fam.samples
+    }
+
+    def value(name: str, **labels: str) -> float:
+        return samples[(name, tuple(sorted(labels.items())))]
+
+    assert value("vrrptop_keepalived_up") == 1
+    # With a wrong auth_pass wcdc no longer hears cnh: it is MASTER of testdns1 too.
+    assert value("vrrptop_keepalived_state", instance="testdns1", vrid="211", family="4",
+                 state="MASTER") == 1  # fmt: skip
+    assert value("vrrptop_keepalived_effective_priority", instance="testdns1", vrid="211",
+                 family="4") == 100  # fmt: skip
+    assert value("vrrptop_keepalived_script_ok", instance="testdns1",
+                 script="named_check_testdns1_1") == 1  # fmt: skip
+    assert value("vrrptop_keepalived_errors_total", instance="testdns0", counter="auth_failure") > 0
+    empty = PrometheusMetrics(lambda: Snapshot(10.0, (), (), Counters())).render().decode()
+    assert "vrrptop_keepalived" not in empty
