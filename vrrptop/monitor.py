@@ -25,6 +25,7 @@ from vrrptop.config.hostmap import normalise
 from vrrptop.config.model import Config
 from vrrptop.engine import Engine, EngineUpdate, Sink
 from vrrptop.expect.judge import Judge
+from vrrptop.keepalived.locate import choose
 from vrrptop.model.expectation import AlarmChange
 from vrrptop.model.snapshot import HostView, Snapshot
 from vrrptop.options import Options
@@ -106,6 +107,14 @@ class Monitor:
         # Only a live capture is probed: addresses in a replayed file belong to
         # another network, and probing them from here would be wrong and unsafe.
         self.probing = source.kind == "live" and not options.no_probe
+        # The local keepalived (its own view of its state): decided now, because a
+        # node read makes the engine build snapshots for its alarms.
+        self._node_pidfile, self._node_why = choose(
+            options.keepalived_pid,
+            off=options.no_keepalived_state,
+            live=source.kind == "live",
+            root=os.geteuid() == 0,
+        )
         self.judge = Judge(
             self.config.instances,
             probing=self.probing,
@@ -122,7 +131,10 @@ class Monitor:
             on_notice=on_notice,
             # Correlation needs to see the election as it happens (its settle timer
             # starts at the first snapshot), not only the final picture.
-            keep_snapshots=self.probing or bool(options.prometheus) or bool(self.config.instances),
+            keep_snapshots=self.probing
+            or bool(options.prometheus)
+            or bool(self.config.instances)
+            or self._node_pidfile is not None,
             decorate=self.decorate,
         )
 
@@ -173,16 +185,9 @@ class Monitor:
 
     def _start_node(self) -> None:
         """Read the local keepalived's own state, when this is its node (``keepalived``)."""
-        from vrrptop.keepalived.locate import choose
-
-        pidfile, why_not = choose(
-            self.options.keepalived_pid,
-            off=self.options.no_keepalived_state,
-            live=self.source.kind == "live",
-            root=os.geteuid() == 0,
-        )
-        if why_not:
-            self._tell([], [why_not])
+        pidfile = self._node_pidfile
+        if self._node_why:
+            self._tell([], [self._node_why])
         if pidfile is None:
             return
         from vrrptop.keepalived.alarms import NodeAlarms

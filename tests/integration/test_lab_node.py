@@ -106,3 +106,34 @@ def test_report_has_this_node_and_off_switch_sends_nothing(seed_lab: Lab) -> Non
     lines = [json.loads(line) for line in off.stdout.splitlines()]
     assert not [r for r in lines if r["type"] == "keepalived"]
     assert lines[-1]["type"] == "snapshot" and lines[-1]["keepalived"] is None
+
+
+def test_wrong_auth_pass_raises_keepalived_alarms_across_a_restart(seed_lab: Lab) -> None:
+    """keepalived restarted with another auth_pass: a new pid (found again through the
+    pid file), authentication failures counted by keepalived, and a keepalived MASTER
+    of testdns1 while recdns-cnh advertises as master too."""
+    mon = Monitor(seed_lab, ["--keepalived-pid", str(_pidfile(seed_lab))], node=NODE)
+    try:
+        first = mon.wait_for(lambda r: r.get("type") == "keepalived" and "instance" in r)
+        mark = mon.mark()
+        seed_lab.keepalived_stop(NODE)
+        seed_lab.keepalived_start(NODE, auth_pass="wrong-pw")
+
+        def raised(kind: str) -> Any:
+            return lambda r: (r.get("type"), r.get("state"), r.get("kind")) == (
+                "alarm", "raised", kind)  # fmt: skip
+
+        errors = mon.wait_for(raised("keepalived-errors"), timeout=40, start=mark)
+        assert "auth failures" in errors["message"] and "auth_pass differs" in errors["message"]
+        wire = mon.wait_for(raised("keepalived-wire-mismatch"), timeout=40, start=mark)
+        assert "keepalived says MASTER for testdns1" in wire["message"]
+        later = _latest(mon, mark)
+        assert later["testdns1"]["pid"] != first["pid"]  # the restarted keepalived
+        assert later["testdns1"]["state"] == "MASTER"
+        assert "wrong-pw" not in json.dumps(mon.records)
+    finally:
+        snap = mon.stop()
+        seed_lab.reset()
+    assert snap is not None
+    kinds = {a["kind"] for a in snap["alarms"]}
+    assert {"keepalived-errors", "keepalived-wire-mismatch"} <= kinds

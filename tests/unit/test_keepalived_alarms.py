@@ -108,6 +108,16 @@ def test_master_that_another_node_outshouts() -> None:
     assert alarm in next(i for i in run.snap.instances if i.vrid == 210).alarms
 
 
+def test_master_while_another_advertises_too() -> None:
+    """Split brain seen from the node (a peer it cannot hear, e.g. another auth_pass)."""
+    run = Run()
+    run.send((WCDC, 250, 210), (SBY, 200, 210), (CNH, 250, 211), seconds=12)
+    (alarm,) = [a for a in run.snap.alarms if a.kind == AlarmKind.KEEPALIVED_WIRE_MISMATCH]
+    assert alarm.message == (
+        "keepalived says MASTER for testdns0 but 198.51.100.13 advertises as master too"
+    )
+
+
 def test_priority_keepalived_computed_differs_from_the_file() -> None:
     run = Run("dns-stopped")  # every named_check fails: 50, where the file says 250
     run.send((SBY, 200, 210), (CNH, 250, 211), seconds=20)

@@ -67,6 +67,25 @@ def test_json_and_data_are_requested_and_merged(tmp_path: Path) -> None:
     assert state.instances[0].scripts[3].ok is True
 
 
+def test_data_dump_only_when_json_shows_a_change(tmp_path: Path) -> None:
+    """keepalived logs a line per dump: the data dump is asked again only when the
+    JSON's state or priorities moved (or it is DATA_REFRESH_S old)."""
+    fake = FakeKeepalived(tmp_path)
+    reader = DumpReader(_ka(tmp_path), SIGS, kill=fake.kill)
+    reader.read(1000.0)
+    fake.signals.clear()
+    again = reader.read(1005.0)
+    assert fake.signals == [36]  # nothing moved: JSON only, scripts from the last data
+    assert again.instances[0].scripts[3].ok is True
+    fake.scenario = "dns-stopped"
+    moved = reader.read(1010.0)
+    assert fake.signals == [36, 36, 10]
+    assert all(s.ok is False for s in moved.instances[0].scripts)
+    fake.signals.clear()
+    reader.read(1010.0 + 31)
+    assert fake.signals == [36, 10]  # refreshed after DATA_REFRESH_S anyway
+
+
 def test_without_json_data_and_stats_are_requested(tmp_path: Path) -> None:
     fake = FakeKeepalived(tmp_path, "auth-mismatch")
     sigs = replace(SIGS, json=None)
@@ -79,7 +98,7 @@ def test_a_stale_dump_is_not_an_answer(tmp_path: Path) -> None:
     FakeKeepalived(tmp_path).kill(0, 36)
     FakeKeepalived(tmp_path).kill(0, 10)  # files from an earlier request
     silent = DumpReader(_ka(tmp_path), SIGS, kill=lambda pid, sig: None, timeout=0.3)
-    with pytest.raises(DumpError, match="no fresh keepalived.json, keepalived.data"):
+    with pytest.raises(DumpError, match="wrote no fresh keepalived.json in .* within 0.3s"):
         silent.read(1000.0)
 
 

@@ -169,9 +169,13 @@ class NodeAlarms:
             ):
                 return (f"keepalived says MASTER for {inst.name} but none of this node's "
                         "adverts is seen on the wire")  # fmt: skip
-            others = [s for s in view.split_sources if s not in ours]
-            if view.master is not None and view.master not in ours and view.state == "ok":
-                others.append(view.master)
+            # Only a master advertises: any other source heard within the
+            # Master_Down_Interval (not resigning) claims the role too.
+            others = [
+                s.src
+                for s in view.sources
+                if s.src not in ours and s.priority > 0 and now - s.last_seen <= view.master_down_s
+            ]
             if others:
                 return (f"keepalived says MASTER for {inst.name} but {others[0]} advertises "
                         "as master too")  # fmt: skip

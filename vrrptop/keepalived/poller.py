@@ -22,8 +22,9 @@ from vrrptop.keepalived.locate import DEFAULT_PIDFILE, Keepalived, NotKeepalived
 from vrrptop.keepalived.reader import DumpReader
 from vrrptop.model.node import ERROR_COUNTERS, LocalInstance, NodeState
 
-READ_INTERVAL_S = 3.0
-"""How often keepalived is asked: a dump costs it little, but it is another process."""
+READ_INTERVAL_S = 5.0
+"""How often keepalived is asked: a dump costs it little, but it is another process
+and it logs a line for each (see ``reader``)."""
 
 ChangeCallback = Callable[[NodeState, tuple[LocalInstance, ...]], None]
 

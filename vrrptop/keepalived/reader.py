@@ -2,11 +2,15 @@
 process.
 
 One read sends, to the pid in keepalived's pid file, the JSON signal (when the build
-has one) and the data-dump signal (SIGUSR1), or the data and stats signals (SIGUSR1,
-SIGUSR2) without JSON, and reads what keepalived writes in its own /tmp:
-``keepalived.json``, ``keepalived.data``, ``keepalived.stats`` (the parent also writes
-``keepalived_parent.data`` on SIGUSR1). A dump is taken once its file is newer than
-before the signal and has stopped growing; nothing is ever deleted or written there.
+has one), or the data and stats signals (SIGUSR1, SIGUSR2) without JSON, and reads
+what keepalived writes in its own /tmp: ``keepalived.json``, ``keepalived.data``,
+``keepalived.stats`` (the parent also writes ``keepalived_parent.data`` on SIGUSR1).
+keepalived logs a line for every dump ("Printing VRRP as json ... on signal"), so
+with JSON the data dump -- needed for the track scripts' results and the master's
+address, which 2.2's JSON lacks -- is asked only at the first read, when the JSON
+shows a change of state or priority, and at least every ``DATA_REFRESH_S``. A dump
+is taken once its file is newer than before the signal and has stopped growing;
+nothing is ever deleted or written there.
 """
 
 from __future__ import annotations
@@ -16,12 +20,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from vrrptop.keepalived.dumps import DumpError, merge, parse_data, parse_json
+from vrrptop.keepalived.dumps import DataDump, DumpError, merge, parse_data, parse_json
 from vrrptop.keepalived.locate import Keepalived, Signals
 from vrrptop.keepalived.stats import parse_stats
 from vrrptop.model.node import NodeState
 
 DUMP_TIMEOUT_S = 2.0
+DATA_REFRESH_S = 30.0
+"""With JSON, the data dump (script results) is at most this old."""
 POLL_S = 0.05
 MAX_DUMP_BYTES = 16 * 1024 * 1024
 
@@ -49,6 +55,9 @@ class DumpReader:
         self.sigs = sigs
         self._kill = kill
         self.timeout = timeout
+        self._data: DataDump | None = None
+        self._data_ts = 0.0
+        self._shape: tuple[object, ...] = ()
 
     def _request(self, names: list[tuple[str, int]]) -> dict[str, str]:
         """Signal for each dump, then wait for all of their files to be fresh."""
@@ -89,11 +98,16 @@ class DumpReader:
     def read(self, now: float) -> NodeState:
         """One full read; DumpError (one line) when keepalived did not answer."""
         if self.sigs.json is not None:
-            dumps = self._request(
-                [("keepalived.json", self.sigs.json), ("keepalived.data", self.sigs.data)]
-            )
-            data = parse_data(dumps["keepalived.data"])
-            instances = merge(parse_json(dumps["keepalived.json"]), data.instances)
+            part = parse_json(self._request([("keepalived.json", self.sigs.json)])[
+                "keepalived.json"])  # fmt: skip
+            shape = tuple((n, i.state, i.effective_priority, i.master_priority,
+                           i.last_transition) for n, i in part.items())  # fmt: skip
+            if self._data is None or shape != self._shape or now - self._data_ts >= DATA_REFRESH_S:
+                text = self._request([("keepalived.data", self.sigs.data)])["keepalived.data"]
+                self._data, self._data_ts = parse_data(text), now
+            self._shape = shape
+            data = self._data
+            instances = merge(part, data.instances)
             sources: tuple[str, ...] = ("json", "data")
         else:
             dumps = self._request(
