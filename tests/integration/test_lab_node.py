@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -19,12 +20,31 @@ from typing import Any
 import pytest
 
 from tests.lab import Lab
-from tests.lab.monitor import REPO, Monitor
+from tests.lab.monitor import REPO, Monitor, Record
 from tests.lab.topology import node_host
 
 pytestmark = pytest.mark.lab
 NODE = "recdns-wcdc"
 STATES = {0: "INIT", 1: "BACKUP", 2: "MASTER", 3: "FAULT"}
+
+
+class NodeMonitor(Monitor):
+    """``vrrptop -i em1 --json`` in a node's network namespace (not its mount
+    namespace: keepalived's /tmp is private), recorded so ``down`` stops it."""
+
+    def __init__(self, lab: Lab, node: str, extra: list[str]) -> None:
+        self.lab = lab
+        host = node_host(node)
+        argv = ["ip", "netns", "exec", host.netns, sys.executable, "-m", "vrrptop", "-i",
+                host.iface, "--json", "-n", "--no-probe", *extra]  # fmt: skip
+        self.stderr_path = lab.state_dir / f"vrrptop-{host.short}.stderr"
+        with open(self.stderr_path, "wb") as err:
+            self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=err, cwd=str(REPO))
+        lab.procs.add(f"mon/{self.proc.pid}", self.proc.pid)
+        self.records: list[Record] = []
+        self._cond = threading.Condition()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
 
 
 def _pidfile(lab: Lab) -> Path:
@@ -45,7 +65,7 @@ def _latest(mon: Monitor, start: int = 0) -> dict[str, dict[str, Any]]:
 
 
 def test_node_view_matches_keepalived_and_follows_a_failing_script(seed_lab: Lab) -> None:
-    mon = Monitor(seed_lab, ["--keepalived-pid", str(_pidfile(seed_lab))], node=NODE)
+    mon = NodeMonitor(seed_lab, NODE, ["--keepalived-pid", str(_pidfile(seed_lab))])
     try:
         mon.wait_for(lambda r: r.get("type") == "keepalived" and r.get("instance") == "testdns1_v6")
         truth = _truth(seed_lab)
@@ -112,7 +132,7 @@ def test_wrong_auth_pass_raises_keepalived_alarms_across_a_restart(seed_lab: Lab
     """keepalived restarted with another auth_pass: a new pid (found again through the
     pid file), authentication failures counted by keepalived, and a keepalived MASTER
     of testdns1 while recdns-cnh advertises as master too."""
-    mon = Monitor(seed_lab, ["--keepalived-pid", str(_pidfile(seed_lab))], node=NODE)
+    mon = NodeMonitor(seed_lab, NODE, ["--keepalived-pid", str(_pidfile(seed_lab))])
     try:
         first = mon.wait_for(lambda r: r.get("type") == "keepalived" and "instance" in r)
         mark = mon.mark()
