@@ -8,7 +8,8 @@ hold-down, raised once, cleared once), on the engine thread at publish time:
 - ``keepalived-fault``: keepalived has the instance in FAULT;
 - ``keepalived-wire-mismatch``: keepalived says MASTER but another master
   advertises, or none of this node's adverts is seen; or it says BACKUP while the
-  wire shows this node as master;
+  wire shows this node as master (judged only on a read newer than the wire's last
+  master change: keepalived is read every few seconds, the wire is live);
 - ``keepalived-priority-mismatch``: the effective priority keepalived computed is not
   what the priority file predicts for this node (the track script does not do what
   the file says);
@@ -160,6 +161,8 @@ class NodeAlarms:
     ) -> str:
         if self.interface not in (None, "any", inst.interface):
             return ""  # its adverts go out on an interface vrrptop does not capture
+        if view is not None and view.masters and view.masters[-1].since > node.ts:
+            return ""  # the wire moved after keepalived was read: wait for the next read
         ours = set(node.addresses)
         if inst.src_ip:
             ours.add(inst.src_ip)
