@@ -171,3 +171,32 @@ def test_changes_ignore_advert_counters_but_not_scripts_or_errors() -> None:
     flipped = replace(first, scripts=(ScriptState("named_check_testdns0_4", False, 200),))
     assert changed(seed, replace(seed, instances=(flipped, *seed.instances[1:]))) == (flipped,)
     assert [i.name for i in changed(seed, node("auth-mismatch"))] != []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run a process as another user")
+def test_a_keepalived_not_run_by_root_is_never_signalled(tmp_path: Path) -> None:
+    """--keepalived-pid may name a file another user writes: their process, even named
+    keepalived, is neither signalled nor its binary run."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    where = Path(tempfile.mkdtemp(prefix="vrrptop-fake-ka-"))  # pytest's tmp is 0700
+    where.chmod(0o755)
+    fake = where / "keepalived"
+    shutil.copy("/bin/sleep", fake)
+    fake.chmod(0o755)
+    proc = subprocess.Popen([str(fake), "30"], user=65534)
+    try:
+        pidfile = tmp_path / "keepalived.pid"
+        pidfile.write_text(f"{proc.pid}\n")
+        deadline = 50
+        while deadline and Path(f"/proc/{proc.pid}/comm").read_text().strip() != "keepalived":
+            deadline -= 1
+            threading.Event().wait(0.05)
+        with pytest.raises(NotKeepalived, match="runs as uid 65534, not root: not signalled"):
+            find(pidfile)
+    finally:
+        proc.kill()
+        proc.wait()
+        shutil.rmtree(where)

@@ -1,7 +1,9 @@
 """Find the local keepalived: its pid file, its process, its binary and its signals.
 
 A pid file can be stale and a pid reused: only a live process whose name is
-``keepalived`` is ever signalled. The signal numbers are a build choice (``SIGJSON``
+``keepalived`` and that runs as root is ever signalled, and only its binary is ever
+run (``--keepalived-pid`` may name a file another user can write: vrrptop, as root,
+must not be made to signal or run their process). The signal numbers are a build choice (``SIGJSON``
 exists only with ``--enable-json``), so the running binary is asked
 (``keepalived --signum=JSON``) rather than assumed; SIGUSR1/SIGUSR2 are the data and
 stats dumps' defaults. keepalived writes its dumps in *its* /tmp, which under systemd's
@@ -84,6 +86,17 @@ def _comm(pid: int) -> str | None:
         return None
 
 
+def _uid(pid: int) -> int | None:
+    """The real uid of ``pid`` (``/proc/PID/status``), None when unreadable."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("Uid:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
 def option_value(argv: tuple[str, ...], short: str, long: str) -> str | None:
     """The value of ``-x V`` / ``-xV`` / ``--long=V`` / ``--long V`` in ``argv``."""
     for i, arg in enumerate(argv[1:], 1):
@@ -123,6 +136,9 @@ def find(pidfile: Path = DEFAULT_PIDFILE) -> Keepalived:
         raise NotKeepalived(f"{pidfile}: keepalived (pid {pid}) is not running")
     if comm != "keepalived":
         raise NotKeepalived(f"{pidfile}: pid {pid} is {comm!r}, not keepalived (stale pid file)")
+    owner = _uid(pid)
+    if owner != 0:
+        raise NotKeepalived(f"{pidfile}: pid {pid} runs as uid {owner}, not root: not signalled")
     try:
         raw = Path(f"/proc/{pid}/cmdline").read_bytes()
         argv = tuple(a.decode(errors="replace") for a in raw.split(b"\0") if a)
