@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tests.lab.configs import PROFILES, keepalived_conf
+from tests.lab.configs import PROFILES, Quirk, keepalived_conf
 from tests.lab.topology import node_host
 from vrrptop.config.keepalived import parse_keepalived_text
 from vrrptop.keepalived.conf import compare, read_conf, summary
@@ -25,7 +25,7 @@ def lab_conf() -> str:
     """The lab's recdns-wcdc keepalived.conf, as the recordings' keepalived read it."""
     return keepalived_conf(node_host("wcdc"), PROFILES["default"],
                            named_check=Path("/bin/named_check"), notify=Path("/bin/notify"),
-                           auth_pass="x")  # fmt: skip
+                           quirk=Quirk(auth_pass="x"))  # fmt: skip
 
 
 def test_lab_config_agrees_with_what_keepalived_runs() -> None:
