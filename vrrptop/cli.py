@@ -187,6 +187,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help="seconds before a probe counts as a timeout "
                      "(default: %(default)s)")  # fmt: skip
     cfg.add_argument("--no-probe", action="store_true", help="send no DNS probes")
+    node = p.add_argument_group("the local keepalived (live, as root)")
+    node.add_argument("--keepalived-pid", type=Path, metavar="FILE",
+                      help="its pid file (default /run/keepalived.pid)")  # fmt: skip
+    node.add_argument("--no-keepalived-state", action="store_true",
+                      help="never signal keepalived for its state dumps")  # fmt: skip
     p.add_argument("-V", "--version", action=_VersionAction)
     return p
 
@@ -241,6 +246,8 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         promiscuous=not ns.no_promiscuous,
         line_buffered=ns.line_buffered,
         verbose=ns.verbose,
+        keepalived_pid=ns.keepalived_pid,
+        no_keepalived_state=ns.no_keepalived_state,
     )
 
 

@@ -10,6 +10,7 @@ warnings go to the ``AlarmSink``s (JSON Lines, the notifier) as they happen.
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from collections.abc import Callable, Iterable
@@ -24,6 +25,7 @@ from vrrptop.config.hostmap import normalise
 from vrrptop.config.model import Config
 from vrrptop.engine import Engine, EngineUpdate, Sink
 from vrrptop.expect.judge import Judge
+from vrrptop.keepalived.locate import choose
 from vrrptop.model.expectation import AlarmChange
 from vrrptop.model.snapshot import HostView, Snapshot
 from vrrptop.options import Options
@@ -31,6 +33,9 @@ from vrrptop.priority import store
 from vrrptop.priority.store import LoadedFile
 
 if TYPE_CHECKING:
+    from vrrptop.keepalived.alarms import NodeAlarms
+    from vrrptop.keepalived.poller import KeepalivedPoller
+    from vrrptop.model.node import LocalInstance, NodeState
     from vrrptop.output.prometheus import Exporter
     from vrrptop.probe.hosts import HostResolver
     from vrrptop.probe.names import ReverseNames
@@ -74,6 +79,7 @@ class Monitor:
         on_probe: Callable[[Any], None] | None = None,
         alarm_sinks: Iterable[AlarmSink] = (),
         on_notice: Callable[[str], None] | None = None,
+        on_node: Callable[[NodeState, tuple[LocalInstance, ...]], None] | None = None,
     ) -> None:
         self.options = options
         self.source = source
@@ -95,9 +101,20 @@ class Monitor:
         self.resolver: HostResolver | None = None
         self.reverse: ReverseNames | None = None
         self.exporter: Exporter | None = None
+        self.node: KeepalivedPoller | None = None
+        self.node_alarms: NodeAlarms | None = None
+        self.on_node = on_node
         # Only a live capture is probed: addresses in a replayed file belong to
         # another network, and probing them from here would be wrong and unsafe.
         self.probing = source.kind == "live" and not options.no_probe
+        # The local keepalived (its own view of its state): decided now, because a
+        # node read makes the engine build snapshots for its alarms.
+        self._node_pidfile, self._node_why = choose(
+            options.keepalived_pid,
+            off=options.no_keepalived_state,
+            live=source.kind == "live",
+            root=os.geteuid() == 0,
+        )
         self.judge = Judge(
             self.config.instances,
             probing=self.probing,
@@ -114,7 +131,10 @@ class Monitor:
             on_notice=on_notice,
             # Correlation needs to see the election as it happens (its settle timer
             # starts at the first snapshot), not only the final picture.
-            keep_snapshots=self.probing or bool(options.prometheus) or bool(self.config.instances),
+            keep_snapshots=self.probing
+            or bool(options.prometheus)
+            or bool(self.config.instances)
+            or self._node_pidfile is not None,
             decorate=self.decorate,
         )
 
@@ -146,6 +166,7 @@ class Monitor:
             )
             self.probes = probes
             probes.start()
+        self._start_node()
         if self.options.prometheus:
             from vrrptop.output.prometheus import start_exporter
 
@@ -162,9 +183,26 @@ class Monitor:
                 flush=True,
             )
 
+    def _start_node(self) -> None:
+        """Read the local keepalived's own state, when this is its node (``keepalived``)."""
+        pidfile = self._node_pidfile
+        if self._node_why:
+            self._tell([], [self._node_why])
+        if pidfile is None:
+            return
+        from vrrptop.keepalived.alarms import NodeAlarms
+        from vrrptop.keepalived.poller import KeepalivedPoller
+
+        self.node_alarms = NodeAlarms(self.options.interface)
+        self.node = KeepalivedPoller(pidfile, on_change=self.on_node)
+        self.node.start()
+
     def stop(self) -> None:
         """Stop everything this monitor started; safe to call twice."""
         self.engine.stop()
+        if self.node is not None:
+            self.node.stop()
+            self.node = None
         if self.probes is not None:
             self.probes.stop()
         if self.reverse is not None:
@@ -255,11 +293,16 @@ class Monitor:
             )
             self._tell(changes, snap.warnings)
         by_address = {key[0]: value for key, value in health.items()}
+        node = self.node.latest if self.node is not None else None
+        if self.node_alarms is not None:
+            snap, node_changes = self.node_alarms.judge(snap, node)
+            self._tell(node_changes, node.findings if node is not None else ())
         return replace(
             snap,
             hosts=self._named_hosts(snap),
             health=by_address,
             files=tuple(self.files.values()),
+            node=node,
         )
 
     def _tell(self, changes: list[AlarmChange], warnings: Iterable[str]) -> None:

@@ -69,3 +69,7 @@ class Options:
     """``-l``: stdout flushed at each line (tcpdump's -l)."""
     verbose: int = 0
     """``-v`` (repeatable): accepted for tcpdump habits."""
+    keepalived_pid: Path | None = None
+    """``--keepalived-pid FILE``: the local keepalived's pid file (None: /run/keepalived.pid)."""
+    no_keepalived_state: bool = False
+    """``--no-keepalived-state``: never signal the local keepalived for its dumps."""

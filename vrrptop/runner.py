@@ -176,6 +176,7 @@ def run_headless(
         on_probe=on_probe,
         alarm_sinks=[*([jsonl] if jsonl is not None else []), _StderrWarnings()],
         on_notice=on_notice,
+        on_node=jsonl.keepalived if jsonl is not None else None,
     )
     notifier = start_notifier(options, config, monitor)
     if source.kind == "live":

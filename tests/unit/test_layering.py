@@ -23,10 +23,11 @@ ALLOWED: dict[str, set[str]] = {
     "config": {"errors", "priority"},
     "probe": {"errors", "model", "options"},
     "expect": {"config", "model", "priority"},
+    "keepalived": {"config", "expect", "model"},
     "engine": {"capture", "model", "options", "wire"},
     "monitor": {
-        "capture", "config", "engine", "expect", "model", "options", "output", "priority",
-        "probe",
+        "capture", "config", "engine", "expect", "keepalived", "model", "options", "output",
+        "priority", "probe",
     },
     "output": {"capture", "errors", "expect", "model", "wire", "config", "options", "probe"},
     "ui": {"capture", "config", "errors", "expect", "model", "options", "priority", "wire",

@@ -38,3 +38,19 @@ def test_priority_files_are_loaded_and_attached(tmp_path):
     (loaded,) = snap.files
     assert loaded.raw == pfile.read_bytes()
     assert loaded.file.hosts() == ["recdns-cnh", "recdns-rnb", "recdns-sby", "recdns-wcdc"]
+
+
+def test_a_replay_never_reads_the_local_keepalived(tmp_path):
+    """keepalived's state belongs to this machine now, not to the capture replayed:
+    even with an explicit pid file, a replay signals nothing and attaches nothing."""
+    pidfile = tmp_path / "keepalived.pid"
+    pidfile.write_text("1\n")
+    source = _source()
+    assert source.kind != "live"
+    monitor = Monitor(Options(keepalived_pid=pidfile), source, config=Config())
+    monitor.start_services()
+    try:
+        assert monitor.node is None and monitor.node_alarms is None
+        assert monitor.decorate(monitor.engine.snapshot()).node is None
+    finally:
+        monitor.stop()

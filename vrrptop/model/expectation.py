@@ -29,6 +29,12 @@ class AlarmKind(StrEnum):
     UNKNOWN_VRID = "unknown-vrid"
     NAMES_UNRESOLVED = "names-unresolved"
     SAVE_NOT_DISTRIBUTED = "save-not-distributed"
+    # What the local keepalived says of itself (vrrptop.keepalived.alarms):
+    KEEPALIVED_FAULT = "keepalived-fault"
+    KEEPALIVED_WIRE_MISMATCH = "keepalived-wire-mismatch"
+    KEEPALIVED_PRIORITY_MISMATCH = "keepalived-priority-mismatch"
+    KEEPALIVED_SCRIPT_FAILING = "keepalived-script-failing"
+    KEEPALIVED_ERRORS = "keepalived-errors"
 
 
 #: Severity of each kind. Error: service is (or may be) down or wrong now.
@@ -45,6 +51,11 @@ SEVERITY: dict[AlarmKind, Severity] = {
     AlarmKind.UNKNOWN_VRID: "warning",
     AlarmKind.NAMES_UNRESOLVED: "warning",
     AlarmKind.SAVE_NOT_DISTRIBUTED: "info",
+    AlarmKind.KEEPALIVED_FAULT: "error",
+    AlarmKind.KEEPALIVED_WIRE_MISMATCH: "error",
+    AlarmKind.KEEPALIVED_PRIORITY_MISMATCH: "warning",
+    AlarmKind.KEEPALIVED_SCRIPT_FAILING: "warning",
+    AlarmKind.KEEPALIVED_ERRORS: "warning",
 }
 
 AlarmState = Literal["raised", "cleared"]

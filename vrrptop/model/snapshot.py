@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from vrrptop.model.expectation import Alarm, DeclaredHost, Expectation, InstanceKey
+from vrrptop.model.node import NodeState
 from vrrptop.wire.records import Advert
 
 InstanceState = Literal[
@@ -175,3 +176,5 @@ class Snapshot:
     """Every host the priority files name, advertising or not (empty: nothing declared)."""
     warnings: tuple[str, ...] = ()
     """Configuration problems that switch judgement off (unresolved names...), one line each."""
+    node: NodeState | None = None
+    """What the local keepalived says of itself (None: not read, ``vrrptop.keepalived``)."""

@@ -14,6 +14,7 @@ from typing import IO, Any
 from vrrptop.expect.wording import json_state
 from vrrptop.model.events import Event
 from vrrptop.model.expectation import AlarmChange
+from vrrptop.model.node import LocalInstance, NodeState
 from vrrptop.model.snapshot import Snapshot
 from vrrptop.wire import auth
 from vrrptop.wire.records import Advert, Carp, Garp, Malformed, Record
@@ -163,7 +164,19 @@ def snapshot_json(snap: Snapshot) -> dict[str, Any]:
             for h in snap.declared_hosts
         ],
         "warnings": list(snap.warnings),
+        "keepalived": snap.node.to_json() if snap.node is not None else None,
     }
+
+
+def keepalived_lines(state: NodeState, changed: tuple[LocalInstance, ...]) -> list[dict[str, Any]]:
+    """``{"type": "keepalived", ...}`` objects: one per changed local instance, or one
+    with ``"error"`` when keepalived could not be read."""
+    if state.error is not None and not changed:
+        return [{"type": "keepalived", "ts": state.ts, "pid": state.pid, "error": state.error}]
+    return [
+        {"type": "keepalived", "ts": state.ts, "pid": state.pid, **inst.to_json()}
+        for inst in changed
+    ]
 
 
 class JsonLinesWriter:
@@ -220,6 +233,11 @@ class JsonLinesWriter:
     def warning(self, message: str) -> None:
         """Stream a configuration warning (``{"type": "warning", "message": ...}``)."""
         self._emit(self._encode({"type": "warning", "message": message}) + "\n")
+
+    def keepalived(self, state: NodeState, changed: tuple[LocalInstance, ...]) -> None:
+        """The local keepalived changed (state, priorities, scripts, error counters)."""
+        for obj in keepalived_lines(state, changed):
+            self._emit(self._encode(obj) + "\n")
 
     def line(self, obj: dict[str, Any]) -> None:
         """Write any other JSON object (probe results, snapshot)."""

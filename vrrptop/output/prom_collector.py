@@ -29,6 +29,7 @@ from vrrptop.output.prom_judgement import (
     probe_host_names,
     vlan_label,
 )
+from vrrptop.output.prom_node import node_metrics
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +140,7 @@ class SnapshotCollector:
             yield from self._instances(snap)
             yield from self._segment(snap)
             yield from judgement_families(snap)
+            yield from node_metrics(snap.node)
         if status is not None:
             yield from self._status(status)
         if probes is not None:

@@ -12,6 +12,7 @@ from rich.text import Text
 from vrrptop.model.events import Event
 from vrrptop.model.snapshot import Snapshot
 from vrrptop.output.report_health import alarms_table, dns_table, expectation_table
+from vrrptop.output.report_node import node_table
 
 _STATE_STYLE = {
     "ok": "green",
@@ -127,6 +128,8 @@ def print_report(
             if extra is not None:
                 console.print(extra)
         console.print(masters_table(snap))
+    if (node := node_table(snap)) is not None:
+        console.print(node)
     if (dns := dns_table(snap)) is not None:
         console.print(dns)
     console.print(timeline_table(events))

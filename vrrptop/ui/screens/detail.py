@@ -15,13 +15,14 @@ from vrrptop.ui import detail_view as dv
 from vrrptop.ui.format import names_by_address
 from vrrptop.ui.health_detail import expectation_section
 from vrrptop.ui.health_view import correlated
+from vrrptop.ui.node_view import local_instance, node_section
 from vrrptop.ui.widgets.status import StatusBar
 from vrrptop.ui.widgets.tables import WIDE
 
 if TYPE_CHECKING:
     from vrrptop.ui.app import VrrptopApp
 
-_SECTIONS = ("expect", "history", "gaps", "sources", "problems", "advert", "hex")
+_SECTIONS = ("expect", "node", "history", "gaps", "sources", "problems", "advert", "hex")
 
 
 class DetailScreen(Screen[None]):
@@ -81,8 +82,11 @@ class DetailScreen(Screen[None]):
         spark_width = 60 if width >= WIDE else max(10, width - 4)
         expect = self.query_one("#detail-expect", Static)
         expect.display = correlated(inst)
+        local = self.query_one("#detail-node", Static)
+        local.display = local_instance(snap.node, inst) is not None
         content = {
             "expect": expectation_section(inst, snap.hosts, snap.health),
+            "node": node_section(snap.node, inst, app.tz),
             "history": dv.history_table(inst, names, snap.ts, app.tz),
             "gaps": dv.gaps_text(inst, spark_width),
             "sources": dv.sources_table(inst, names, snap.ts),

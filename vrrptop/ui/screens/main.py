@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Input
 from vrrptop.ui.format import host_matches, instance_matches, names_by_address, sort_instances
 from vrrptop.ui.widgets.alarms import AlarmBar
 from vrrptop.ui.widgets.eventlog import EventLog
+from vrrptop.ui.widgets.node import NodeBar
 from vrrptop.ui.widgets.status import StatusBar
 from vrrptop.ui.widgets.tables import WIDE, HostsTable, InstancesTable, RowTable
 
@@ -41,6 +42,7 @@ class MainScreen(Screen[None]):
             hosts = HostsTable(id="hosts")
             hosts.border_title = "Hosts"
             yield hosts
+            yield NodeBar(id="node")
             yield AlarmBar(id="alarms")
             log = EventLog(tz=app.tz, id="events")
             log.border_title = "Events"
@@ -107,7 +109,9 @@ class MainScreen(Screen[None]):
             tick=tick,
             health=snap.health,
             width=width,
+            node=snap.node,
         )
+        self.query_one("#node", NodeBar).show(snap.node)
         self.query_one("#alarms", AlarmBar).show(snap.instances, snap.alarms)
         self.set_class(width >= WIDE, "-wide")
 
@@ -118,6 +122,7 @@ class MainScreen(Screen[None]):
             table.restyle()
         self.query_one("#status", StatusBar).restyle()
         self.query_one("#alarms", AlarmBar).restyle()
+        self.query_one("#node", NodeBar).restyle()
 
     @property
     def event_log(self) -> EventLog:

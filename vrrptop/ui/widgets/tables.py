@@ -18,14 +18,17 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
+from vrrptop.model.node import NodeState
 from vrrptop.model.snapshot import HostView, InstanceView
 from vrrptop.ui.health_view import correlated
 from vrrptop.ui.host_layout import host_table
 from vrrptop.ui.keys import KEY_HELP, TABLE_KEY_HELP
+from vrrptop.ui.node_view import mark_this_host, this_host
 from vrrptop.ui.rows import (
     Cell,
     Column,
     host_cell_stable,
+    host_key,
     instance_cell_stable,
     instance_cells,
     instance_columns,
@@ -319,6 +322,7 @@ class HostsTable(RowTable):
         tick: bool = True,
         health: Mapping[str, Any] | None = None,
         width: int = FULL,
+        node: NodeState | None = None,
     ) -> bool:
         """Render ``hosts``; one column per VRID of ``instances`` (both families in a
         cell), DNS columns when ``health`` (the snapshot's probe results) is
@@ -327,4 +331,7 @@ class HostsTable(RowTable):
         columns, rows = host_table(
             hosts, instances, now, show_names=show_names, health=health, width=width
         )
+        if node is not None:  # the node vrrptop runs on, when its keepalived is read
+            here = {host_key(h) for h in hosts if this_host(h, node)}
+            rows = [(k, mark_this_host(cells) if k in here else cells) for k, cells in rows]
         return self.set_rows(columns, rows, tick=tick)
