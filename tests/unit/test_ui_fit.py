@@ -107,3 +107,16 @@ def test_hosts_table_summarises_past_the_column_limit() -> None:
     many = tuple(replace(snap.instances[0], vrid=v) for v in range(1, MAX_INSTANCE_COLUMNS + 2))
     columns, _ = host_table(snap.hosts, many, snap.ts, show_names=True, width=200)
     assert columns[-1].id == "instances"
+
+
+def _phases(tick_s: float, advert_s: float = 1.0, ticks: int = 10) -> set[float]:
+    """The ages a tick every ``tick_s`` reads off a master advertising every ``advert_s``."""
+    return {round((k * tick_s) % advert_s, 1) for k in range(ticks)}
+
+
+def test_ages_move_at_the_console_tick() -> None:
+    from vrrptop.ui.app import VrrptopApp
+
+    assert len(_phases(1.0)) == 1  # the control: a 1 s tick reads one frozen age
+    assert len(_phases(VrrptopApp.TICK_S)) >= 5  # the console's tick walks the phases
+    assert len(_phases(VrrptopApp.TICK_S, advert_s=2.0)) >= 5

@@ -58,9 +58,12 @@ class VrrptopApp(App[int]):
     """Even a very busy screen redraws at least once a second."""
     ADAPT_FACTOR = 3.0
     """Redraw interval as a multiple of the last redraw's cost (see _apply_inbox)."""
-    TICK_S = 1.0
+    TICK_S = 0.7
     """The slow refresh: clock, elapsed time, counters and ages (htop refreshes at
-    1.5 s). Anything else (events, new masters, states, colours) shows at once."""
+    1.5 s). Anything else (events, new masters, states, colours) shows at once.
+    Not 1 s: sampled once a second, the age of a master advertising every second
+    is read at the same phase each time and looks frozen (``0.9s`` for ever);
+    0.7 s walks through the phases (0.7, 0.4, 0.1, 0.8...), so ages move."""
     ENGINE_INTERVAL_S = TICK_S
     """Update interval asked of the engine: its periodic updates *are* the ticks (one
     snapshot, one computation and one repaint a second); it still publishes events
