@@ -207,3 +207,22 @@ async def test_palette_lists_each_action_once(engine: FakeEngine) -> None:
         assert len(first_words) == len(set(first_words)), shown
         for textual_own in ("Keys", "Maximize", "Screenshot"):
             assert not any(w.startswith(textual_own) for w in first_words), shown
+
+
+async def test_details_do_not_truncate_at_120_columns(engine: FakeEngine) -> None:
+    from tests.ui.scenario import file_status
+    from tests.ui.scenario_health import correlated_failover
+
+    for size, two_columns in (((120, 40), False), ((160, 48), True)):
+        app = make_app(FakeEngine())
+        async with app.run_test(size=size) as pilot:
+            app.engine.emit(  # type: ignore[attr-defined]
+                FakeUpdate(correlated_failover(), failover_events(), file_status(True), True)
+            )
+            await settle(pilot, app)
+            await pilot.press("enter")
+            await pilot.pause(0.3)
+            assert app.screen.has_class("-wide") is two_columns
+            svg = app.export_screenshot().replace("&#160;", " ")
+            for word in ("recdns-wcdc", "expected", "advertised", "latency", "last seen"):
+                assert word in svg, (size, word)

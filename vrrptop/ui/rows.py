@@ -114,6 +114,32 @@ def instance_columns(width: int, correlated: bool) -> list[Column]:
     return columns
 
 
+#: Optional instance columns, dropped in this order when a table would not fit.
+DROP_ORDER = ("adverts", "name", "interval", "version", "holder")
+
+
+def fit_instance_columns(
+    columns: Sequence[Column], rows: Sequence[tuple[str, list[Cell]]], budget: int
+) -> tuple[list[Column], list[tuple[str, list[Cell]]]]:
+    """``columns`` and ``rows`` without optional columns (``DROP_ORDER``) until the
+    table fits ``budget`` cells (each cell padded by 2): nothing is cut off behind
+    a horizontal scrollbar while a less useful column could make room."""
+    columns, rows = list(columns), [(k, list(c)) for k, c in rows]
+    for col_id in DROP_ORDER:
+        widths = [len(c.label) for c in columns]
+        for _, cells in rows:
+            for i, (text, _level) in enumerate(cells):
+                widths[i] = max(widths[i], len(text))
+        if sum(w + 2 for w in widths) <= budget:
+            break
+        index = next((i for i, c in enumerate(columns) if c.id == col_id), None)
+        if index is not None:
+            del columns[index]
+            for _, cells in rows:
+                del cells[index]
+    return columns, rows
+
+
 def instance_key(inst: InstanceView) -> str:
     """Stable row key: ``"210/4"``, ``"210/4@20"`` on VLAN 20 (as ``HostView.priorities``)."""
     return key_text(inst.vrid, inst.family, inst.vlan)

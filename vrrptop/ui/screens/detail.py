@@ -17,7 +17,7 @@ from vrrptop.ui.health_detail import expectation_section
 from vrrptop.ui.health_view import correlated
 from vrrptop.ui.node_view import local_instance, node_section
 from vrrptop.ui.widgets.status import StatusBar
-from vrrptop.ui.widgets.tables import WIDE
+from vrrptop.ui.widgets.tables import DETAIL_TWO_COLUMNS, WIDE
 
 if TYPE_CHECKING:
     from vrrptop.ui.app import VrrptopApp
@@ -62,9 +62,13 @@ class DetailScreen(Screen[None]):
         if not self.is_mounted:
             return
         app = cast("VrrptopApp", self.app)
-        self.query_one("#status", StatusBar).show(app.header_info())
+        bars = self.query("#status").results(StatusBar)
+        bar = next(bars, None)
+        if bar is None:  # shutting down: the widgets go before the screen
+            return
+        bar.show(app.header_info())
         width = self.size.width or app.size.width
-        self.set_class(width >= WIDE, "-wide")
+        self.set_class(width >= DETAIL_TWO_COLUMNS, "-wide")
         snap = app.shown_snapshot
         inst = None
         if snap is not None:

@@ -77,7 +77,11 @@ class MainScreen(Screen[None]):
         app = cast("VrrptopApp", self.app)
         if not self.is_mounted:
             return
-        self.query_one("#status", StatusBar).show(app.header_info(), tick=tick)
+        bars = self.query("#status").results(StatusBar)
+        bar = next(bars, None)
+        if bar is None:  # shutting down: the widgets go before the screen
+            return
+        bar.show(app.header_info(), tick=tick)
         snap = app.shown_snapshot
         if snap is None:
             return

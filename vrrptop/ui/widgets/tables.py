@@ -27,6 +27,7 @@ from vrrptop.ui.node_view import mark_this_host, this_host
 from vrrptop.ui.rows import (
     Cell,
     Column,
+    fit_instance_columns,
     host_cell_stable,
     host_key,
     instance_cell_stable,
@@ -36,8 +37,12 @@ from vrrptop.ui.rows import (
 )
 from vrrptop.ui.widgets.palette import level_style
 
-#: Terminal width from which screens use their wide layout (two-column details).
+#: Terminal width from which screens use their wide layout.
 WIDE = 120
+#: Width from which the details screen has two columns: each of its tables (the
+#: routers with their MACs, the expected-versus-observed hosts) needs about 75
+#: cells, so at 120 columns two of them side by side truncated names.
+DETAIL_TWO_COLUMNS = 156
 #: Terminal width from which instance cells are written in full (master with its
 #: name, every VIP); below it the cells are abbreviated so the row fits.
 FULL = 150
@@ -302,6 +307,7 @@ class InstancesTable(RowTable):
             (instance_key(i), instance_cells(i, columns, names, show_names=show_names, wide=wide))
             for i in instances
         ]
+        columns, rows = fit_instance_columns(columns, rows, width - 2)
         return self.set_rows(columns, rows, tick=tick)
 
 
