@@ -184,7 +184,7 @@ def run_headless(
         print(f"vrrptop: listening on {source.name}", file=sys.stderr, flush=True)
     try:
         monitor.start_services()
-        with _stop_on_signals(monitor):
+        with _stop_on_signals(monitor), _progress(source):
             snap = monitor.engine.run()
     except BrokenPipeError:
         # `vrrptop --json | head`: the reader left; exit quietly like tcpdump.
@@ -214,6 +214,20 @@ def run_headless(
     if status.dropped:
         print(f"vrrptop: {status.dropped} frames dropped", file=sys.stderr)
     return 0
+
+
+def _progress(source: FrameSource):  # type: ignore[no-untyped-def]
+    """A long replay's progress on the terminal's stderr (``vrrptop.progress``)."""
+    from contextlib import nullcontext
+
+    position = getattr(source, "position", None)
+    if source.kind != "file" or position is None:
+        return nullcontext()
+    from pathlib import Path
+
+    from vrrptop.progress import replay_progress
+
+    return replay_progress(position, Path(source.name).name)
 
 
 def demo_options(options: Options) -> Options:

@@ -190,6 +190,16 @@ class PcapFileSource:
                 time.sleep(delay)
             yield frame
 
+    def position(self) -> tuple[int, int]:
+        """Bytes of the file read so far and its size (for a progress bar; safe to
+        call from another thread, approximate for compressed files)."""
+        try:
+            total = self.path.stat().st_size
+            read = int(self._reader.f.tell())
+        except (OSError, ValueError, AttributeError):
+            return (0, 0)
+        return (min(read, total), total)
+
     def close(self) -> None:
         """Stop the replay at the next frame."""
         self._closed = True
