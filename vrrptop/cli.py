@@ -30,11 +30,12 @@ configuration:
   scripts.
 
 exit status:
-  0 success; 1 error; 2 usage (bad option or filter expression); 66 input file
-  missing or unreadable; 69 interface or libpcap unavailable; 70 the capture
-  filter does not compile; 75 a priority file changed on disk under a save;
-  77 permission denied (capture needs root or CAP_NET_RAW); 78 configuration
-  error; 130 interrupted (ctrl+c).
+  0 success; 1 error; 2 usage (bad option or filter expression); 65 not a
+  capture file; 66 input file missing or unreadable; 69 interface or libpcap
+  unavailable; 70 the capture filter does not compile; 73 the -w file cannot be
+  written; 75 a priority file changed on disk under a save; 77 permission
+  denied (capture needs root or CAP_NET_RAW); 78 configuration error;
+  130 interrupted (ctrl+c).
 
 See vrrptop(1) for the console's keys and the details.
 """
