@@ -154,6 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--json", action="store_true", help="JSON Lines on stdout, no console")
     out.add_argument("--report", action="store_true", help="print a report at the end, no console")
     out.add_argument("--no-ui", action="store_true", help="headless (e.g. with --prometheus)")
+    out.add_argument("--width", type=_positive_int, metavar="N",
+                     help="width of the --report (default: the terminal's; 240 when "
+                     "stdout is a file or a pipe, so no cell is cut)")  # fmt: skip
     out.add_argument("-n", dest="numeric", action="store_true", help="no name resolution")
     out.add_argument("-l", dest="line_buffered", action="store_true",
                      help="line-buffered stdout (as tcpdump -l; --json is line-buffered "
@@ -249,6 +252,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         verbose=ns.verbose,
         keepalived_pid=ns.keepalived_pid,
         no_keepalived_state=ns.no_keepalived_state,
+        width=ns.width,
     )
 
 

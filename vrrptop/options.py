@@ -73,3 +73,5 @@ class Options:
     """``--keepalived-pid FILE``: the local keepalived's pid file (None: /run/keepalived.pid)."""
     no_keepalived_state: bool = False
     """``--no-keepalived-state``: never signal the local keepalived for its dumps."""
+    width: int | None = None
+    """``--width N``: the report's width (default: the terminal's; 240 when piped)."""

@@ -208,12 +208,26 @@ def run_headless(
     if options.report or not options.json:
         from vrrptop.output.report import print_report
 
-        print_report(snap, list(log.events), source=source.name)
+        print_report(snap, list(log.events), source=source.name, console=_report_console(options))
     if status.message:
         print(f"vrrptop: {status.message}", file=sys.stderr)
     if status.dropped:
         print(f"vrrptop: {status.dropped} frames dropped", file=sys.stderr)
     return 0
+
+
+#: Width of a report written to a file or a pipe (mail, less): wide enough that no
+#: cell is cut; rich's default there is 80 columns, which cut cells to "…".
+PIPED_REPORT_WIDTH = 240
+
+
+def _report_console(options: Options):  # type: ignore[no-untyped-def]
+    """The report's console: ``--width N``, else the terminal's width, else
+    ``PIPED_REPORT_WIDTH`` when stdout is not a terminal."""
+    from rich.console import Console
+
+    width = options.width or (None if sys.stdout.isatty() else PIPED_REPORT_WIDTH)
+    return Console(width=width)
 
 
 def _progress(source: FrameSource):  # type: ignore[no-untyped-def]

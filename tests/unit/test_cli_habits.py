@@ -77,3 +77,25 @@ def test_readme_keys_table_is_the_key_table() -> None:
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     assert keys_markdown() in readme
+
+
+def test_piped_report_is_not_cut_and_width_is_honoured(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+
+    def report(*extra: str) -> str:
+        out = tmp_path / "report.txt"
+        with out.open("w") as fh:  # a file, as `--report | mail` or `> file` gives
+            subprocess.run(
+                [sys.executable, "-m", "vrrptop", "--demo", "--report", *extra],
+                cwd=root, stdout=fh, stderr=subprocess.DEVNULL, check=True, timeout=120,
+            )  # fmt: skip
+        return out.read_text()
+
+    assert "…" not in report()  # full width: no cell cut
+    narrow = report("--width", "80")
+    assert "…" in narrow  # the control: at 80 columns the same report cuts cells
+    assert max(len(line) for line in narrow.splitlines()) <= 80
