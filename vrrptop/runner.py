@@ -231,7 +231,7 @@ def _report_console(options: Options):  # type: ignore[no-untyped-def]
 
 
 def _progress(source: FrameSource):  # type: ignore[no-untyped-def]
-    """A long replay's progress on the terminal's stderr (``vrrptop.progress``)."""
+    """A long replay's progress on the terminal's stderr (``vrrptop.output.progress``)."""
     from contextlib import nullcontext
 
     position = getattr(source, "position", None)
@@ -239,7 +239,7 @@ def _progress(source: FrameSource):  # type: ignore[no-untyped-def]
         return nullcontext()
     from pathlib import Path
 
-    from vrrptop.progress import replay_progress
+    from vrrptop.output.progress import replay_progress
 
     return replay_progress(position, Path(source.name).name)
 

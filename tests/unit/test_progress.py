@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import time
 
-from vrrptop.progress import replay_progress
+from vrrptop.output.progress import replay_progress
 
 
 class _Terminal(io.StringIO):
