@@ -41,7 +41,9 @@ def table_vrids(text: str) -> list[str]:
 
 @pytest.mark.skipif(not CAPTURE.exists(), reason="tests/data capture missing")
 def test_replay_in_a_real_terminal(tmux: Tmux) -> None:
-    tmux.start_vrrptop("-r", str(CAPTURE.relative_to(ROOT)))
+    # 160 columns: the details' two columns (from 156) show the last advert without
+    # scrolling; at 120 they are one column, whole names first (issue 13).
+    tmux.start_vrrptop("-r", str(CAPTURE.relative_to(ROOT)), cols=160, rows=48)
 
     # five virtual routers, all mastered by the last preempting router
     def replay_done(s: str) -> bool:
