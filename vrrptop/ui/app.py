@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import fields, replace
 from datetime import tzinfo
 from typing import Any
 
@@ -25,8 +24,10 @@ from vrrptop.model.events import Event
 from vrrptop.model.snapshot import Counters, Snapshot
 from vrrptop.options import Options
 from vrrptop.priority.onsave import cancel_all as cancel_on_save
+from vrrptop.ui import timing
 from vrrptop.ui.commands import VrrptopCommands
-from vrrptop.ui.engine_api import EngineLike
+from vrrptop.ui.counter_mark import QUESTION, CounterMark
+from vrrptop.ui.engine_api import EngineLike, engine_error, options_source_name
 from vrrptop.ui.format import SORT_KEYS, fmt_clock, next_sort_key, previous_sort_key
 from vrrptop.ui.header import HeaderInfo, short_source_name
 from vrrptop.ui.keys import KEY_HELP
@@ -52,28 +53,14 @@ class VrrptopApp(App[int]):
     BINDINGS = [Binding(k.key, k.action, k.label, show=k.show, id=k.id) for k in KEY_HELP if k.bind]
     # Only ours: Textual's own (Quit, Theme, Keys, Maximize...) listed actions twice.
     COMMANDS = {VrrptopCommands}
-    MIN_REFRESH_S = 0.1
-    """Redraws are at least this far apart (at most ~10/s)."""
-    MAX_REFRESH_S = 1.0
-    """Even a very busy screen redraws at least once a second."""
-    ADAPT_FACTOR = 3.0
-    """Redraw interval as a multiple of the last redraw's cost (see _apply_inbox)."""
-    TICK_S = 0.7
-    """The slow refresh: clock, elapsed time, counters and ages (htop refreshes at
-    1.5 s). Anything else (events, new masters, states, colours) shows at once.
-    Not 1 s: sampled once a second, the age of a master advertising every second
-    is read at the same phase each time and looks frozen (``0.9s`` for ever);
-    0.7 s walks through the phases (0.7, 0.4, 0.1, 0.8...), so ages move."""
-    ENGINE_INTERVAL_S = TICK_S
-    """Update interval asked of the engine: its periodic updates *are* the ticks (one
-    snapshot, one computation and one repaint a second); it still publishes events
-    at once (see Engine), and those updates show only what is urgent."""
-    TICK_EARLY = 0.75
-    """An update at least this fraction of ``TICK_S`` after the last tick is a tick
-    (the engine's updates come a little more than ``TICK_S`` apart)."""
-    TICK_LATE = 1.25
-    """With no tick for this many ``TICK_S`` (engine silent, stopped or finished),
-    the clock ticks on its own."""
+    # The refresh policy and why: vrrptop.ui.timing.
+    MIN_REFRESH_S = timing.MIN_REFRESH_S
+    MAX_REFRESH_S = timing.MAX_REFRESH_S
+    ADAPT_FACTOR = timing.ADAPT_FACTOR
+    TICK_S = timing.TICK_S
+    ENGINE_INTERVAL_S = timing.ENGINE_INTERVAL_S
+    TICK_EARLY = timing.TICK_EARLY
+    TICK_LATE = timing.TICK_LATE
 
     def __init__(
         self,
@@ -97,8 +84,7 @@ class VrrptopApp(App[int]):
         self.show_names = not options.numeric
         self.sort_key = SORT_KEYS[0]
         self.sort_reverse = False
-        self._counter_mark: tuple[Counters, int] | None = None
-        """Counters and capture drops at the last `c`: the header counts from there."""
+        self.counter_mark = CounterMark()
         self.filter_text = ""
         # Engine state as last drained.
         self.status: SourceStatus | None = None
@@ -274,8 +260,10 @@ class VrrptopApp(App[int]):
             elapsed = snap.ts - self._capture_start
         else:
             elapsed = None
-        name = self.status.name if self.status else self._source_name()
-        counters, status = self._marked(snap.counters if snap else Counters(), self.status)
+        name = self.status.name if self.status else options_source_name(self.options)
+        counters, status = self.counter_mark.apply(
+            snap.counters if snap else Counters(), self.status
+        )
         return HeaderInfo(
             source_name=short_source_name(name, demo=self.options.demo),
             status=status,
@@ -288,39 +276,9 @@ class VrrptopApp(App[int]):
             sort_key=self.sort_key + (" ▼" if self.sort_reverse else ""),
             filter_text=self.filter_text,
             show_names=self.show_names,
-            error=self._engine_error(),
+            error=engine_error(self.engine),
             notice=getattr(self.engine, "write_error", ""),
         )
-
-    def _marked(
-        self, counters: Counters, status: SourceStatus | None
-    ) -> tuple[Counters, SourceStatus | None]:
-        """``counters`` (and the capture's drops) counted from the last `c` mark."""
-        if self._counter_mark is None:
-            return counters, status
-        mark, dropped = self._counter_mark
-        since = Counters(
-            **{
-                f.name: max(0, getattr(counters, f.name) - getattr(mark, f.name))
-                for f in fields(Counters)
-            }
-        )
-        if status is not None:
-            status = replace(status, dropped=max(0, status.dropped - dropped))
-        return since, status
-
-    def _engine_error(self) -> str:
-        """One line about why the engine's thread died, if it did."""
-        error = getattr(self.engine, "error", None)
-        if error is None:
-            return ""
-        return str(error) or type(error).__name__
-
-    def _source_name(self) -> str:
-        o = self.options
-        if o.demo:
-            return "demo"
-        return str(o.read_file or o.interface or "?")
 
     # -------------------------------------------------------------- actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -408,26 +366,13 @@ class VrrptopApp(App[int]):
             if yes:
                 self.mark_counters()
 
-        question = (
-            "Restart the counters (frames, adverts, malformed, dropped) from now?\n"
-            "The event log, the master history and the tables are kept; a mark in the "
-            "log records the counts so far."
-        )
-        self.push_screen(ConfirmDialog(question, yes="Restart counters", no="Keep"), done)
+        self.push_screen(ConfirmDialog(QUESTION, yes="Restart counters", no="Keep"), done)
 
     def mark_counters(self) -> None:
         """Restart the header's counters here; a note in the log keeps the old ones."""
         snap = self.live_snapshot
-        counters = snap.counters if snap else Counters()
-        dropped = self.status.dropped if self.status else 0
-        shown, status = self._marked(counters, self.status)
-        shown_dropped = max(shown.dropped, status.dropped if status else 0)
-        self._counter_mark = (counters, dropped)
-        self.main_screen.event_log.add_note(
-            self._now(),
-            f"── counters restarted here; until now: frames {shown.frames}, adverts "
-            f"{shown.adverts}, malformed {shown.malformed}, dropped {shown_dropped} ──",
-        )
+        note = self.counter_mark.set(snap.counters if snap else Counters(), self.status)
+        self.main_screen.event_log.add_note(self._now(), note)
         self.render_screens()
 
     def action_edit(self) -> None:

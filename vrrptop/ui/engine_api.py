@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from vrrptop.capture.base import SourceStatus
 from vrrptop.model.events import Event
 from vrrptop.model.snapshot import Snapshot
+from vrrptop.options import Options
 
 
 class UpdateLike(Protocol):
@@ -63,3 +64,18 @@ class EngineLike(Protocol):
     def snapshot(self) -> Snapshot:
         """The current picture (thread-safe)."""
         ...
+
+
+def engine_error(engine: object) -> str:
+    """One line about why the engine's thread died, if it did."""
+    error = getattr(engine, "error", None)
+    if error is None:
+        return ""
+    return str(error) or type(error).__name__
+
+
+def options_source_name(options: Options) -> str:
+    """What the source is called before the engine says (``demo``, a file, an interface)."""
+    if options.demo:
+        return "demo"
+    return str(options.read_file or options.interface or "?")

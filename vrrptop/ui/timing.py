@@ -1,0 +1,30 @@
+"""The console's refresh policy: how often it redraws, and why these numbers.
+
+Redraws follow the data (events, new masters, states show at once) but are spaced
+by what the last one cost, so a flood cannot starve the keys; ticking values
+(clock, elapsed time, counters, ages) move on a slow tick.
+"""
+
+from __future__ import annotations
+
+MIN_REFRESH_S = 0.1
+"""Redraws are at least this far apart (at most ~10/s)."""
+MAX_REFRESH_S = 1.0
+"""Even a very busy screen redraws at least once a second."""
+ADAPT_FACTOR = 3.0
+"""Redraw interval as a multiple of the last redraw's cost (see the app's inbox)."""
+TICK_S = 0.7
+"""The slow refresh: clock, elapsed time, counters and ages (htop refreshes at
+1.5 s). Not 1 s: sampled once a second, the age of a master advertising every
+second is read at the same phase each time and looks frozen (``0.9s`` for ever);
+0.7 s walks through the phases (0.7, 0.4, 0.1, 0.8...), so ages move."""
+ENGINE_INTERVAL_S = TICK_S
+"""Update interval asked of the engine: its periodic updates *are* the ticks (one
+snapshot, one computation and one repaint per tick); it still publishes events at
+once, and those updates show only what is urgent."""
+TICK_EARLY = 0.75
+"""An update at least this fraction of ``TICK_S`` after the last tick is a tick
+(the engine's updates come a little more than ``TICK_S`` apart)."""
+TICK_LATE = 1.25
+"""With no tick for this many ``TICK_S`` (engine silent, stopped or finished),
+the clock ticks on its own."""
