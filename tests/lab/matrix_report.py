@@ -30,7 +30,7 @@ def header(rows: list[Row], elapsed: float) -> str:
     return (
         f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: {len(rows)} scenarios, "
         f"{bad} not clean, {elapsed:.0f} s; vrrptop at {_git('rev-parse', '--short', 'HEAD')} "
-        f"(main {_git('rev-parse', '--short', 'main')}), keepalived "
+        f"(on main {_git('rev-parse', '--short', _git('merge-base', 'HEAD', 'main'))}), keepalived "
         f"{_git_free_version()}, load average at the end {load} on {os.cpu_count()} CPUs."
     )
 
