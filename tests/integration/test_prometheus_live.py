@@ -114,7 +114,7 @@ def test_failover_is_visible_in_the_scrapes(netns: str) -> None:
     assert run.returncode == 0, run.stderr
     scrapes = json.loads(run.stdout.strip().splitlines()[-1])
     first, second = scrapes["0"], scrapes["1"]
-    lab = {"vrid": "210", "family": "4", "name": ""}
+    lab = {"vrid": "210", "family": "4", "vlan": "", "name": ""}  # untagged: vlan ""
 
     [(info, _)] = _pick(first, "vrrptop_instance_master_info")
     assert info["master"] == A and info["master_mac"] == "02:00:00:00:00:0a"
