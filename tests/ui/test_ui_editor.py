@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from textual.binding import Binding
 from textual.pilot import Pilot
-from textual.widgets import Static, TabbedContent
+from textual.widgets import Static, Tab, TabbedContent
 
 from tests.ui.conftest import FROZEN
 from tests.ui.helpers import log_lines, render_text, settle
@@ -671,3 +671,17 @@ async def test_non_writable_file_is_shown_read_only(
         await pilot.pause()
         assert "is not writable" in pane.message
         assert pane.session is not None and pane.session.file.render() == SEED
+
+
+async def test_clock_tick_before_the_tabs_mount_does_not_crash(seed_file: Path) -> None:
+    # Under load the one-second tick can land between the editor's compose and
+    # TabbedContent mounting its tab labels: that tick must skip them, not end the app.
+    app = editor_app(FakeMonitor([seed_file]))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_editor(pilot, app)
+        await screen.query_one("#ed-tabs").query(Tab).remove()  # as before mounting
+        screen.render_view()
+        screen.poll_disk()
+        app.render_header()  # what the clock tick calls
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, EditorScreen)

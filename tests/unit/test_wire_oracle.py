@@ -38,6 +38,8 @@ class Expected:
     addrs: tuple[str, ...] | None
     auth: str | None
     bad_cksum: bool
+    more_fragments: bool
+    """tcpdump's ``flags [+``: the IPv4 MF bit."""
 
 
 _START = re.compile(r"^\s*(\d+)\s+(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+) ")
@@ -87,6 +89,7 @@ def parse_out(path: Path) -> list[Expected]:
                 addrs=tuple(addrs.group(1).split(",")) if addrs else None,
                 auth=auth.group(1) if auth else None,
                 bad_cksum="bad vrrp cksum" in text,
+                more_fragments=re.search(r"flags \[\+", text) is not None,
             )
         )
     return out
@@ -141,6 +144,13 @@ def test_fuzzed_tcpdump_captures_match_where_decodable(name: str) -> None:
     for exp, frame in zip(expected, frames, strict=True):
         rec = decode_frame(frame)
         kinds.add(type(rec))
+        if exp.more_fragments:
+            # tcpdump decodes the head of a first fragment; a monitor must not count
+            # it as an advert (VRRP is never fragmented), so it is malformed at IP.
+            assert isinstance(rec, Malformed), rec
+            assert (rec.proto, rec.src) == ("ip", exp.src), rec
+            assert "first fragment" in rec.reason, rec.reason
+            continue
         if isinstance(rec, Malformed):
             assert rec.reason and rec.proto == "vrrp"
             continue
@@ -155,10 +165,16 @@ def test_fuzzed_tcpdump_captures_match_where_decodable(name: str) -> None:
 
 def test_fuzzed_capture_clamped_to_snaplen_is_all_malformed() -> None:
     # oobr-2's header says snaplen 41 but its records hold 54 bytes; libpcap (and so
-    # tcpdump) clamps them. Clamped, no VRRP header is complete: every frame Malformed.
+    # tcpdump) clamps them. Its frames are all IPv4 first fragments (flags [+]): with
+    # the MF bit as captured they are malformed at IP; with it cleared, the clamped
+    # VRRP header is incomplete. Either way every frame is Malformed.
     clear_cache()
     for frame in read_capture(DATA / "tcpdump_vrrp-vrrp_print-oobr-2.pcap"):
-        rec = decode_frame(Frame(frame.ts, frame.linktype, frame.data[:41]))
+        data = bytearray(frame.data[:41])
+        rec = decode_frame(Frame(frame.ts, frame.linktype, bytes(data)))
+        assert isinstance(rec, Malformed) and "first fragment" in rec.reason, rec
+        data[14 + 6] &= ~0x20  # Ethernet + IPv4 flags byte: clear More Fragments
+        rec = decode_frame(Frame(frame.ts, frame.linktype, bytes(data)))
         assert isinstance(rec, Malformed), rec
         assert re.search(r"\d+ (<|of) 8 bytes|unknown VRRP version 15", rec.reason), rec.reason
 

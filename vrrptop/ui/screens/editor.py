@@ -173,9 +173,17 @@ class EditorScreen(Screen[None]):
         """Tab labels follow each file's state (``*`` modified, ``!`` changed on disk)."""
         if not self.panes:
             return
-        tabs = self.query_one("#ed-tabs", TabbedContent)
+        # TabbedContent mounts its tabs a frame after compose: a tick that lands in
+        # between finds none yet, and the next tick labels them.
+        try:
+            tabs = self.query_one("#ed-tabs", TabbedContent)
+        except NoMatches:
+            return
         for i, pane in enumerate(self.panes):
-            tab = tabs.get_tab(f"ed-tab-{i}")
+            try:
+                tab = tabs.get_tab(f"ed-tab-{i}")
+            except NoMatches:
+                continue
             if str(tab.label) != pane.tab_label():
                 tab.label = pane.tab_label()
 
@@ -195,7 +203,10 @@ class EditorScreen(Screen[None]):
                         "warning",
                     )
         self.refresh_tabs()
-        self.query_one("#ed-title", Static).update(self._title())
+        try:
+            self.query_one("#ed-title", Static).update(self._title())
+        except NoMatches:  # not composed yet (or already gone)
+            return
 
     # ---------------------------------------------------------------- actions
     def _editable(self) -> EditorPane | None:
