@@ -14,17 +14,17 @@ evidence joins to a host -- the judgement that needs it is off, and a
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from vrrptop.config.hostmap import family_of, normalise
 from vrrptop.config.model import InstanceConfig
+from vrrptop.expect.alarm import clock, make, who
 from vrrptop.expect.facts import HostFacts
 from vrrptop.expect.prediction import live_master, predict_instance
+from vrrptop.expect.wire import wire_alarms
 from vrrptop.model.expectation import (
-    SEVERITY,
     Alarm,
     AlarmKind,
     DeclaredHost,
@@ -33,12 +33,7 @@ from vrrptop.model.expectation import (
     InstanceKey,
 )
 from vrrptop.model.snapshot import InstanceView, Snapshot
-from vrrptop.model.timers import virtual_mac
 from vrrptop.priority.file import PriorityFile
-
-#: After a master change, keepalived announces the VIPs at once (GARP/NA); an
-#: announcement from another MAC older than this is the clients' picture.
-GARP_GRACE_S = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,84 +45,6 @@ class Verdict:
     """Alarms not about one instance: host DNS, names that do not resolve."""
     declared: tuple[DeclaredHost, ...]
     warnings: tuple[str, ...]
-
-
-def _clock(ts: float) -> str:
-    return time.strftime("%H:%M:%S", time.localtime(ts))
-
-
-def _alarm(
-    kind: AlarmKind,
-    message: str,
-    subject: str,
-    key: InstanceKey | None = None,
-    name: str | None = None,
-    **evidence: object,
-) -> Alarm:
-    facts = tuple((k, str(v)) for k, v in evidence.items() if v is not None)
-    return Alarm(kind, message, subject, key, name, SEVERITY[kind], 0.0, facts)
-
-
-def _who(facts: HostFacts, address: str | None) -> str:
-    if address is None:
-        return "nobody"
-    name = facts.name_of(address)
-    return f"{name} ({address})" if name else address
-
-
-def _mac_who(facts: HostFacts, mac: str) -> str:
-    name = facts.name_of_mac(mac)
-    return f"{mac} ({name})" if name else mac
-
-
-def _wire_alarms(
-    inst: InstanceConfig | None, view: InstanceView, facts: HostFacts, now: float, label: str
-) -> list[Alarm]:
-    """Conditions wrong whatever was declared: split brain, wrong VIP holder."""
-    key, name = view.key, (inst.name if inst else view.name)
-    out: list[Alarm] = []
-    if view.state == "split-brain" or (len(view.split_sources) > 1 and view.state != "silent"):
-        who = ", ".join(_who(facts, s) for s in view.split_sources) or "several routers"
-        out.append(
-            _alarm(
-                AlarmKind.SPLIT_BRAIN,
-                f"{label}: split brain, {who} all advertise as master",
-                label,
-                key,
-                name,
-                sources=" ".join(view.split_sources),
-            )
-        )
-    master = live_master(view)
-    if master is None or not view.masters:
-        return out
-    term_start = view.masters[-1].since
-    interval = view.interval_cs / 100 if view.interval_cs else 1.0
-    if now - term_start < GARP_GRACE_S + interval:
-        return out
-    for holder in view.vip_holders:
-        if holder.holder_is_master is not False:
-            continue
-        vmacs = (virtual_mac(view.vrid, 4), virtual_mac(view.vrid, 6))
-        if holder.mac in vmacs:
-            continue
-        out.append(
-            _alarm(
-                AlarmKind.VIP_HOLDER_NOT_MASTER,
-                f"{label}: VIP {holder.address} was last announced by "
-                f"{_mac_who(facts, holder.mac)} at {_clock(holder.ts)}, not by the master "
-                f"{_who(facts, master)}: clients that took that announcement send to the "
-                "wrong host until their ARP/ND caches expire (keepalived does not re-announce "
-                "after a split brain heals; a reload of keepalived on the master does)",
-                holder.address,
-                key,
-                name,
-                holder_mac=holder.mac,
-                master_mac=view.master_mac,
-                announced=holder.ts,
-            )
-        )
-    return out
 
 
 def expect_instance(
@@ -153,9 +70,9 @@ def expect_instance(
         if view is None or view.state == "unseen":
             why = "is configured but has never been seen on the wire"
         elif view.state == "resigned":
-            why = f"master {_who(facts, view.master)} resigned and nobody took over"
+            why = f"master {who(facts, view.master)} resigned and nobody took over"
         else:
-            why = f"is silent: no advert since {_clock(view.last_seen)}"
+            why = f"is silent: no advert since {clock(view.last_seen)}"
         hint = (
             " (unicast_peer: its adverts are unicast and never reach a monitor port; "
             "watch from one of its nodes)"
@@ -164,10 +81,10 @@ def expect_instance(
         )
         if settled or (view is not None and view.state != "unseen"):
             alarms.append(
-                _alarm(AlarmKind.INSTANCE_SILENT, f"{label} {why}{hint}", label, key, inst.name)
+                make(AlarmKind.INSTANCE_SILENT, f"{label} {why}{hint}", label, key, inst.name)
             )
     if view is not None:
-        alarms.extend(_wire_alarms(inst, view, facts, now, label))
+        alarms.extend(wire_alarms(inst, view, facts, now, label))
     predicted = prediction.master if prediction else None
     if observed is not None and observed_name is None and prediction is not None:
         reasons.append(
@@ -187,9 +104,9 @@ def expect_instance(
                 "is its keepalived running?)"
             )
         alarms.append(
-            _alarm(
+            make(
                 AlarmKind.MASTER_MISMATCH,
-                f"{label}: master is {_who(facts, observed)} but the priority file makes "
+                f"{label}: master is {who(facts, observed)} but the priority file makes "
                 f"{predicted} master{hint}",
                 label,
                 key,
@@ -208,7 +125,7 @@ def expect_instance(
     if observed is not None and observed_name is not None and view is not None:
         if settled and facts.healthy(observed_name) is False:
             alarms.append(
-                _alarm(
+                make(
                     AlarmKind.MASTER_DNS_FAILING,
                     f"{label}: master {observed_name} fails its DNS check but is still master",
                     observed_name,
@@ -219,7 +136,7 @@ def expect_instance(
         expected = prediction.priority_of(observed_name) if prediction else None
         if settled and expected is not None and view.priority != expected:
             alarms.append(
-                _alarm(
+                make(
                     AlarmKind.PRIORITY_MISMATCH,
                     f"{label}: {observed_name} advertises priority {view.priority}, the "
                     f"priority file gives it {expected}",
@@ -235,7 +152,7 @@ def expect_instance(
         for vip in vips:
             if family_of(vip) == key.family and facts.address_healthy(vip) is False:
                 alarms.append(
-                    _alarm(
+                    make(
                         AlarmKind.VIP_DNS_FAILING,
                         f"{label}: VIP {vip} does not answer DNS",
                         normalise(vip),
@@ -255,9 +172,9 @@ def unknown_instance(
 ) -> Expectation:
     """A VRID on the wire that no configuration declares."""
     label = view.key.label
-    alarms = _wire_alarms(None, view, facts, now, label)
+    alarms = wire_alarms(None, view, facts, now, label)
     alarms.append(
-        _alarm(
+        make(
             AlarmKind.UNKNOWN_VRID,
             f"{label} on the segment is not configured",
             label,
@@ -340,7 +257,7 @@ def correlate(
         for host in declared:
             if host.in_service and host.healthy is False:
                 segment.append(
-                    _alarm(
+                    make(
                         AlarmKind.HOST_DNS_FAILING,
                         f"host {host.name} (in service) fails its DNS check: keepalived's "
                         "track script takes it out of the election",
@@ -356,7 +273,7 @@ def correlate(
                 f"/etc/hosts): the master and priority checks of "
                 f"{', '.join(users) or 'its instances'} cannot name those hosts"
             )
-            segment.append(_alarm(AlarmKind.NAMES_UNRESOLVED, text, str(path)))
+            segment.append(make(AlarmKind.NAMES_UNRESOLVED, text, str(path)))
             warnings.append(text)
     for exp in out.values():
         if exp.observed_master is not None and exp.observed_master_name is None and exp.hosts:
@@ -366,7 +283,7 @@ def correlate(
                 "[hosts] entry names): its master and priority checks are off"
             )
             segment.append(
-                _alarm(AlarmKind.NAMES_UNRESOLVED, text, exp.observed_master, exp.key, exp.name)
+                make(AlarmKind.NAMES_UNRESOLVED, text, exp.observed_master, exp.key, exp.name)
             )
             warnings.append(text)
     return Verdict(out, tuple(segment), tuple(declared), tuple(warnings))

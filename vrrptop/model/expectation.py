@@ -19,6 +19,7 @@ class AlarmKind(StrEnum):
     """Every alarm vrrptop raises. The value is the stable wire name (JSON, Prometheus)."""
 
     SPLIT_BRAIN = "split-brain"
+    CONFIG_MISMATCH = "config-mismatch"
     MASTER_MISMATCH = "master-mismatch"
     PRIORITY_MISMATCH = "priority-mismatch"
     MASTER_DNS_FAILING = "master-dns-failing"
@@ -41,6 +42,7 @@ class AlarmKind(StrEnum):
 #: Warning: the cluster works but not as declared. Info: a hint.
 SEVERITY: dict[AlarmKind, Severity] = {
     AlarmKind.SPLIT_BRAIN: "error",
+    AlarmKind.CONFIG_MISMATCH: "error",
     AlarmKind.MASTER_MISMATCH: "error",
     AlarmKind.PRIORITY_MISMATCH: "warning",
     AlarmKind.MASTER_DNS_FAILING: "error",
