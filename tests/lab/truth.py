@@ -214,7 +214,11 @@ class Truth:
                 )
             counts = {len(s.holders[key]) for s in self.samples}
             if min(counts) >= 2:
-                standing.append(Want("split-brain", v, f, why="two nodes hold the VIP"))
+                # A master that drops its peer's adverts (config mismatch) and keeps
+                # receiving them stops advertising itself (keepalived 2.2.7, measured):
+                # the wire then shows one advertiser, and config-mismatch tells the split.
+                standing.append(Want("split-brain", v, f, why="two nodes hold the VIP",
+                                     also=("config-mismatch",)))  # fmt: skip
             if max(counts) >= 2:
                 allowed += [Want("split-brain", v, f), Want("vip-holder-not-master", v, f),
                             Want("master-mismatch", v, f)]  # fmt: skip

@@ -30,10 +30,13 @@ class Want:
     family: int | None = ANY
     about: str | None = None
     why: str = ""
+    also: tuple[str, ...] = ()
+    """Other kinds that say the same thing (a split brain the wire cannot show as two
+    advertisers is told by ``config-mismatch``)."""
 
     def matches(self, alarm: Seen) -> bool:
         """Whether ``alarm`` is this one."""
-        if alarm.kind != self.kind:
+        if alarm.kind != self.kind and alarm.kind not in self.also:
             return False
         if self.vrid != ANY and alarm.vrid != self.vrid:
             return False
@@ -43,15 +46,17 @@ class Want:
 
     @property
     def label(self) -> str:
-        """``kind 210/4``, ``kind 210/*``, ``kind recdns-sby``, ``kind -``."""
+        """``kind 210/4``, ``kind 210/*``, ``kind recdns-sby``, ``kind -``
+        (``kind|other 210/4`` when another kind says the same)."""
+        kind = "|".join((self.kind, *self.also))
         if self.about is not None:
-            return f"{self.kind} {self.about}"
+            return f"{kind} {self.about}"
         if self.vrid is None:
-            return f"{self.kind} -"
+            return f"{kind} -"
         if self.vrid == ANY:
-            return self.kind
+            return kind
         fam = "*" if self.family == ANY else str(self.family)
-        return f"{self.kind} {self.vrid}/{fam}"
+        return f"{kind} {self.vrid}/{fam}"
 
 
 def on(kind: str, *keys: tuple[int, int], why: str = "") -> list[Want]:

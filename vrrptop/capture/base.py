@@ -26,6 +26,11 @@ class SourceStatus:
     """Frames lost: kernel drops plus hand-over queue overflows. Never silent."""
     message: str = ""
     """Why the state is what it is, e.g. "interface em1 disappeared, retrying"."""
+    heard_until: float | None = None
+    """Capture time up to which every frame has been read off the socket (a live
+    source; None: no such bound). A starved capture thread leaves frames in the
+    kernel's buffer: the engine's timers must not run past this, or a router whose
+    adverts are merely unread would be judged silent."""
 
 
 class FrameSource(Protocol):

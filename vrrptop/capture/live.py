@@ -115,6 +115,8 @@ class LiveSource:
         self._state: SourceState = "starting"
         self._message = ""
         self._sock, self._linktype = self._open()
+        self._heard = time.time()
+        """Every frame captured before this wall time has been read (``heard_until``)."""
         self._state = "running"
         if not promiscuous:
             self._message = NOT_PROMISCUOUS
@@ -206,6 +208,7 @@ class LiveSource:
             try:
                 data, anc, _flags, addr = sock.recvmsg(65535, 256)
             except TimeoutError:
+                self._heard = time.time()  # the socket was empty for a whole poll
                 now = time.monotonic()
                 if now - last_stats > 1.0:
                     self._drain_stats(sock)
@@ -227,6 +230,8 @@ class LiveSource:
                         tci = (tpid, tci)
             if ts is None:
                 ts = time.time()
+            if ts > self._heard:
+                self._heard = ts  # frames arrive in capture order
             if cooked:
                 data = _sll_header(addr) + data
             elif tci is not None and len(data) >= 14:
@@ -304,6 +309,7 @@ class LiveSource:
             self._received,
             self._kernel_drops + self._queue_drops,
             self._message,
+            self._heard if self._state == "running" else None,
         )
 
 
