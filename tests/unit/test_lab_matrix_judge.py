@@ -82,6 +82,6 @@ def test_truth_derives_split_stale_garp_and_dns() -> None:
     standing, allowed = truth.derived({"recdns-cnh", "recdns-sby", "recdns-wcdc"})
     labels = {w.label for w in standing}
     # rnb fails too, but it is out of service: no alarm is called for.
-    assert labels == {"split-brain 210/4", "vip-dns-failing 211/6",
+    assert labels == {"split-brain|config-mismatch 210/4", "vip-dns-failing 211/6",
                       "vip-holder-not-master 210/6", "host-dns-failing recdns-sby"}  # fmt: skip
     assert "master-mismatch 210/4" in {w.label for w in allowed}

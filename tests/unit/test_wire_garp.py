@@ -7,7 +7,7 @@ from scapy.layers.l2 import ARP, Dot1Q, Ether
 from test_wire_support import fr
 
 from vrrptop.wire.decode import clear_cache, decode_frame
-from vrrptop.wire.records import Garp, Malformed
+from vrrptop.wire.records import Garp, Malformed, Neighbour
 
 VMAC = "00:00:5e:00:01:d2"
 HOST = "02:aa:bb:cc:dd:ee"
@@ -54,15 +54,16 @@ def test_unsolicited_reply_to_broadcast_mac() -> None:
     assert isinstance(rec, Garp) and rec.kind == "arp-reply"
 
 
-def test_ordinary_arp_is_not_ours() -> None:
+def test_ordinary_arp_is_not_an_announcement() -> None:
     who_has = Ether(src=HOST, dst="ff:ff:ff:ff:ff:ff") / ARP(
         op=1, hwsrc=HOST, psrc="203.0.113.10", pdst="203.0.113.1"
     )
     assert decode(bytes(who_has)) is None
+    # A unicast reply answers one asker: a Neighbour (joins hosts), never a Garp.
     unicast_reply = Ether(src=VMAC, dst=HOST) / ARP(
         op=2, hwsrc=VMAC, psrc="203.0.113.1", hwdst=HOST, pdst="203.0.113.10"
     )
-    assert decode(bytes(unicast_reply)) is None
+    assert decode(bytes(unicast_reply)) == Neighbour(1000.0, "203.0.113.1", VMAC, 4, None)
     probe = Ether(src=HOST, dst="ff:ff:ff:ff:ff:ff") / ARP(
         op=1, hwsrc=HOST, psrc="0.0.0.0", pdst="203.0.113.10"
     )
@@ -107,9 +108,10 @@ def test_override_not_solicited_unicast_na_is_an_announcement() -> None:
     assert isinstance(rec, Garp) and rec.address == "2001:db8::fff0"
 
 
-def test_solicited_na_is_not_ours() -> None:
-    assert decode(na("fe80::9", 1, 1, VMAC)) is None
-    assert decode(na("fe80::9", 0, 0, VMAC)) is None
+def test_solicited_na_is_a_neighbour_not_an_announcement() -> None:
+    answer = Neighbour(1000.0, "2001:db8::fff0", VMAC, 6, None)
+    assert decode(na("fe80::9", 1, 1, VMAC)) == answer
+    assert decode(na("fe80::9", 0, 0, VMAC)) == answer
 
 
 def test_truncated_na_is_malformed() -> None:

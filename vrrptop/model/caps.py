@@ -33,6 +33,7 @@ MAX_INSTANCES = 1024
 MAX_SOURCES = 64
 MAX_HISTORY = 256
 MAX_VIP_HOLDERS = 1024
+MAX_NEIGHBOURS = 1024
 MAX_CARP = 1024
 MAX_MALFORMED_REASONS = 256
 #: Evict this fraction of a full table at once (at least one entry).

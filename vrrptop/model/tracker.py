@@ -40,6 +40,7 @@ from vrrptop.model.caps import (
     MAX_CARP,
     MAX_INSTANCES,
     MAX_MALFORMED_REASONS,
+    MAX_NEIGHBOURS,
     MAX_VIP_HOLDERS,
     evict_oldest,
 )
@@ -48,7 +49,7 @@ from vrrptop.model.instance import INF, Instance, table_key
 from vrrptop.model.repeats import repeat
 from vrrptop.model.snapshot import Counters, Snapshot
 from vrrptop.model.views import Holder, holder_is_master, host_views, instance_view
-from vrrptop.wire.records import Advert, Carp, Garp, Malformed
+from vrrptop.wire.records import Advert, Carp, Garp, Malformed, Neighbour, Record
 
 #: At most one "malformed" event per reason per this many seconds.
 MALFORMED_EVENT_EVERY_S = 1.0
@@ -69,6 +70,8 @@ class Tracker:
         self._heap: list[tuple[float, int, Instance]] = []
         self._seq = 0
         self._holders: dict[tuple[str, int | None], Holder] = {}
+        self._neighbours: dict[tuple[str, int | None], Holder] = {}
+        """(address, VLAN) -> the MAC its own ARP reply / solicited NA gave."""
         self._vip_index: dict[str, list[Instance]] = {}
         self._carp_seen: dict[tuple[int, int], float] = {}
         self._malformed: dict[str, int] = {}
@@ -98,7 +101,7 @@ class Tracker:
 
     # -- records ------------------------------------------------------------------------
 
-    def apply(self, record: Advert | Carp | Garp | Malformed, now: float) -> list[Event]:
+    def apply(self, record: Record, now: float) -> list[Event]:
         """Fire timers due up to ``now``, then process ``record``; returns new events."""
         out = self._fire(now) if now >= self._next_due else []
         if type(record) is Advert:
@@ -114,6 +117,8 @@ class Tracker:
             self._malformed_record(record, now, out)
         elif isinstance(record, Carp):
             self._carp_record(record, now, out)
+        elif isinstance(record, Neighbour):
+            self._neighbour(record, now)
         return out
 
     def tick(self, now: float) -> list[Event]:
@@ -212,6 +217,17 @@ class Tracker:
             if changed:
                 out.append(_vip_event(inst, rec, now))
 
+    def _neighbour(self, rec: Neighbour, now: float) -> None:
+        """Remember who answered for an address: joins hosts (``host_views``)."""
+        where = (rec.address, rec.vlan)
+        n = self._neighbours.get(where)
+        if n is None:
+            if len(self._neighbours) >= MAX_NEIGHBOURS:
+                self._evicted += evict_oldest(self._neighbours, lambda x: x.ts)
+            self._neighbours[where] = Holder(rec.address, rec.mac, now)
+        else:
+            n.mac, n.ts = rec.mac, now
+
     def _malformed_record(self, rec: Malformed, now: float, out: list[Event]) -> None:
         self._malformed_n += 1
         reason = rec.reason
@@ -264,7 +280,7 @@ class Tracker:
         return Snapshot(
             ts=now,
             instances=tuple(instance_view(inst, now, holders) for inst in order),
-            hosts=host_views(order),
+            hosts=host_views(order, self._neighbours.values(), self._vip_index),
             counters=Counters(
                 frames=self._frames,
                 adverts=self._adverts,

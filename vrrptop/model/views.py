@@ -11,7 +11,9 @@ MAC, which every router of a VRID may share.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import ipaddress
+from collections.abc import Collection, Iterable
+from functools import lru_cache
 from typing import Any
 
 from vrrptop.model.conflicts import WINDOW_S
@@ -149,8 +151,34 @@ def instance_view(
     )
 
 
-def host_views(instances: Iterable[Instance]) -> tuple[HostView, ...]:
-    """Hosts: source IPs joined by real (non-virtual) MAC across all instances."""
+@lru_cache(maxsize=4096)
+def eui64_mac(address: str) -> str | None:
+    """The MAC a modified-EUI-64 IPv6 address embeds (``fe80::76:6cff:fe00:b`` ->
+    ``02:76:6c:00:00:0b``), else None. keepalived's IPv6 adverts come from the
+    interface's link-local address, by default EUI-64 of its real MAC -- also with
+    ``use_vmac``, whose adverts carry the virtual MAC -- so it names the router."""
+    try:
+        packed = ipaddress.IPv6Address(address.split("%", 1)[0]).packed
+    except ValueError:
+        return None
+    if packed[11:13] != b"\xff\xfe":
+        return None
+    mac = bytes((packed[8] ^ 0x02, packed[9], packed[10], packed[13], packed[14], packed[15]))
+    return None if mac[0] & 1 else mac.hex(":")  # a group address is no interface
+
+
+def host_views(
+    instances: Iterable[Instance],
+    neighbours: Iterable[Holder] = (),
+    vips: Collection[str] = (),
+) -> tuple[HostView, ...]:
+    """Hosts: source IPs joined by real (non-virtual) MAC across all instances.
+
+    Evidence joining a source to a MAC: its adverts' source MAC (never a virtual
+    one), the MAC a link-local EUI-64 source embeds, and ``neighbours`` -- addresses
+    whose own ARP reply / solicited NA gave their MAC (typically answering vrrptop's
+    probes). A neighbour joins a host only through a MAC or address a router
+    already shows, and a VIP (``vips``) never joins: it moves between hosts."""
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -162,6 +190,11 @@ def host_views(instances: Iterable[Instance]) -> tuple[HostView, ...]:
             parent[x], x = root, parent[x]
         return root
 
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[rb] = ra
+
     entries = []
     for inst in instances:
         for s in inst.sources.values():
@@ -169,9 +202,21 @@ def host_views(instances: Iterable[Instance]) -> tuple[HostView, ...]:
             node = "a" + s.src
             find(node)
             if s.mac is not None and not is_virtual_mac(s.mac):
-                ra, rm = find(node), find("m" + s.mac)
-                if ra != rm:
-                    parent[rm] = ra
+                union(node, "m" + s.mac)
+            embedded = eui64_mac(s.src) if inst.family == 6 else None
+            if embedded is not None and not is_virtual_mac(embedded):
+                union(node, "m" + embedded)
+    joined: list[Holder] = []
+    for n in neighbours:
+        if n.address in vips or is_virtual_mac(n.mac):
+            continue
+        a, m = "a" + n.address, "m" + n.mac
+        if a in parent or m in parent:
+            union(a, m)
+            joined.append(n)
+    extra: dict[str, list[Holder]] = {}
+    for n in joined:
+        extra.setdefault(find("a" + n.address), []).append(n)
     groups: dict[str, list[Any]] = {}
     for inst, s in entries:
         groups.setdefault(find("a" + s.src), []).append((inst, s))
@@ -190,6 +235,11 @@ def host_views(instances: Iterable[Instance]) -> tuple[HostView, ...]:
             if s.last_master is not None:
                 masters[inst.key] = s.last_master
             last_seen = max(last_seen, s.last_seen)
+        for n in extra.get(find("a" + members[0][1].src), ()):
+            if n.address not in addrs:
+                ip = ipaddress.ip_address(n.address)
+                addrs[n.address] = (ip.version, int(ip))
+                macs.add(n.mac)
         ordered = tuple(sorted(addrs, key=addrs.__getitem__))
         view = HostView(ordered, tuple(sorted(macs)), None, prios, masters, last_seen)
         hosts.append((addrs[ordered[0]], view))

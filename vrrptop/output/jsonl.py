@@ -17,7 +17,7 @@ from vrrptop.model.expectation import AlarmChange
 from vrrptop.model.node import LocalInstance, NodeState
 from vrrptop.model.snapshot import Snapshot
 from vrrptop.wire import auth
-from vrrptop.wire.records import Advert, Carp, Garp, Malformed, Record
+from vrrptop.wire.records import Advert, Carp, Garp, Malformed, Neighbour, Record
 
 _CACHE_LIMIT = 4096
 
@@ -59,6 +59,15 @@ def record_json(record: Record, show_secrets: bool = False) -> dict[str, Any]:
             "family": record.family,
             "kind": record.kind,
             "src_mac": record.src_mac,
+            "vlan": record.vlan,
+        }
+    if isinstance(record, Neighbour):
+        return {
+            "type": "neighbour",
+            "ts": record.ts,
+            "address": record.address,
+            "mac": record.mac,
+            "family": record.family,
             "vlan": record.vlan,
         }
     if isinstance(record, Carp):

@@ -2,7 +2,9 @@
 
 A VRRP master (and keepalived, which by default moves VIPs without a virtual MAC)
 announces each VIP with gratuitous ARP; seeing them tells which MAC the switches
-learn for a VIP. Ordinary who-has requests and unicast replies are not ours.
+learn for a VIP. A unicast reply (typically to vrrptop's own probe of a host) is
+a ``Neighbour``: it joins that host's address to its MAC, and is no announcement.
+Who-has requests are not ours.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Literal
 from vrrptop.wire.errors import DecodeError
 from vrrptop.wire.ip import ntop
 from vrrptop.wire.link import Link
-from vrrptop.wire.records import Garp
+from vrrptop.wire.records import Garp, Neighbour
 
 ARP_LEN = 28  # Ethernet/IPv4 ARP: 8-byte header + 6+4+6+4
 _ETH_IPV4_HDR = b"\x00\x01\x08\x00\x06\x04"
@@ -22,8 +24,9 @@ OP_REQUEST = 1
 OP_REPLY = 2
 
 
-def decode_arp(ts: float, data: bytes, link: Link) -> Garp | None:
-    """A Garp for a gratuitous request/reply at ``link.offset``, else None.
+def decode_arp(ts: float, data: bytes, link: Link) -> Garp | Neighbour | None:
+    """A Garp for a gratuitous request/reply at ``link.offset``, a Neighbour for
+    another reply, else None.
 
     Gratuitous means sender IP == target IP (request or reply), or a reply sent to
     a group address / to the broadcast hardware address (an unsolicited "is-at").
@@ -51,7 +54,7 @@ def decode_arp(ts: float, data: bytes, link: Link) -> Garp | None:
         kind = "arp-request"
     elif op == OP_REPLY:
         if spa != tpa and not link.group and tha != _BROADCAST:
-            return None
+            return Neighbour(ts=ts, address=ntop(spa), mac=sha.hex(":"), family=4, vlan=link.vlan)
         kind = "arp-reply"
     else:
         return None

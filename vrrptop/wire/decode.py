@@ -19,7 +19,7 @@ from vrrptop.wire.errors import DecodeError
 from vrrptop.wire.ip import PROTO_VRRP, parse_ipv4, parse_ipv6
 from vrrptop.wire.link import ETH_ARP, ETH_IPV4, VLAN_TPIDS, parse_link
 from vrrptop.wire.nd import decode_na
-from vrrptop.wire.records import Advert, Carp, Frame, Garp, Malformed
+from vrrptop.wire.records import Advert, Carp, Frame, Garp, Malformed, Neighbour
 from vrrptop.wire.vrrp import decode_ip112
 
 CACHE_MAX = 4096
@@ -79,7 +79,7 @@ def cache_key(linktype: int, data: bytes) -> tuple[int, bytes] | bytes:
     return (linktype, data)
 
 
-def _decode(ts: float, linktype: int, data: bytes) -> Advert | Carp | Garp | None:
+def _decode(ts: float, linktype: int, data: bytes) -> Advert | Carp | Garp | Neighbour | None:
     link = parse_link(linktype, data)
     if link is None:
         return None
@@ -94,10 +94,11 @@ def _decode(ts: float, linktype: int, data: bytes) -> Advert | Carp | Garp | Non
     return decode_na(ts, data, ip, link)
 
 
-def decode_frame(frame: Frame) -> Advert | Carp | Garp | Malformed | None:
+def decode_frame(frame: Frame) -> Advert | Carp | Garp | Neighbour | Malformed | None:
     """Decode one captured frame.
 
     Returns an Advert (VRRP), Carp, Garp (gratuitous ARP / unsolicited NA), a
+    Neighbour (unicast ARP reply / solicited NA: joins a host's addresses), a
     Malformed record for frames that are ours but undecodable, or None for any other
     traffic. Never raises.
     """

@@ -1,7 +1,8 @@
 """Unsolicited ICMPv6 Neighbour Advertisements: the IPv6 gratuitous ARP (RFC 4861).
 
 A new VRRPv3 master announces each IPv6 VIP with an unsolicited NA to ff02::1 with
-the Override flag; answers to a neighbour solicitation (Solicited flag) are not ours.
+the Override flag. An answer to a neighbour solicitation (Solicited flag) is a
+``Neighbour``: it joins the target address to its MAC, and announces nothing.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from vrrptop.wire.errors import DecodeError
 from vrrptop.wire.ip import IpPacket, ntop
 from vrrptop.wire.link import Link
-from vrrptop.wire.records import Garp
+from vrrptop.wire.records import Garp, Neighbour
 
 ICMPV6_NA = 136
 NA_LEN = 24  # type, code, checksum, flags+reserved, target address
@@ -32,8 +33,9 @@ def _target_lla(opts: bytes) -> str | None:
     return None
 
 
-def decode_na(ts: float, data: bytes, ip: IpPacket, link: Link) -> Garp | None:
-    """A Garp(kind="na") for an unsolicited NA at ``ip.start``; None otherwise."""
+def decode_na(ts: float, data: bytes, ip: IpPacket, link: Link) -> Garp | Neighbour | None:
+    """A Garp(kind="na") for an unsolicited NA at ``ip.start``, a Neighbour for a
+    solicited one; None otherwise."""
     start = ip.start
     if start >= len(data) or data[start] != ICMPV6_NA:
         return None
@@ -48,11 +50,11 @@ def decode_na(ts: float, data: bytes, ip: IpPacket, link: Link) -> Garp | None:
         return None  # RFC 4861: code must be 0, receivers discard the rest
     flags = msg[4]
     unsolicited = ip.dst == ALL_NODES or (flags & FLAG_OVERRIDE and not flags & FLAG_SOLICITED)
-    if not unsolicited:
-        return None
     mac = _target_lla(msg[NA_LEN:]) or link.src_mac
     if mac is None:
         return None  # raw-IP capture without the option: no MAC to report
+    if not unsolicited:
+        return Neighbour(ts=ts, address=ntop(msg[8:24]), mac=mac, family=6, vlan=link.vlan)
     return Garp(
         ts=ts,
         address=ntop(msg[8:24]),

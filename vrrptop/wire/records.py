@@ -115,6 +115,24 @@ class Garp:
 
 
 @dataclass(slots=True, unsafe_hash=True)
+class Neighbour:
+    """A neighbour's own answer: a unicast ARP reply or a solicited ICMPv6 NA.
+
+    "address X is at MAC M", told to one asker (typically vrrptop's own DNS probes
+    resolving a host). It joins a router's addresses by its real MAC -- the IPv4
+    address of a host whose only adverts come from a link-local address, or from
+    the virtual MAC with ``use_vmac`` -- and is never VIP-holder evidence: it says
+    what one asker's cache holds, not what the switch and every client learnt.
+    """
+
+    ts: float
+    address: str
+    mac: str
+    family: Literal[4, 6]
+    vlan: int | None
+
+
+@dataclass(slots=True, unsafe_hash=True)
 class Malformed:
     """A frame that looked like ours (proto 112, ARP, NA) but could not be decoded."""
 
@@ -127,5 +145,5 @@ class Malformed:
     frame: bytes = b""
 
 
-Record = Advert | Carp | Garp | Malformed
+Record = Advert | Carp | Garp | Neighbour | Malformed
 """Anything ``decode_frame`` returns (it returns None for frames that are not ours)."""
