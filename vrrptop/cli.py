@@ -178,6 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
     cfg.add_argument("--keepalived-conf", type=Path, metavar="FILE",
                      help="read instance names, VIPs and scripts from keepalived.conf "
                      "(default: /etc/keepalived/keepalived.conf when it exists)")  # fmt: skip
+    cfg.add_argument("--config-id", metavar="ID",
+                     help="read keepalived.conf's @ID conditional lines as keepalived -i ID "
+                     "does (default: the host name up to its first dot)")  # fmt: skip
     cfg.add_argument("--priority-file", type=Path, action="append", default=[], metavar="PATH",
                      help="keepalived priority file to show and edit (repeatable)")  # fmt: skip
     cfg.add_argument("--read-only", action="store_true", help="never edit priority files")
@@ -239,6 +242,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         on_save=ns.on_save,
         config=ns.config,
         keepalived_conf=ns.keepalived_conf,
+        config_id=ns.config_id,
         query=ns.query,
         expect=ns.expect,
         probe_interval=ns.probe_interval,

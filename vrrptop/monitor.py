@@ -60,7 +60,9 @@ class AlarmSink(Protocol):
 
 def load_configuration(options: Options) -> Config:
     """The TOML config merged with keepalived.conf; errors are one-line VrrptopErrors."""
-    config, _kconf = resolve_config(options.config, options.keepalived_conf)
+    config, _kconf = resolve_config(
+        options.config, options.keepalived_conf, config_id=options.config_id
+    )
     return config
 
 

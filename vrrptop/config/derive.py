@@ -173,6 +173,7 @@ def resolve_config(
     *,
     default_keepalived: Path = DEFAULT_KEEPALIVED_CONF,
     search: Sequence[Path] = SEARCH_PATH,
+    config_id: str | None = None,
 ) -> tuple[Config, KeepalivedConfig | None]:
     """The TOML config merged with keepalived.conf (``--keepalived-conf``, the
     config's ``keepalived_conf``, or the default if readable).
@@ -186,6 +187,6 @@ def resolve_config(
         path = default_keepalived
     if path is None:
         return config, None
-    kconf = parse_keepalived(path)
+    kconf = parse_keepalived(path, config_id)
     derived = instances_from_keepalived(kconf)
     return merge(config, derived, kconf.warnings), kconf

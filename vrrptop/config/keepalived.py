@@ -210,8 +210,6 @@ def _instance(node: Node, warnings: list[str], version: int) -> KeepalivedInstan
                 values["unicast_src_ip"] = str(ipaddress.ip_address(child.args[0]))
             except ValueError:
                 warnings.append(f"{child.where()}: unicast_src_ip: not an address")
-        elif key.startswith(("@", "$")):
-            warnings.append(f"{child.where()}: conditional/variable lines are not supported")
         elif key not in _IGNORED:
             warnings.append(f"{child.where()}: vrrp_instance: {key!r} not understood, ignored")
     name = node.args[0] if node.args else f"<unnamed at {node.where()}>"
@@ -244,28 +242,28 @@ def interpret(parsed: ParseResult, path: Path | None = None) -> KeepalivedConfig
         elif key == "vrrp_script" and node.children is not None:
             script = _script(node, warnings)
             conf.scripts[script.name] = script
-        elif key.startswith("@") or key.startswith("$"):
-            warnings.append(f"{node.where()}: conditional/variable lines are not supported")
         elif key not in _TOP_IGNORED:
             warnings.append(f"{node.where()}: {key!r} not understood, ignored")
     return conf
 
 
 def parse_keepalived_text(
-    text: str, name: str = "<text>", base: Path | None = None
+    text: str, name: str = "<text>", base: Path | None = None, config_id: str | None = None
 ) -> KeepalivedConfig:
-    """Parse keepalived.conf ``text``; never raises."""
-    return interpret(parse_text(text, name, base), None)
+    """Parse keepalived.conf ``text`` as node ``config_id`` (keepalived's ``-i``,
+    default this host's short name) reads it; never raises."""
+    return interpret(parse_text(text, name, base, config_id), None)
 
 
-def parse_keepalived(path: Path) -> KeepalivedConfig:
-    """Parse ``path`` and its includes; ``ConfigError`` only if ``path`` is unreadable."""
+def parse_keepalived(path: Path, config_id: str | None = None) -> KeepalivedConfig:
+    """Parse ``path`` and its includes as node ``config_id`` reads them;
+    ``ConfigError`` only if ``path`` is unreadable."""
     try:
         with open(path, "rb"):
             pass
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}", 66) from None
-    return interpret(parse_path(path), path)
+    return interpret(parse_path(path, config_id), path)
 
 
 def script_argv(script: VrrpScript) -> list[str]:
