@@ -262,7 +262,12 @@ def parse_keepalived(path: Path, config_id: str | None = None) -> KeepalivedConf
         with open(path, "rb"):
             pass
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}", 66) from None
+        raise ConfigError(
+            f"{path}: cannot read: {exc.strerror or exc} (instances, VIPs, track scripts "
+            "and priority files from it are unknown: run as root, or give "
+            "--config/--priority-file without --keepalived-conf)",
+            66,
+        ) from None
     return interpret(parse_path(path, config_id), path)
 
 
