@@ -51,6 +51,9 @@ class KeepalivedInstance:
     version: int = 2
     auth_type: str | None = None
     has_auth_pass: bool = False
+    auth_pass_long: bool = False
+    """``auth_pass`` is longer than keepalived's 8 characters (the password is not kept)."""
+    auth_where: str = ""
     vips: tuple[str, ...] = ()
     """``virtual_ipaddress`` entries (addresses without prefix length)."""
     excluded_vips: tuple[str, ...] = ()
@@ -82,6 +85,15 @@ class KeepalivedInstance:
         return tuple(v for v in self.vips if (":" in v) == (fam == 6))
 
 
+@dataclass(frozen=True, slots=True)
+class SyncGroup:
+    """A ``vrrp_sync_group NAME { group { INSTANCE... } }`` block."""
+
+    name: str
+    instances: tuple[str, ...]
+    where: str = ""
+
+
 @dataclass(slots=True)
 class KeepalivedConfig:
     """Instances and scripts of a keepalived configuration, plus what was skipped."""
@@ -90,6 +102,7 @@ class KeepalivedConfig:
     instances: list[KeepalivedInstance] = field(default_factory=list)
     scripts: dict[str, VrrpScript] = field(default_factory=dict)
     vrrp_version: int = 2
+    sync_groups: list[SyncGroup] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -191,7 +204,10 @@ def _instance(node: Node, warnings: list[str], version: int) -> KeepalivedInstan
         elif key == "authentication":
             auth = child.child("auth_type")
             values["auth_type"] = auth.args[0] if auth and auth.args else None
-            values["has_auth_pass"] = child.child("auth_pass") is not None
+            pw = child.child("auth_pass")
+            values["has_auth_pass"] = pw is not None
+            values["auth_pass_long"] = pw is not None and len(" ".join(pw.args)) > 8
+            values["auth_where"] = (pw or child).where()
         elif key == "virtual_ipaddress" and child.children is not None:
             values["vips"] = _addresses(child, warnings)
         elif key == "virtual_ipaddress_excluded" and child.children is not None:
@@ -222,7 +238,7 @@ def _instance(node: Node, warnings: list[str], version: int) -> KeepalivedInstan
     return inst
 
 
-_TOP_IGNORED = {"global_defs", "vrrp_sync_group", "static_ipaddress", "static_routes"}
+_TOP_IGNORED = {"global_defs", "static_ipaddress", "static_routes"}
 _TOP_IGNORED |= {"virtual_server", "virtual_server_group", "static_rules"}
 
 
@@ -239,6 +255,13 @@ def interpret(parsed: ParseResult, path: Path | None = None) -> KeepalivedConfig
         key = node.keyword
         if key == "vrrp_instance" and node.children is not None:
             conf.instances.append(_instance(node, warnings, conf.vrrp_version))
+        elif key == "vrrp_sync_group" and node.children is not None:
+            group = node.child("group")
+            members = (
+                [m for c in (group.children or ()) for m in (c.keyword, *c.args)] if group else []
+            )
+            name = node.args[0] if node.args else ""
+            conf.sync_groups.append(SyncGroup(name, tuple(members), node.where()))
         elif key == "vrrp_script" and node.children is not None:
             script = _script(node, warnings)
             conf.scripts[script.name] = script
