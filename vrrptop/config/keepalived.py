@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vrrptop.config.kaparse import Node, ParseResult, parse_path, parse_text
@@ -230,6 +230,10 @@ def _instance(node: Node, warnings: list[str], version: int) -> KeepalivedInstan
             warnings.append(f"{child.where()}: vrrp_instance: {key!r} not understood, ignored")
     name = node.args[0] if node.args else f"<unnamed at {node.where()}>"
     inst = KeepalivedInstance(name=name, where=node.where(), **values)  # type: ignore[arg-type]
+    if inst.family == 6 and inst.version == 2:
+        # VRRPv2 is IPv4 only: keepalived 2.2.7 runs an IPv6 instance as version 3
+        # whatever it was given (its --dump-conf, tests/integration/test_keepalived_dump.py).
+        inst = replace(inst, version=3)
     if len(inst.advertised_vips) < len(inst.vips):
         warnings.append(
             f"{node.where()}: {name}: IPv4 and IPv6 VIPs mixed; keepalived (>= 1.2.20) "
