@@ -80,6 +80,13 @@ def test_comments_quotes_and_predefined_names() -> None:
     assert any("without end" in w for w in pre.warnings)
 
 
+def test_expansion_is_bounded() -> None:
+    pre = Preprocessor("n")
+    out = list(pre.feed("~SEQ(A, 1, 20000) ~SEQ(B, 1, 20000) ~SEQ(C, 1, 9) x", "t:1"))
+    assert 0 < len(out) <= 20_000
+    assert len(pre.warnings) == 1 and "more than 20000 lines" in pre.warnings[0]
+
+
 SHARED = """\
 ! one file for both nodes
 $VIP4=198.51.100.10

@@ -123,6 +123,8 @@ class Preprocessor:
     """``${_PWD}``: the directory of the file being read."""
     _pending: tuple[str, list[str]] | None = None
     _where: str = ""
+    _steps: int = 0
+    """Work done for the current physical line (nested ~SEQs multiply)."""
 
     def start_file(self, directory: str) -> str:
         """A file in ``directory`` starts: ``${_PWD}`` is that directory (the previous
@@ -153,7 +155,12 @@ class Preprocessor:
                 self.end_file()
             return iter(())
         out: list[str] = []
+        self._steps = 0
         self._process(text, 0, out)
+        if self._steps > 4 * MAX_EXPANDED:
+            self.warnings.append(
+                f"{where}: expands to more than {MAX_EXPANDED} lines, the rest dropped"
+            )
         return iter(out)
 
     def _value(self, name: str) -> str | None:
@@ -175,9 +182,13 @@ class Preprocessor:
 
     def _process(self, text: str, depth: int, out: list[str]) -> None:
         s = text.strip()
+        self._steps += 1
         if not s:
             return
-        if depth > MAX_DEPTH or len(out) > MAX_EXPANDED:
+        if self._steps > 4 * MAX_EXPANDED or len(out) >= MAX_EXPANDED:
+            self._steps = 4 * MAX_EXPANDED + 1  # said once, by feed()
+            return
+        if depth > MAX_DEPTH:
             self.warnings.append(f"{self._where}: definitions expand without end, line dropped")
             return
         if s.startswith("@"):
