@@ -134,3 +134,12 @@ def test_definitions_carry_into_includes_and_pwd_is_the_files_dir(tmp_path: Path
     conf = parse_keepalived(tmp_path / "keepalived.conf", config_id="x")
     assert [(i.name, i.vrid) for i in conf.instances] == [("i", 77), ("late", 9)]
     assert conf.scripts["s"].script == f"{tmp_path / 'sub'}/check"
+
+
+def test_quoted_strings_join_words_and_take_shell_escapes() -> None:
+    from vrrptop.config.kaparse import split_line
+
+    assert split_line('abcd" efg h jkl "mnop x') == ["abcd efg h jkl mnop", "x"]
+    assert split_line(r'"a\tb\x41\101\"q\\" {') == ['a\tbAA"q\\', "{"]
+    assert split_line("'single quotes' stay") == ["'single", "quotes'", "stay"]
+    assert split_line('"a{b}" {c}') == ["a{b}", "{", "c", "}"]
