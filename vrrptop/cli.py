@@ -178,6 +178,13 @@ def build_parser() -> argparse.ArgumentParser:
     cfg.add_argument("--keepalived-conf", type=Path, metavar="FILE",
                      help="read instance names, VIPs and scripts from keepalived.conf "
                      "(default: /etc/keepalived/keepalived.conf when it exists)")  # fmt: skip
+    cfg.add_argument("--check-config", action="store_true",
+                     help="print the instances derived from keepalived.conf and the TOML, "
+                     "lint them and exit: 0 clean, 1 findings, 2 unusable (--json: one "
+                     "object)")  # fmt: skip
+    cfg.add_argument("--config-id", metavar="ID",
+                     help="read keepalived.conf's @ID conditional lines as keepalived -i ID "
+                     "does (default: the host name up to its first dot)")  # fmt: skip
     cfg.add_argument("--priority-file", type=Path, action="append", default=[], metavar="PATH",
                      help="keepalived priority file to show and edit (repeatable)")  # fmt: skip
     cfg.add_argument("--read-only", action="store_true", help="never edit priority files")
@@ -210,7 +217,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
     sources = sum(bool(x) for x in (interface, ns.read, ns.demo))
     if sources > 1:
         parser.error("choose one source: IFACE, -r FILE or --demo")
-    if sources == 0:
+    if sources == 0 and not ns.check_config:
         parser.error("nothing to watch: give an interface (vrrptop em1), -r FILE or --demo")
     if ns.speed and not (ns.read or ns.demo):
         parser.error("--speed only applies to -r FILE or --demo")
@@ -239,6 +246,8 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         on_save=ns.on_save,
         config=ns.config,
         keepalived_conf=ns.keepalived_conf,
+        config_id=ns.config_id,
+        check_config=ns.check_config,
         query=ns.query,
         expect=ns.expect,
         probe_interval=ns.probe_interval,

@@ -60,7 +60,12 @@ class AlarmSink(Protocol):
 
 def load_configuration(options: Options) -> Config:
     """The TOML config merged with keepalived.conf; errors are one-line VrrptopErrors."""
-    config, _kconf = resolve_config(options.config, options.keepalived_conf)
+    config, _kconf = resolve_config(
+        options.config,
+        options.keepalived_conf,
+        config_id=options.config_id,
+        priority_files=options.priority_files,
+    )
     return config
 
 

@@ -47,6 +47,12 @@ class Options:
     """``--config FILE`` (TOML)."""
     keepalived_conf: Path | None = None
     """``--keepalived-conf FILE``."""
+    check_config: bool = False
+    """``--check-config``: print what was derived from the configuration, lint it, exit
+    (0 clean, 1 findings, 2 unusable); ``--json`` gives one object."""
+    config_id: str | None = None
+    """``--config-id ID``: read keepalived.conf's ``@ID`` lines as keepalived ``-i ID``
+    does (None: this host's name up to its first dot, keepalived's default)."""
     query: str | None = None
     """``--query NAME[/TYPE]`` for DNS probes; None = default from config/seed."""
     expect: str | None = None

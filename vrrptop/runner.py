@@ -255,6 +255,10 @@ def demo_options(options: Options) -> Options:
 
 def run(options: Options) -> int:
     """Run vrrptop; returns the exit status."""
+    if options.check_config:
+        from vrrptop.output.check import run_check
+
+        return run_check(options)
     if options.demo:
         options = demo_options(options)
     # Configuration first: a broken file is reported before any capture starts.

@@ -1,6 +1,7 @@
 """Instances derived from keepalived.conf, and merging them with the TOML config.
 
-The seed's track scripts are ``named_check TYPE NUM PRIO`` with weight
+The seed's track scripts are ``named_check TYPE NUM PRIO`` (the basenames are the
+TOML's ``rank_scripts``, default ``["named_check"]``) with weight
 ``PRIO*step``: they tell us the instance's priority file (``priority.TYPE`` in the
 keepalived config directory), its direction (NUM), the step and the number of
 rank scripts. The instance's own ``priority`` is the base.
@@ -24,7 +25,7 @@ from vrrptop.config.loader import SEARCH_PATH, load_config
 from vrrptop.config.model import Config, InstanceConfig
 
 CHECK_SCRIPT_NAMES = ("named_check",)
-"""Basenames of rank-check scripts taking ``TYPE NUM PRIO`` arguments."""
+"""Default basenames of rank-check scripts taking ``TYPE NUM PRIO`` arguments."""
 
 DEFAULT_KEEPALIVED_CONF = Path("/etc/keepalived/keepalived.conf")
 
@@ -51,10 +52,10 @@ def script_span(path: str) -> int | None:
 
 
 def _rank_scripts(
-    inst: KeepalivedInstance, conf: KeepalivedConfig
+    inst: KeepalivedInstance, conf: KeepalivedConfig, names: Sequence[str]
 ) -> list[tuple[str, int, int, int, float, str]]:
-    """(TYPE, NUM, PRIO, weight, interval, script path) of the instance's named_check
-    scripts."""
+    """(TYPE, NUM, PRIO, weight, interval, script path) of the instance's rank scripts
+    (those whose program's basename is one of ``names``)."""
     found = []
     for track in inst.track_scripts:
         script = conf.scripts.get(track.name)
@@ -62,7 +63,7 @@ def _rank_scripts(
             conf.warnings.append(f"{inst.where}: track_script {track.name!r} has no vrrp_script")
             continue
         argv = script_argv(script)
-        if not argv or os.path.basename(argv[0]) not in CHECK_SCRIPT_NAMES:
+        if not argv or os.path.basename(argv[0]) not in names:
             continue
         try:
             kind, num, prio = argv[1], int(argv[2]), int(argv[3])
@@ -74,8 +75,12 @@ def _rank_scripts(
     return found
 
 
-def instance_from_keepalived(inst: KeepalivedInstance, conf: KeepalivedConfig) -> InstanceConfig:
-    """An ``InstanceConfig`` for one vrrp_instance (scheme from its named_check scripts)."""
+def instance_from_keepalived(
+    inst: KeepalivedInstance,
+    conf: KeepalivedConfig,
+    rank_scripts: Sequence[str] = CHECK_SCRIPT_NAMES,
+) -> InstanceConfig:
+    """An ``InstanceConfig`` for one vrrp_instance (scheme from its rank scripts)."""
     base = InstanceConfig(
         name=inst.name,
         vrid=inst.vrid,
@@ -92,7 +97,7 @@ def instance_from_keepalived(inst: KeepalivedInstance, conf: KeepalivedConfig) -
         unicast=bool(inst.unicast_peers),
         use_vmac=inst.use_vmac,
     )
-    ranks = _rank_scripts(inst, conf)
+    ranks = _rank_scripts(inst, conf, rank_scripts)
     if not ranks:
         return base
     kinds = {r[0] for r in ranks}
@@ -124,14 +129,16 @@ def instance_from_keepalived(inst: KeepalivedInstance, conf: KeepalivedConfig) -
     )
 
 
-def instances_from_keepalived(conf: KeepalivedConfig) -> list[InstanceConfig]:
+def instances_from_keepalived(
+    conf: KeepalivedConfig, rank_scripts: Sequence[str] = CHECK_SCRIPT_NAMES
+) -> list[InstanceConfig]:
     """Every vrrp_instance with a VRID, as ``InstanceConfig``."""
     out = []
     for inst in conf.instances:
         if inst.vrid is None:
             conf.warnings.append(f"{inst.where}: {inst.name}: no virtual_router_id, skipped")
             continue
-        out.append(instance_from_keepalived(inst, conf))
+        out.append(instance_from_keepalived(inst, conf, rank_scripts))
     return out
 
 
@@ -167,25 +174,64 @@ def merge(config: Config, derived: list[InstanceConfig], warnings: list[str]) ->
     return replace(config, instances=tuple(instances), warnings=(*config.warnings, *warnings))
 
 
+UNREADABLE_DISABLES = (
+    "instances, VIPs, track scripts and priority files from it are unknown: run as root, "
+    "or give --config/--priority-file"
+)
+"""What an unreadable keepalived.conf switches off, said with it."""
+
+
+def explicit_priority_files(
+    derived: list[InstanceConfig], explicit: Sequence[Path], warnings: list[str]
+) -> list[InstanceConfig]:
+    """``--priority-file`` wins over the path derived from the scripts: the one of the
+    same name (``priority.TYPE``), else the only one given. A derived path that does
+    not exist is then dropped (said once) instead of stopping vrrptop."""
+    if not explicit:
+        return derived
+    out = []
+    for inst in derived:
+        path = inst.priority_file
+        if path is not None:
+            same = [p for p in explicit if p.name == path.name]
+            chosen = same[0] if same else (explicit[0] if len(explicit) == 1 else None)
+            if chosen is None and not path.exists():
+                warnings.append(
+                    f"{inst.name}: derived priority file {path} does not exist and no "
+                    "--priority-file names it: its election is not predicted"
+                )
+            path = chosen or (path if path.exists() else None)
+        out.append(replace(inst, priority_file=path))
+    return out
+
+
 def resolve_config(
     config_path: Path | None = None,
     keepalived_path: Path | None = None,
     *,
     default_keepalived: Path = DEFAULT_KEEPALIVED_CONF,
     search: Sequence[Path] = SEARCH_PATH,
+    config_id: str | None = None,
+    priority_files: Sequence[Path] = (),
 ) -> tuple[Config, KeepalivedConfig | None]:
     """The TOML config merged with keepalived.conf (``--keepalived-conf``, the
-    config's ``keepalived_conf``, or the default if readable).
+    config's ``keepalived_conf``, or the default if it exists).
 
     Raises ``ConfigError`` for a bad TOML file or an unreadable *explicit*
-    keepalived path; a missing default keepalived.conf is silently skipped.
+    keepalived path; a missing default keepalived.conf is silently skipped, one
+    that exists but cannot be read is a warning saying what that disables.
     """
     config = load_config(config_path, search)
     path = keepalived_path or config.keepalived_conf
-    if path is None and os.access(default_keepalived, os.R_OK):
+    if path is None and os.path.exists(default_keepalived):
+        if not os.access(default_keepalived, os.R_OK):
+            why = "not root" if os.geteuid() else "permission denied"
+            note = f"{default_keepalived}: cannot read ({why}): {UNREADABLE_DISABLES}"
+            return replace(config, warnings=(*config.warnings, note)), None
         path = default_keepalived
     if path is None:
         return config, None
-    kconf = parse_keepalived(path)
-    derived = instances_from_keepalived(kconf)
+    kconf = parse_keepalived(path, config_id)
+    derived = instances_from_keepalived(kconf, config.rank_scripts)
+    derived = explicit_priority_files(derived, priority_files, kconf.warnings)
     return merge(config, derived, kconf.warnings), kconf

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vrrptop.config.kaparse import Node, ParseResult, parse_path, parse_text
@@ -51,6 +51,9 @@ class KeepalivedInstance:
     version: int = 2
     auth_type: str | None = None
     has_auth_pass: bool = False
+    auth_pass_long: bool = False
+    """``auth_pass`` is longer than keepalived's 8 characters (the password is not kept)."""
+    auth_where: str = ""
     vips: tuple[str, ...] = ()
     """``virtual_ipaddress`` entries (addresses without prefix length)."""
     excluded_vips: tuple[str, ...] = ()
@@ -82,6 +85,15 @@ class KeepalivedInstance:
         return tuple(v for v in self.vips if (":" in v) == (fam == 6))
 
 
+@dataclass(frozen=True, slots=True)
+class SyncGroup:
+    """A ``vrrp_sync_group NAME { group { INSTANCE... } }`` block."""
+
+    name: str
+    instances: tuple[str, ...]
+    where: str = ""
+
+
 @dataclass(slots=True)
 class KeepalivedConfig:
     """Instances and scripts of a keepalived configuration, plus what was skipped."""
@@ -90,6 +102,7 @@ class KeepalivedConfig:
     instances: list[KeepalivedInstance] = field(default_factory=list)
     scripts: dict[str, VrrpScript] = field(default_factory=dict)
     vrrp_version: int = 2
+    sync_groups: list[SyncGroup] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -191,7 +204,10 @@ def _instance(node: Node, warnings: list[str], version: int) -> KeepalivedInstan
         elif key == "authentication":
             auth = child.child("auth_type")
             values["auth_type"] = auth.args[0] if auth and auth.args else None
-            values["has_auth_pass"] = child.child("auth_pass") is not None
+            pw = child.child("auth_pass")
+            values["has_auth_pass"] = pw is not None
+            values["auth_pass_long"] = pw is not None and len(" ".join(pw.args)) > 8
+            values["auth_where"] = (pw or child).where()
         elif key == "virtual_ipaddress" and child.children is not None:
             values["vips"] = _addresses(child, warnings)
         elif key == "virtual_ipaddress_excluded" and child.children is not None:
@@ -210,12 +226,14 @@ def _instance(node: Node, warnings: list[str], version: int) -> KeepalivedInstan
                 values["unicast_src_ip"] = str(ipaddress.ip_address(child.args[0]))
             except ValueError:
                 warnings.append(f"{child.where()}: unicast_src_ip: not an address")
-        elif key.startswith(("@", "$")):
-            warnings.append(f"{child.where()}: conditional/variable lines are not supported")
         elif key not in _IGNORED:
             warnings.append(f"{child.where()}: vrrp_instance: {key!r} not understood, ignored")
     name = node.args[0] if node.args else f"<unnamed at {node.where()}>"
     inst = KeepalivedInstance(name=name, where=node.where(), **values)  # type: ignore[arg-type]
+    if inst.family == 6 and inst.version == 2:
+        # VRRPv2 is IPv4 only: keepalived 2.2.7 runs an IPv6 instance as version 3
+        # whatever it was given (its --dump-conf, tests/integration/test_keepalived_dump.py).
+        inst = replace(inst, version=3)
     if len(inst.advertised_vips) < len(inst.vips):
         warnings.append(
             f"{node.where()}: {name}: IPv4 and IPv6 VIPs mixed; keepalived (>= 1.2.20) "
@@ -224,7 +242,7 @@ def _instance(node: Node, warnings: list[str], version: int) -> KeepalivedInstan
     return inst
 
 
-_TOP_IGNORED = {"global_defs", "vrrp_sync_group", "static_ipaddress", "static_routes"}
+_TOP_IGNORED = {"global_defs", "static_ipaddress", "static_routes"}
 _TOP_IGNORED |= {"virtual_server", "virtual_server_group", "static_rules"}
 
 
@@ -241,31 +259,43 @@ def interpret(parsed: ParseResult, path: Path | None = None) -> KeepalivedConfig
         key = node.keyword
         if key == "vrrp_instance" and node.children is not None:
             conf.instances.append(_instance(node, warnings, conf.vrrp_version))
+        elif key == "vrrp_sync_group" and node.children is not None:
+            group = node.child("group")
+            members = (
+                [m for c in (group.children or ()) for m in (c.keyword, *c.args)] if group else []
+            )
+            name = node.args[0] if node.args else ""
+            conf.sync_groups.append(SyncGroup(name, tuple(members), node.where()))
         elif key == "vrrp_script" and node.children is not None:
             script = _script(node, warnings)
             conf.scripts[script.name] = script
-        elif key.startswith("@") or key.startswith("$"):
-            warnings.append(f"{node.where()}: conditional/variable lines are not supported")
         elif key not in _TOP_IGNORED:
             warnings.append(f"{node.where()}: {key!r} not understood, ignored")
     return conf
 
 
 def parse_keepalived_text(
-    text: str, name: str = "<text>", base: Path | None = None
+    text: str, name: str = "<text>", base: Path | None = None, config_id: str | None = None
 ) -> KeepalivedConfig:
-    """Parse keepalived.conf ``text``; never raises."""
-    return interpret(parse_text(text, name, base), None)
+    """Parse keepalived.conf ``text`` as node ``config_id`` (keepalived's ``-i``,
+    default this host's short name) reads it; never raises."""
+    return interpret(parse_text(text, name, base, config_id), None)
 
 
-def parse_keepalived(path: Path) -> KeepalivedConfig:
-    """Parse ``path`` and its includes; ``ConfigError`` only if ``path`` is unreadable."""
+def parse_keepalived(path: Path, config_id: str | None = None) -> KeepalivedConfig:
+    """Parse ``path`` and its includes as node ``config_id`` reads them;
+    ``ConfigError`` only if ``path`` is unreadable."""
     try:
         with open(path, "rb"):
             pass
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}", 66) from None
-    return interpret(parse_path(path), path)
+        raise ConfigError(
+            f"{path}: cannot read: {exc.strerror or exc} (instances, VIPs, track scripts "
+            "and priority files from it are unknown: run as root, or give "
+            "--config/--priority-file without --keepalived-conf)",
+            66,
+        ) from None
+    return interpret(parse_path(path, config_id), path)
 
 
 def script_argv(script: VrrpScript) -> list[str]:

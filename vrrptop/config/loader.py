@@ -5,6 +5,7 @@ Example::
     keepalived_conf = "/etc/keepalived/keepalived.conf"
     on_save = "rsync -a $VRRPTOP_FILE other:/etc/keepalived/"
     notify = "/usr/local/bin/vrrp-notify --to hostmaster"   # as --notify: no shell
+    rank_scripts = ["named_check"]   # track-script programs taking TYPE NUM PRIO
 
     [dns]
     query = "cam.ac.uk/TXT"
@@ -47,7 +48,7 @@ SEARCH_PATH: tuple[Path, ...] = (
 )
 
 _TOP_KEYS = {"keepalived_conf", "priority_files", "backup_dir", "on_save", "dns", "instances"}
-_TOP_KEYS |= {"hosts", "notify"}
+_TOP_KEYS |= {"hosts", "notify", "rank_scripts"}
 _DNS_KEYS = {"query", "expect", "interval", "timeout"}
 _INSTANCE_KEYS = {
     "vrid",
@@ -260,6 +261,17 @@ def parse_config(text: str, path: Path) -> Config:
         backup_dir=_path(path.parent, bdir) if bdir else None,
         on_save=_get(ctx, "", data, "on_save", _is_str, "a shell command string", None),
         notify=_get(ctx, "", data, "notify", _is_str, "a command string", None),
+        rank_scripts=tuple(
+            _get(
+                ctx,
+                "",
+                data,
+                "rank_scripts",
+                lambda v: isinstance(v, list) and all(isinstance(s, str) and s for s in v),
+                "a list of script names",
+                ["named_check"],
+            )
+        ),  # fmt: skip
         path=path,
         warnings=tuple(ctx.warnings),
     )

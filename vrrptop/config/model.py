@@ -92,6 +92,9 @@ class Config:
     on_save: str | None = None
     notify: str | None = None
     """``notify = "CMD"``: as ``--notify CMD`` (the command line wins)."""
+    rank_scripts: tuple[str, ...] = ("named_check",)
+    """``rank_scripts = [...]``: basenames of the track-script programs taking the
+    seed's ``TYPE NUM PRIO`` arguments (rank scripts: weight = PRIO * step)."""
     path: Path | None = None
     """The TOML file this came from (None: defaults)."""
     warnings: tuple[str, ...] = ()

@@ -45,7 +45,7 @@ def read_conf(ka: Keepalived) -> ConfRead:
         path = ka.root / str(path).lstrip("/")
         findings.append(f"keepalived runs in another root: reading {shown} as {path}")
     try:
-        conf = parse_keepalived(path)
+        conf = parse_keepalived(path, ka.config_id())
     except ConfigError as exc:
         findings.append(f"{exc} (keepalived's own configuration: instances are known only "
                         "from its dump, no file:line, no check of what it reads)")  # fmt: skip
@@ -64,7 +64,7 @@ def compare(conf: KeepalivedConfig, running: tuple[LocalInstance, ...]) -> list[
         if mine is None:
             out.append(
                 f"keepalived runs instance {inst.name} (VRID {inst.vrid}) that vrrptop did not "
-                "find in its configuration (conditional @ or $ lines, or syntax not understood)"
+                "find in its configuration (syntax not understood, or another config id)"
             )
             continue
         where = mine.where or str(conf.path)
