@@ -28,6 +28,12 @@ from vrrptop.priority.file import PriorityFile
 
 #: Hold-down of names that do not resolve: the resolver answers asynchronously.
 NAMES_HOLD_S = 5.0
+#: Hold-down of a master no evidence joins to a host (a link-local address, a
+#: use_vmac or unicast_peer router): the join comes from the host's own ARP reply or
+#: NA to vrrptop's probes, which a warm neighbour cache delays until its entry goes
+#: stale and is re-probed (Linux: 15-45 s REACHABLE, then 5 s DELAY). Saying it
+#: sooner raises a warning at every start that clears seconds later.
+UNJOINED_HOLD_S = 50.0
 #: After the capture dropped frames, silence is not judged for this long: a missing
 #: advert may be ours, not the router's.
 DROP_QUIET_S = 5.0
@@ -108,7 +114,7 @@ class Judge:
         if kind in (AlarmKind.VIP_DNS_FAILING, AlarmKind.HOST_DNS_FAILING):
             return self._dns_hold
         if kind is AlarmKind.NAMES_UNRESOLVED:
-            return NAMES_HOLD_S
+            return NAMES_HOLD_S if alarm.key is None else UNJOINED_HOLD_S
         if kind is AlarmKind.INSTANCE_SILENT and alarm.key is not None:
             inst = self._by_vrid.get((alarm.key.vrid, alarm.key.family))
             # Backups take over within one advert of the tracker's silent deadline.
