@@ -18,15 +18,9 @@ pytestmark = pytest.mark.lab
 
 #: Rows known not to be clean yet, and why (tests/lab/MATRIX.md has the diagnoses).
 #: Not strict: a row that becomes clean shows as XPASS, the cue to drop it here.
-KNOWN: dict[str, str] = {
-    "wrong-auth": "the second master soon stops advertising (tcpdump): the split is in VIP "
-    "ownership, not on the wire; the row should expect vip-holder-not-master",
-    "wrong-vips": "as wrong-auth: one advertiser on the wire after the first seconds",
-    "advert-int": "as wrong-auth: one advertiser on the wire after the first seconds",
-    "split-brain": "under heavy load the capture stalls and the split is cleared early",
-    "save-not-distributed": "an edit seen on disk is now watched like a save; not yet "
-    "confirmed in the lab",
-}
+KNOWN: dict[str, str] = {}
+"""Scenario -> why it is not clean yet (xfail, not strict). Empty: every row is clean
+(the 2026-12-02 runs at load 17-25: tests/lab/MATRIX.md)."""
 
 
 def _param(scenario: Scenario) -> object:
