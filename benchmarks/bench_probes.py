@@ -7,6 +7,13 @@ vrrptop) and reports the schedule lag (probe start minus scheduled slot), the
 result rate and the outcome counts.
 
     python benchmarks/bench_probes.py [--targets 500] [--interval 1] [--duration 15]
+        [--rss-every 60]
+
+``--rss-every S`` samples the process's resident memory every S seconds and prints
+the series, its first-to-last growth after the first minute, and the growth per hour
+over the second half (issue 17: 500 black-holed targets for an hour must stay flat):
+
+    python benchmarks/bench_probes.py --targets 500 --silent-fraction 1 --duration 3600
 """
 
 from __future__ import annotations
@@ -90,6 +97,7 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=1.0)
     parser.add_argument("--duration", type=float, default=15.0)
     parser.add_argument("--concurrency", type=int, default=ProbeConfig().max_concurrency)
+    parser.add_argument("--rss-every", type=float, default=60.0)
     args = parser.parse_args()
 
     silent = int(args.targets * args.silent_fraction)
@@ -127,7 +135,10 @@ def main() -> int:
     cpu0 = time.process_time()
     t0 = time.monotonic()
     runner.start()
-    time.sleep(args.duration)
+    rss: list[tuple[float, float]] = []
+    while (left := t0 + args.duration - time.monotonic()) > 0:
+        time.sleep(min(left, args.rss_every))
+        rss.append((time.monotonic() - t0, _rss_mb()))
     stop0 = time.monotonic()
     runner.stop(timeout=10)
     stop_s = time.monotonic() - stop0
@@ -170,7 +181,31 @@ def main() -> int:
         f"probe thread+main CPU {cpu:.1f} s ({100 * cpu / elapsed:.0f}% of one core); "
         f"stop() took {stop_s * 1000:.0f} ms"
     )
+    _print_rss(rss)
     return 0
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _print_rss(rss: list[tuple[float, float]]) -> None:
+    """The RSS series; growth after the first minute and per hour over the second half."""
+    if not rss:
+        return
+    print("RSS MB: " + ", ".join(f"{t / 60:.0f}m {mb:.1f}" for t, mb in rss))
+    settled = [(t, mb) for t, mb in rss if t >= 60] or rss
+    half = [(t, mb) for t, mb in settled if t >= settled[-1][0] / 2] or settled
+    span_h = (half[-1][0] - half[0][0]) / 3600
+    rate = (half[-1][1] - half[0][1]) / span_h if span_h > 0 else float("nan")
+    print(
+        f"RSS after the first minute {settled[0][1]:.1f} MB, at the end {settled[-1][1]:.1f} MB "
+        f"({settled[-1][1] - settled[0][1]:+.1f}); second half {rate:+.1f} MB/h"
+    )
 
 
 if __name__ == "__main__":
