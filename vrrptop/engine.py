@@ -243,6 +243,8 @@ class Engine:
         adverts = 0
         first_ts: float | None = None
         wall_start = time.monotonic()
+        if not packet_clock:
+            self._now = self._idle_now(clock())  # the first picture is dated now, not 0
         self._publish()
         for frame in self.source.frames():
             if self._stop.is_set():

@@ -296,3 +296,15 @@ def test_control_save_with_on_save_gives_no_hint() -> None:
     _save_reversed(run)
     run.send((WCDC, 250), seconds=10)
     assert ("save-not-distributed", 210) not in run.raised()
+
+
+def test_a_picture_dated_zero_starts_no_hold_down() -> None:
+    # The engine's first picture before any frame is dated 0: judging it would start
+    # names-unresolved's 5 s hold at the epoch and raise it at the first real picture.
+    run = Run(hosts={})
+    snap, changes = run.judge.judge(run.tracker.snapshot(0.0), run.files, {}, hosts={})
+    assert changes == [] and snap.alarms == ()
+    run.send((WCDC, 250), seconds=2)
+    assert not run.ever("names-unresolved")  # held, not raised at once
+    run.send((WCDC, 250), seconds=5)
+    assert run.ever("names-unresolved")

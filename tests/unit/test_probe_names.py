@@ -115,6 +115,46 @@ def test_cache_negative_answers_are_cached_for_negative_ttl() -> None:
     cache.close()
 
 
+def test_cache_keeps_the_last_answer_when_the_resolver_fails() -> None:
+    # A timeout or an unreachable server is no answer: the host keeps its addresses
+    # (else every host turns "names-unresolved" during a DNS hiccup); "no such name"
+    # (the resolver returning None) does drop them.
+    clock = _Clock()
+    answers: list[object] = ["A", OSError("EAI_AGAIN"), None]
+
+    def resolve(key: str) -> str | None:
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer  # type: ignore[return-value]
+
+    cache: LookupCache[str, str] = LookupCache(resolve, ttl=10, negative_ttl=1, clock=clock)
+    assert cache.resolve_now("a") == "A"
+    clock.now = 11
+    assert cache.resolve_now("a") == "A"  # failed: the last answer, retried soon
+    clock.now = 13
+    assert cache.resolve_now("a") is None  # the resolver says there is none now
+    cache.close()
+
+
+def test_getaddrinfo_no_such_name_is_none_a_failure_raises(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from vrrptop.probe import hosts
+
+    def raising(errno: int) -> object:
+        def fake(*_a: object, **_k: object) -> object:
+            raise socket.gaierror(errno, "fake")
+
+        return fake
+
+    monkeypatch.setattr(hosts.socket, "getaddrinfo", raising(socket.EAI_NONAME))
+    assert hosts.getaddrinfo_addresses("gone.example") is None
+    monkeypatch.setattr(hosts.socket, "getaddrinfo", raising(socket.EAI_AGAIN))
+    with pytest.raises(socket.gaierror):
+        hosts.getaddrinfo_addresses("slow.example")
+
+
 def test_cache_is_bounded_lru() -> None:
     cache: LookupCache[str, str] = LookupCache(lambda k: k, ttl=100, negative_ttl=1, max_entries=3)
     for key in "abcd":

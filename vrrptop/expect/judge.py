@@ -164,6 +164,11 @@ class Judge:
         """Attach expectations and raised alarms to ``snapshot``; return the
         transitions since the last call."""
         now = snapshot.ts
+        if now <= 0.0:
+            # No time yet (a replay before its first frame): judged at 0, every
+            # condition would start its hold-down at the epoch and be raised at the
+            # first real snapshot without waiting (measured: names-unresolved at start).
+            return snapshot, []
         known = [n for f in files.values() for n in f.hosts()]
         facts = HostFacts.build(snapshot, known, health, hosts=hosts, resolve=resolve)
         seen = {(v.vrid, v.family) for v in snapshot.instances}

@@ -15,9 +15,20 @@ from vrrptop.probe.lookup_cache import LookupCache
 Addresses = tuple[str, ...]
 
 
+#: getaddrinfo's answers that the name has no address (rather than a failure to ask).
+_NO_SUCH_NAME = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
+
+
 def getaddrinfo_addresses(name: str) -> Addresses | None:
-    """Every address of ``name`` (IPv4 and IPv6, resolver order, no duplicates)."""
-    infos = socket.getaddrinfo(name, None, type=socket.SOCK_STREAM)
+    """Every address of ``name`` (IPv4 and IPv6, resolver order, no duplicates);
+    None when the resolver says it has none. A failure to ask (EAI_AGAIN: a timeout,
+    no server) raises, so the cache keeps the last answer."""
+    try:
+        infos = socket.getaddrinfo(name, None, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        if exc.errno in _NO_SUCH_NAME:
+            return None
+        raise
     seen: dict[str, None] = {}
     for _family, _type, _proto, _canon, sockaddr in infos:
         address = str(sockaddr[0])

@@ -111,13 +111,19 @@ class LookupCache(Generic[K, V]):
             self._lookup(key)
 
     def _lookup(self, key: K) -> V | None:
+        failed = False
         try:
             value = self._resolve(key)
         except Exception as exc:  # a failed lookup is an answer too: "no name"
             log.debug("lookup of %r failed: %s", key, exc)
-            value = None
+            value, failed = None, True
         ttl = self._ttl if value is not None else self._negative_ttl
         with self._lock:
+            if failed and (old := self._entries.get(key)) is not None and old[1] is not None:
+                # The resolver failed (timeout, server unreachable), it did not say
+                # "no such name": keep serving the last answer and retry soon, so a
+                # DNS hiccup never turns every host into "names-unresolved".
+                value = old[1]
             self._pending.discard(key)
             self._entries[key] = (self._clock() + ttl, value)
             self._entries.move_to_end(key)
