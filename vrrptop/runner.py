@@ -215,7 +215,12 @@ def run_headless(
             jsonl.snapshot(snap)
         except BrokenPipeError:
             return 0
-    if options.report or not options.json:
+    if options.report_html is not None:
+        from vrrptop.output.report_html import render_html, write_html
+
+        text = render_html(snap, list(log.events), source.name, list(log.alarms))
+        write_html(options.report_html, text)
+    if options.report or not (options.json or options.report_html):
         from vrrptop.output.report import print_report
 
         print_report(
@@ -275,6 +280,10 @@ def run(options: Options) -> int:
         options = demo_options(options)
     # Configuration first: a broken file is reported before any capture starts.
     config = load_configuration(options)
+    if options.report_html is not None:
+        from vrrptop.output.report_html import check_writable
+
+        check_writable(options.report_html)  # now, not after an hour of capture
     for warning in config.warnings:
         print(f"vrrptop: warning: {warning}", file=sys.stderr)
     if options.notify or config.notify:
@@ -289,7 +298,7 @@ def run(options: Options) -> int:
     except VrrptopError:
         source.close()
         raise
-    headless = options.json or options.report or options.no_ui
+    headless = options.json or options.report or options.no_ui or options.report_html
     if headless:
         return run_headless(options, config, source, writer)
     from vrrptop.ui import run_ui
