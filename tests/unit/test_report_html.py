@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.unit.png_pixels import pixels
-from vrrptop.output.report_svg import PALETTE
+from vrrptop.model.timeline import HOST_COLOURS
 
 ROOT = Path(__file__).resolve().parents[2]
 SVG = "{http://www.w3.org/2000/svg}"
@@ -117,6 +117,6 @@ def test_chromium_renders_the_lanes(report: Path, tmp_path: Path) -> None:
     assert (width, height) == (1200, 900)
     assert len(counts) > 50  # not blank: text, tables, bands
     # The three hosts' bands are drawn, each a good run of pixels in its colour.
-    for colour in PALETTE[:3]:
+    for colour in HOST_COLOURS[:3]:
         rgb = tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
         assert counts[rgb] > 2000, (colour, counts[rgb])

@@ -25,6 +25,13 @@ from vrrptop.model.expectation import Alarm, AlarmChange, InstanceKey
 from vrrptop.model.snapshot import InstanceView, Snapshot, TermEnd
 
 MarkerKind = Literal["resign", "master-lost", "split-brain", "alarm"]
+
+#: A host's colour in every drawing (HTML, console), by legend position: colour-blind
+#: friendly (Okabe-Ito, then Tableau); the text drawings add a letter per host.
+HOST_COLOURS = (
+    "#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442",
+    "#4e79a7", "#59a14f", "#b07aa1", "#9c755f", "#76b7b2",
+)  # fmt: skip
 _RANK: dict[Severity, int] = {"info": 0, "warning": 1, "error": 2}
 
 
@@ -110,6 +117,11 @@ class Timeline:
     hosts: tuple[str, ...]
     markers: tuple[Marker, ...] = ()
     """Segment-wide markers (alarms about no instance)."""
+
+    def host_colour(self, host: str) -> str:
+        """The colour of ``host`` (grey when it is not in the legend)."""
+        i = self.host_index(host)
+        return HOST_COLOURS[i % len(HOST_COLOURS)] if i >= 0 else "#999999"
 
     def host_index(self, host: str) -> int:
         """Position of ``host`` in the legend (colour / letter), -1 if absent."""

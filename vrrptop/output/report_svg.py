@@ -4,7 +4,7 @@ Drawn from ``model.timeline`` in seconds mapped to pixels (no bucketing: a brows
 draws a 0.2 s gap as the sliver it is, and its hover says how long it was). A
 lane is the master row (a rectangle per term, in its host's colour), a split row
 while a second router also advertised as master, and markers under them. The
-colours are a fixed palette in legend order, so the same host has the same colour
+colours are ``model.timeline.HOST_COLOURS`` in legend order, so the same host has the same colour
 in every lane. Every text is escaped; nothing is fetched.
 """
 
@@ -16,11 +16,6 @@ from html import escape
 from vrrptop.model.timeline import Band, Gap, Lane, Marker, Timeline
 from vrrptop.model.timeline_grid import Grid
 
-#: Colour-blind-friendly palette (Okabe-Ito, then Tableau), in legend order.
-PALETTE = (
-    "#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442",
-    "#4e79a7", "#59a14f", "#b07aa1", "#9c755f", "#76b7b2",
-)  # fmt: skip
 GAP_COLOUR = "#d62728"
 WIDTH = 960
 """Pixels of the time axis."""
@@ -28,12 +23,6 @@ LEFT = 170
 """Pixels for the lane title."""
 _MARKER_COLOUR = {"error": "#d62728", "warning": "#ff7f0e", "info": "#7f7f7f"}
 _MARKER_SYMBOL = {"resign": "R", "master-lost": "L", "split-brain": "S", "alarm": "!"}
-
-
-def host_colour(tl: Timeline, host: str) -> str:
-    """The colour of ``host`` (its legend position in the palette)."""
-    i = tl.host_index(host)
-    return PALETTE[i % len(PALETTE)] if i >= 0 else "#999999"
 
 
 def _clock(ts: float) -> str:
@@ -62,7 +51,7 @@ def _band(tl: Timeline, band: Band, y: int, h: int) -> str:
     cls = "band split" if band.overlap else "band"
     return (
         f'<rect class="{cls}" data-host="{escape(band.host)}" x="{x0:.1f}" y="{y}" '
-        f'width="{max(x1 - x0, 1.0):.1f}" height="{h}" fill="{host_colour(tl, band.host)}">'
+        f'width="{max(x1 - x0, 1.0):.1f}" height="{h}" fill="{tl.host_colour(band.host)}">'
         f"<title>{escape(tip)}</title></rect>"
     )
 
@@ -141,7 +130,7 @@ def lane_svg(tl: Timeline, lane: Lane) -> str:
 def legend_html(tl: Timeline) -> str:
     """Hosts with their colours, then what the marks mean."""
     items = [
-        f'<li class="host"><span class="swatch" style="background:{host_colour(tl, h)}">'
+        f'<li class="host"><span class="swatch" style="background:{tl.host_colour(h)}">'
         f"</span>{escape(h)}</li>"
         for h in tl.hosts
     ]

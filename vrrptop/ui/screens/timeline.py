@@ -1,0 +1,118 @@
+"""The master timeline screen (``T``): who held each instance when, at a glance.
+
+Drawn from the app's shown snapshot (frozen while paused) at most once a second
+(the console's slow tick) or at once when the zoom or the size changes; the
+timeline is built from the tracker's histories already in the snapshot, so it
+costs nothing on the packet path. The newest time is at the right edge.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from vrrptop.model.timeline import build_timeline
+from vrrptop.ui.keys import TIMELINE_KEY_HELP
+from vrrptop.ui.timeline_view import ZOOMS, lanes_text, span_text
+from vrrptop.ui.widgets.status import StatusBar
+
+if TYPE_CHECKING:
+    from vrrptop.ui.app import VrrptopApp
+
+#: Redraw at most this often from engine updates (the console's slow tick).
+REDRAW_S = 1.0
+
+
+class TimelineScreen(Screen[None]):
+    """Lanes, bands and gaps of every instance; zoom with z/Z or 1/2/3/0."""
+
+    BINDINGS = [Binding(k.key, k.action, k.label, show=k.show, id=k.id) for k in TIMELINE_KEY_HELP]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.zoom_index = len(ZOOMS) - 1  # the whole history
+        self._drawn = 0.0
+        self.draws = 0
+
+    def compose(self) -> ComposeResult:
+        """Header, the span line, the lanes (scrollable), the footer."""
+        yield StatusBar(id="status")
+        yield Static(id="timeline-title")
+        with VerticalScroll(id="timeline-scroll"):
+            yield Static(id="timeline-lanes")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """First drawing."""
+        self.render_view(force=True)
+
+    def on_screen_resume(self) -> None:
+        """Back from help: catch up."""
+        self.render_view(force=True)
+
+    def on_resize(self) -> None:
+        """The lanes use the whole width."""
+        self.render_view(force=True)
+
+    @property
+    def zoom_span(self) -> float | None:
+        """Seconds shown (None: the whole history)."""
+        return ZOOMS[self.zoom_index][1]
+
+    def action_zoom_in(self) -> None:
+        """A shorter span."""
+        self.zoom_index = max(0, self.zoom_index - 1)
+        self.render_view(force=True)
+
+    def action_zoom_out(self) -> None:
+        """A longer span."""
+        self.zoom_index = min(len(ZOOMS) - 1, self.zoom_index + 1)
+        self.render_view(force=True)
+
+    def action_zoom(self, name: str) -> None:
+        """Jump to the zoom level ``name`` (``ZOOMS``)."""
+        self.zoom_index = next(i for i, (n, _s) in enumerate(ZOOMS) if n == name)
+        self.render_view(force=True)
+
+    def render_view(self, force: bool = False) -> None:
+        """Redraw from the shown snapshot, at most every ``REDRAW_S`` unless forced."""
+        if not self.is_mounted:
+            return
+        app = cast("VrrptopApp", self.app)
+        bar = next(self.query("#status").results(StatusBar), None)
+        if bar is None:  # shutting down
+            return
+        bar.show(app.header_info())
+        now = time.monotonic()
+        if not force and now - self._drawn < REDRAW_S:
+            return
+        self._drawn = now
+        self.draws += 1
+        snap = app.shown_snapshot
+        if snap is None:
+            self.query_one("#timeline-title", Static).update("Master timeline: waiting for data")
+            return
+        tl = build_timeline(snap)
+        width = (self.size.width or app.size.width) - 4  # padding and the scroll bar
+        self.query_one("#timeline-title", Static).update(
+            span_text(tl, self.zoom_span, width, app.tz)
+        )
+        self.query_one("#timeline-lanes", Static).update(
+            lanes_text(tl, width, self.zoom_span, app.tz)
+        )
+
+
+class TimelineAction:
+    """The app's ``T`` action, mixed into ``VrrptopApp`` (kept beside its screen)."""
+
+    def action_timeline(self) -> None:
+        """Open the master timeline (once; ``T`` on it again does nothing)."""
+        app = cast("VrrptopApp", self)
+        if not isinstance(app.screen, TimelineScreen):
+            app.push_screen(TimelineScreen())

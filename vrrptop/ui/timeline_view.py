@@ -1,0 +1,146 @@
+"""The console's master timeline as Rich text: axis, a lane per instance, legend.
+
+Pure (no textual): ``screens.timeline`` puts this in a scrollable pane. Cells come
+from ``model.timeline_grid`` (as ``--report``'s text art), so both agree on what a
+column shows. A band is a run of ``█`` in its host's colour with the host's letter
+where the run starts (readable without colour too), ``░`` in red is a gap with no
+master, a ``split`` row shows a second master, and a marker row under the lane
+shows R(esign), L(ost), S(plit brain), !/? (alarm raised: error/warning).
+"""
+
+from __future__ import annotations
+
+import string
+from datetime import datetime, tzinfo
+
+from rich.text import Text
+
+from vrrptop.model.timeline import Marker, Timeline
+from vrrptop.model.timeline_grid import Fill, Grid, grid
+
+#: Zoom levels: (name, span in seconds; None: the whole history).
+ZOOMS: tuple[tuple[str, float | None], ...] = (
+    ("1 min", 60.0),
+    ("10 min", 600.0),
+    ("1 h", 3600.0),
+    ("whole", None),
+)
+TITLE_WIDTH = 18
+_LETTERS = string.ascii_uppercase + string.ascii_lowercase + string.digits
+_MARKS = {"resign": "R", "master-lost": "L", "split-brain": "S"}
+_ALARM = {"error": "!", "warning": "?", "info": "i"}
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
+
+
+def letter(index: int) -> str:
+    """The ``index``-th host's letter (as in the report's text art)."""
+    return _LETTERS[index] if 0 <= index < len(_LETTERS) else "*"
+
+
+def _mark(m: Marker) -> str:
+    return _ALARM.get(m.severity, "!") if m.kind == "alarm" else _MARKS[m.kind]
+
+
+def _clock(ts: float, tz: tzinfo | None) -> str:
+    return datetime.fromtimestamp(ts, tz).strftime("%H:%M:%S")
+
+
+def _axis(g: Grid, tz: tzinfo | None) -> Text:
+    labels = [" "] * g.width
+    ruler = ["─"] * g.width
+    for col, ts in g.ticks(min_columns=10):
+        ruler[col] = "┼"
+        label = _clock(ts, tz)
+        free = all(c == " " for c in labels[max(0, col - 1) : col + len(label)])
+        if col + len(label) <= g.width and free:
+            labels[col : col + len(label)] = label
+    pad = " " * (TITLE_WIDTH + 1)
+    return Text(pad + "".join(labels).rstrip() + "\n" + pad + "".join(ruler), style="dim")
+
+
+def _row(cells: tuple[str | Fill | None, ...], tl: Timeline, gap_style: str = "red") -> Text:
+    row = Text()
+    previous: str | Fill | None = None
+    for col in cells:
+        if col is None or col is Fill.UNSEEN:
+            row.append(" ")
+        elif col is Fill.GAP:
+            row.append("░", style=gap_style)
+        else:
+            i = tl.host_index(col)
+            colour = tl.host_colour(col)
+            if col != previous:
+                row.append(letter(i), style=f"bold black on {colour}")
+            else:
+                row.append("█", style=colour)
+        previous = col
+    return row
+
+
+def lanes_text(tl: Timeline, width: int, zoom: float | None, tz: tzinfo | None) -> Text:
+    """Axis, lanes and legend in ``width`` columns at the zoom ``zoom`` (seconds)."""
+    out = Text()
+    if not tl.lanes:
+        out.append("No VRRP advertisement seen yet.", style="dim")
+        return out
+    g = grid(tl, max(10, width - TITLE_WIDTH - 1), zoom)
+    out.append(_axis(g, tz))
+    for cells in g.lanes:
+        out.append("\n" + cells.lane.title[:TITLE_WIDTH].ljust(TITLE_WIDTH + 1), style="bold")
+        out.append(_row(cells.masters, tl))
+        if any(cells.overlaps):
+            out.append("\n" + "  split".ljust(TITLE_WIDTH + 1), style="dim")
+            out.append(_row(cells.overlaps, tl))
+        if any(cells.markers):
+            out.append("\n" + " " * (TITLE_WIDTH + 1))
+            for m in cells.markers:
+                if m is None:
+                    out.append(" ")
+                else:
+                    out.append(_mark(m), style=_SEVERITY_STYLE.get(m.severity, ""))
+        if cells.lane.truncated:
+            out.append("\n" + " " * (TITLE_WIDTH + 1) + "(older history rolled out)", style="dim")
+    out.append("\n")
+    out.append(legend_text(tl, width))
+    return out
+
+
+def legend_text(tl: Timeline, width: int) -> Text:
+    """Each host's letter and colour, then what the marks mean, wrapped at ``width``."""
+    items: list[Text] = []
+    for i, host in enumerate(tl.hosts):
+        item = Text()
+        item.append(f" {letter(i)} ", style=f"bold black on {tl.host_colour(host)}")
+        item.append(f" {host}")
+        items.append(item)
+    gap = Text("░", style="red")
+    gap.append(" no master", style="dim")
+    items.append(gap)
+    words = ("R resign", "L master lost", "S split brain", "! ? alarm raised")
+    items += [Text(w, style="dim") for w in words]
+    out = Text()
+    used = 0
+    for item in items:
+        if used and used + 2 + len(item) > width:
+            out.append("\n")
+            used = 0
+        elif used:
+            out.append("  ")
+            used += 2
+        out.append(item)
+        used += len(item)
+    return out
+
+
+def span_text(tl: Timeline, zoom: float | None, width: int, tz: tzinfo | None) -> str:
+    """The title line: what is shown, and how much time a column is."""
+    if not tl.lanes:
+        return "Master timeline"
+    g = grid(tl, max(10, width - TITLE_WIDTH - 1), zoom)
+    name = next(n for n, s in ZOOMS if s == zoom)
+    step = g.step
+    per = f"{step:.1f} s" if step < 120 else f"{step / 60:.1f} min"
+    return (
+        f"Master timeline, {'whole history' if zoom is None else 'last ' + name}: "
+        f"{_clock(g.start, tz)} - {_clock(g.end, tz)}, one column = {per}"
+    )
