@@ -136,9 +136,10 @@ def render_html(
         f"dropped {c.dropped} · checksum errors {c.checksum_errors} · garps {c.garps}"
     )
     tl = build_timeline(snap, alarm_changes)
-    title = f"vrrptop report: {source}" if source else "vrrptop report"
+    title = f"vrrptop report: {Path(source).name or source}" if source else "vrrptop report"
     body = [
         f"<h1>{escape(title)}</h1>",
+        f'<p class="dim">source: <span class="mono">{escape(source)}</span></p>',
         f'<p class="counters">{escape(counters)}</p>',
         f"<p>{clock_text(tl.start)} - {clock_text(tl.end)} (local time of the capture)</p>",
         "<h2>Virtual routers</h2>",
@@ -157,7 +158,7 @@ def render_html(
     ]
     warnings = "".join(f"<li>{escape(w)}</li>" for w in snap.warnings)
     if warnings:
-        body.insert(6, f'<ul class="warning">{warnings}</ul>')
+        body.insert(7, f'<ul class="warning">{warnings}</ul>')
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title><style>{_CSS}</style></head>"
