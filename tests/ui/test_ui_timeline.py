@@ -13,6 +13,7 @@ from tests.ui.conftest import make_app
 from tests.ui.helpers import settle, snapshot_feeder, static_text
 from tests.ui.scenario import FakeEngine, FakeUpdate, file_status
 from tests.unit.demo_replay import demo_run
+from vrrptop.model.timeline import build_timeline, moments
 from vrrptop.ui.screens.help import HelpScreen
 from vrrptop.ui.screens.main import MainScreen
 from vrrptop.ui.screens.timeline import TimelineScreen
@@ -108,3 +109,39 @@ def test_timeline_snapshot_80x24(snap_compare: Callable[..., bool]) -> None:
     app = make_app(engine, read_file="lab-failover.pcap")
     feeder = snapshot_feeder(engine, [_update()], ("T",), tick_after=True)
     assert snap_compare(app, terminal_size=(80, 24), run_before=feeder)
+
+
+async def test_step_through_the_changes_with_brackets() -> None:
+    engine = FakeEngine()
+    app = make_app(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        engine.emit(_update())
+        await settle(pilot, app)
+        await pilot.press("T")
+        screen = app.screen
+        assert isinstance(screen, TimelineScreen)
+        assert not screen.query_one("#timeline-moment").display  # following the newest
+        tl = build_timeline(demo_run().snapshot)
+        stops = moments(tl)
+        await pilot.press("left_square_bracket")
+        assert screen.cursor == stops[-1]
+        seen: dict[str, str] = {}
+        for _ in range(len(stops)):
+            text = static_text(app, "#timeline-moment")
+            lines = {line[:TITLE_WIDTH].strip(): line for line in text.splitlines()}
+            if "fell silent" in lines.get("testdns1 211/IPv4", ""):
+                seen["lost"] = lines["testdns1 211/IPv4"]
+            if "also master" in lines.get("testdns0 210/IPv4", ""):
+                seen["split"] = lines["testdns0 210/IPv4"]
+            if screen.cursor == stops[0]:
+                break
+            await pilot.press("left_square_bracket")
+        assert screen.cursor == stops[0]
+        # The kill -9: at that moment testdns1 had no master; the split: two masters.
+        assert "no master" in seen["lost"]
+        assert "recdns-wcdc" in seen["split"] and "+ recdns-sby also master" in seen["split"]
+        await pilot.press("right_square_bracket")
+        assert screen.cursor == stops[1]
+        screen.cursor = stops[-1]
+        await pilot.press("right_square_bracket")  # past the last: follow the newest
+        assert screen.cursor is None and not screen.query_one("#timeline-moment").display

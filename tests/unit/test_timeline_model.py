@@ -14,7 +14,7 @@ from tests.unit.test_model_tracker import A, B, C, adv, beats, feed
 from vrrptop.model.caps import MAX_HISTORY
 from vrrptop.model.expectation import Alarm, AlarmChange, AlarmKind, InstanceKey
 from vrrptop.model.snapshot import HostView
-from vrrptop.model.timeline import build_timeline
+from vrrptop.model.timeline import build_timeline, moments, state_at
 from vrrptop.model.timeline_grid import Fill, grid, lane_cells
 from vrrptop.model.tracker import Tracker
 
@@ -127,3 +127,16 @@ def test_grid_before_first_seen_is_unseen() -> None:
     g = grid(tl, 8, span_s=8.0)  # 6 .. 14: 6 .. 10 unseen
     assert g.lanes[0].masters[:4] == (Fill.UNSEEN,) * 4
     assert g.lanes[0].masters[5:] == (A,) * 3
+
+
+def test_moments_and_state_at() -> None:
+    tl = build_timeline(_story().snapshot(50.0))
+    stops = moments(tl)
+    assert list(stops) == sorted(stops) and stops[0] == tl.start
+    (lane,) = state_at(tl, 10.1)  # inside the resign's gap
+    assert lane.master is None and lane.gap is not None and lane.gap.cause == "resigned"
+    (lane,) = state_at(tl, 33.0)  # the split brain: A master, C also
+    assert lane.master is not None and lane.master.src == A
+    assert [b.src for b in lane.also] == [C]
+    (lane,) = state_at(tl, 19.2)  # the killed master's last advert: the lost marker
+    assert lane.master is None and [m.kind for m in lane.markers] == ["master-lost"]

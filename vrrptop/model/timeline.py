@@ -280,3 +280,43 @@ def worst(markers: Iterable[Marker]) -> Marker | None:
         if best is None or _RANK[m.severity] > _RANK[best.severity]:
             best = m
     return best
+
+
+@dataclass(frozen=True, slots=True)
+class LaneAt:
+    """One lane at one moment: its master, a second master (split brain), or a gap."""
+
+    lane: Lane
+    master: Band | None
+    also: tuple[Band, ...]
+    gap: Gap | None
+    markers: tuple[Marker, ...]
+    """Markers at exactly that moment."""
+
+
+def moments(tl: Timeline) -> tuple[float, ...]:
+    """Every time something changed (a band or gap began, a marker), oldest first:
+    the stops of a step-through."""
+    times: set[float] = set()
+    for lane in tl.lanes:
+        times.update(b.since for b in lane.bands)
+        times.update(g.since for g in lane.gaps)
+        times.update(m.ts for m in lane.markers)
+    return tuple(sorted(t for t in times if tl.start <= t <= tl.end))
+
+
+def _covers(since: float, until: float, running: bool, ts: float) -> bool:
+    return since <= ts < until or (running and since <= ts <= until)
+
+
+def state_at(tl: Timeline, ts: float) -> tuple[LaneAt, ...]:
+    """Every lane as it was at ``ts`` (from the histories: who was master, who else
+    claimed it, or that nobody did)."""
+    out = []
+    for lane in tl.lanes:
+        master = next((b for b in lane.masters if _covers(b.since, b.until, b.running, ts)), None)
+        also = tuple(b for b in lane.overlaps if _covers(b.since, b.until, b.running, ts))
+        gap = next((g for g in lane.gaps if g.since <= ts < g.until), None)
+        marks = tuple(m for m in lane.markers if abs(m.ts - ts) < 1e-6)
+        out.append(LaneAt(lane, master, also, gap, marks))
+    return tuple(out)

@@ -197,6 +197,22 @@ TIMELINE_KEY_HELP: tuple[KeyHelp, ...] = (
     ),  # fmt: skip
     KeyHelp("timeline.1h", "3", "3", "zoom('1 h')", "1 h", "The last hour", show=False),
     KeyHelp("timeline.all", "0", "0", "zoom('whole')", "Whole", "The whole capture", show=False),
+    KeyHelp(
+        "timeline.prev",
+        "left_square_bracket",
+        "[",
+        "step(-1)",
+        "Prev",
+        "Step to the previous change: each lane as it was then",
+    ),  # fmt: skip
+    KeyHelp(
+        "timeline.next",
+        "right_square_bracket",
+        "]",
+        "step(1)",
+        "Next",
+        "Step to the next change (past the last: follow the newest again)",
+    ),  # fmt: skip
     KeyHelp("timeline.back", "escape", "escape", "app.pop_screen", "Back", "Back to the tables"),
 )
 

@@ -15,7 +15,7 @@ from datetime import datetime, tzinfo
 
 from rich.text import Text
 
-from vrrptop.model.timeline import Marker, Timeline
+from vrrptop.model.timeline import Marker, Timeline, state_at
 from vrrptop.model.timeline_grid import Fill, Grid, grid
 
 #: Zoom levels: (name, span in seconds; None: the whole history).
@@ -77,17 +77,28 @@ def _row(cells: tuple[str | Fill | None, ...], tl: Timeline, gap_style: str = "r
     return row
 
 
-def lanes_text(tl: Timeline, width: int, zoom: float | None, tz: tzinfo | None) -> Text:
-    """Axis, lanes and legend in ``width`` columns at the zoom ``zoom`` (seconds)."""
+def lanes_text(
+    tl: Timeline, width: int, zoom: float | None, tz: tzinfo | None, cursor: float | None = None
+) -> Text:
+    """Axis, lanes and legend in ``width`` columns at the zoom ``zoom`` (seconds);
+    the column of ``cursor`` (a step-through's moment) is drawn reversed."""
     out = Text()
     if not tl.lanes:
         out.append("No VRRP advertisement seen yet.", style="dim")
         return out
     g = grid(tl, max(10, width - TITLE_WIDTH - 1), zoom)
-    out.append(_axis(g, tz))
+    at = g.column(cursor) if cursor is not None and g.start <= cursor <= g.end else None
+    axis = _axis(g, tz)
+    if at is not None:
+        ruler = len(axis) - g.width + at
+        axis.stylize("bold reverse", ruler, ruler + 1)
+    out.append(axis)
     for cells in g.lanes:
         out.append("\n" + cells.lane.title[:TITLE_WIDTH].ljust(TITLE_WIDTH + 1), style="bold")
-        out.append(_row(cells.masters, tl))
+        row = _row(cells.masters, tl)
+        if at is not None:
+            row.stylize("reverse", at, at + 1)
+        out.append(row)
         if any(cells.overlaps):
             out.append("\n" + "  split".ljust(TITLE_WIDTH + 1), style="dim")
             out.append(_row(cells.overlaps, tl))
@@ -129,6 +140,27 @@ def legend_text(tl: Timeline, width: int) -> Text:
             used += 2
         out.append(item)
         used += len(item)
+    return out
+
+
+def moment_text(tl: Timeline, ts: float, tz: tzinfo | None) -> Text:
+    """Each lane at the moment ``ts``: master, second master, gap, what happened then."""
+    moment = datetime.fromtimestamp(ts, tz)
+    out = Text(f"At {moment.strftime('%H:%M:%S')}.{moment.microsecond // 1000:03d}", style="bold")
+    out.append("  ([ ] step, ] past the last follows the newest)", style="dim")
+    for lane in state_at(tl, ts):
+        out.append("\n" + lane.lane.title[:TITLE_WIDTH].ljust(TITLE_WIDTH + 1))
+        if lane.master is not None:
+            out.append(lane.master.host, style=f"bold {tl.host_colour(lane.master.host)}")
+            out.append(f" prio {lane.master.priority}")
+        elif lane.gap is not None:
+            out.append("no master", style="bold red")
+        else:
+            out.append("not seen yet", style="dim")
+        for band in lane.also:
+            out.append(f"  + {band.host} also master", style="bold red")
+        for m in lane.markers:
+            out.append(f"  {m.text}", style=_SEVERITY_STYLE.get(m.severity, ""))
     return out
 
 

@@ -17,9 +17,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from vrrptop.model.timeline import build_timeline
+from vrrptop.model.timeline import Timeline, build_timeline, moments
 from vrrptop.ui.keys import TIMELINE_KEY_HELP
-from vrrptop.ui.timeline_view import ZOOMS, lanes_text, span_text
+from vrrptop.ui.timeline_view import ZOOMS, lanes_text, moment_text, span_text
 from vrrptop.ui.widgets.status import StatusBar
 
 if TYPE_CHECKING:
@@ -37,6 +37,9 @@ class TimelineScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.zoom_index = len(ZOOMS) - 1  # the whole history
+        self.cursor: float | None = None
+        """The step-through's moment (None: follow the newest)."""
+        self._timeline: Timeline | None = None
         self._drawn = 0.0
         self.draws = 0
 
@@ -46,6 +49,7 @@ class TimelineScreen(Screen[None]):
         yield Static(id="timeline-title")
         with VerticalScroll(id="timeline-scroll"):
             yield Static(id="timeline-lanes")
+            yield Static(id="timeline-moment")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -80,6 +84,24 @@ class TimelineScreen(Screen[None]):
         self.zoom_index = next(i for i, (n, _s) in enumerate(ZOOMS) if n == name)
         self.render_view(force=True)
 
+    def action_step(self, direction: int) -> None:
+        """To the previous (-1) or next (1) change of any lane; past the last, the
+        cursor goes and the screen follows the newest again."""
+        tl = self._timeline
+        if tl is None:
+            return
+        stops = moments(tl)
+        if not stops:
+            return
+        if direction < 0:
+            ref = tl.end + 1 if self.cursor is None else self.cursor
+            earlier = [t for t in stops if t < ref - 1e-6]
+            self.cursor = earlier[-1] if earlier else stops[0]
+        elif self.cursor is not None:
+            later = [t for t in stops if t > self.cursor + 1e-6]
+            self.cursor = later[0] if later else None
+        self.render_view(force=True)
+
     def render_view(self, force: bool = False) -> None:
         """Redraw from the shown snapshot, at most every ``REDRAW_S`` unless forced."""
         if not self.is_mounted:
@@ -98,14 +120,18 @@ class TimelineScreen(Screen[None]):
         if snap is None:
             self.query_one("#timeline-title", Static).update("Master timeline: waiting for data")
             return
-        tl = build_timeline(snap)
+        tl = self._timeline = build_timeline(snap)
         width = (self.size.width or app.size.width) - 4  # padding and the scroll bar
         self.query_one("#timeline-title", Static).update(
             span_text(tl, self.zoom_span, width, app.tz)
         )
         self.query_one("#timeline-lanes", Static).update(
-            lanes_text(tl, width, self.zoom_span, app.tz)
+            lanes_text(tl, width, self.zoom_span, app.tz, self.cursor)
         )
+        moment = self.query_one("#timeline-moment", Static)
+        moment.display = self.cursor is not None
+        if self.cursor is not None:
+            moment.update(moment_text(tl, self.cursor, app.tz))
 
 
 class TimelineAction:
