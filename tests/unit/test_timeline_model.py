@@ -140,3 +140,11 @@ def test_moments_and_state_at() -> None:
     assert [b.src for b in lane.also] == [C]
     (lane,) = state_at(tl, 19.2)  # the killed master's last advert: the lost marker
     assert lane.master is None and [m.kind for m in lane.markers] == ["master-lost"]
+
+
+def test_a_capture_of_one_advert_still_draws_its_master() -> None:
+    t = Tracker()
+    feed(t, [(5.0, adv(A, 200))])
+    tl = build_timeline(t.snapshot(5.0))
+    assert tl.start == tl.end == 5.0
+    assert grid(tl, 10).lanes[0].masters[0] == A

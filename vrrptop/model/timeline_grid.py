@@ -79,8 +79,9 @@ class Grid:
 def _cover(
     since: float, until: float, start: float, step: float, width: int
 ) -> list[tuple[int, float]]:
-    """(column, seconds covered) for ``[since, until]`` on the grid."""
-    if until <= start or since >= start + step * width:
+    """(column, seconds covered) for ``[since, until]`` on the grid; an instant (a
+    capture of one advert) covers its column for no time, so it is still drawn."""
+    if until < start or since >= start + step * width or (until == start and since < until):
         return []
     first = max(0, int((since - start) / step))
     last = min(width - 1, int((until - start) / step))

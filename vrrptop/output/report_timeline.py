@@ -59,7 +59,7 @@ def _axis(g: Grid, pad: int) -> list[str]:
         free = all(c == " " for c in labels[max(0, col - 1) : col + len(label)])
         if col + len(label) <= g.width and free:
             labels[col : col + len(label)] = label
-    return [" " * pad + "".join(labels).rstrip(), " " * pad + "".join(ruler)]
+    return [(" " * pad + "".join(labels)).rstrip(), " " * pad + "".join(ruler)]
 
 
 def _duration(seconds: float) -> str:
