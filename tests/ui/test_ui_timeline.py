@@ -5,6 +5,7 @@ the split row, zoom, at 80x24 and wide; fed the real snapshot of the bundled cap
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC
 
 import pytest
@@ -16,7 +17,7 @@ from tests.unit.demo_replay import demo_run
 from vrrptop.model.timeline import build_timeline, moments
 from vrrptop.ui.screens.help import HelpScreen
 from vrrptop.ui.screens.main import MainScreen
-from vrrptop.ui.screens.timeline import TimelineScreen
+from vrrptop.ui.screens.timeline import MAX_LANES, TimelineScreen
 from vrrptop.ui.timeline_view import TITLE_WIDTH
 
 LANES = ("testdns0 210/IPv4", "testdns0 210/IPv6", "testdns1 211/IPv4", "testdns1 211/IPv6")
@@ -145,3 +146,26 @@ async def test_step_through_the_changes_with_brackets() -> None:
         screen.cursor = stops[-1]
         await pilot.press("right_square_bracket")  # past the last: follow the newest
         assert screen.cursor is None and not screen.query_one("#timeline-moment").display
+
+
+async def test_the_main_screens_filter_and_a_cap_choose_the_lanes() -> None:
+    engine = FakeEngine()
+    app = make_app(engine)
+    run = demo_run()
+    many = tuple(
+        replace(i, vrid=n + 1, vlan=None) for n, i in enumerate(run.snapshot.instances * 30)
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        engine.emit(FakeUpdate(run.snapshot, run.events, file_status(ended=True), ended=True))
+        await settle(pilot, app)
+        app.set_filter("testdns1")
+        await pilot.press("T")
+        lanes = static_text(app, "#timeline-lanes")
+        assert "testdns1 211/IPv4" in lanes and "testdns0" not in lanes
+        assert "2 of 2 instances drawn (filter 'testdns1')" in static_text(app, "#timeline-more")
+        await pilot.press("escape")
+        app.set_filter("")
+        engine.emit(FakeUpdate(replace(run.snapshot, instances=many), ()))
+        await settle(pilot, app)
+        await pilot.press("T")
+        assert f"{MAX_LANES} of 120 instances drawn" in static_text(app, "#timeline-more")

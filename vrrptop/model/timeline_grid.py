@@ -99,16 +99,20 @@ def lane_cells(lane: Lane, start: float, end: float, width: int) -> LaneCells:
     cover: list[dict[Column, float]] = [{} for _ in range(width)]
     items: list[tuple[Column, float, float]] = [(b.host, b.since, b.until) for b in lane.masters]
     items += [(Fill.GAP, g.since, g.until) for g in lane.gaps]
+    spans: list[tuple[Column, float, float, list[int]]] = []
     for what, since, until in items:
-        for col, secs in _cover(since, until, start, step, width):
+        covered = _cover(since, until, start, step, width)
+        if not covered:
+            continue  # outside the window (a zoom): the common case on a long history
+        for col, secs in covered:
             cover[col][what] = cover[col].get(what, 0.0) + secs
+        spans.append((what, since, until, [col for col, _ in covered]))
     masters: list[Column] = [
         max(c.items(), key=lambda kv: kv[1])[0] if c else Fill.UNSEEN for c in cover
     ]
     # Whatever won no column keeps the column of its middle (gaps last: they win).
-    for what, since, until in sorted(items, key=lambda x: isinstance(x[0], Fill)):
-        cols = [col for col, _ in _cover(since, until, start, step, width)]
-        if cols and not any(masters[c] == what for c in cols):
+    for what, since, until, cols in sorted(spans, key=lambda x: isinstance(x[0], Fill)):
+        if not any(masters[c] == what for c in cols):
             mid = min(width - 1, max(0, int(((since + until) / 2 - start) / step)))
             masters[mid] = what
     overlaps: list[str | None] = [None] * width

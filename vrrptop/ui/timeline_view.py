@@ -59,21 +59,23 @@ def _axis(g: Grid, tz: tzinfo | None) -> Text:
 
 
 def _row(cells: tuple[str | Fill | None, ...], tl: Timeline, gap_style: str = "red") -> Text:
+    """One run of equal cells at a time (a lane is a few runs, not a cell per append)."""
     row = Text()
-    previous: str | Fill | None = None
-    for col in cells:
+    i, n = 0, len(cells)
+    while i < n:
+        col = cells[i]
+        j = i + 1
+        while j < n and cells[j] == col:
+            j += 1
         if col is None or col is Fill.UNSEEN:
-            row.append(" ")
+            row.append(" " * (j - i))
         elif col is Fill.GAP:
-            row.append("░", style=gap_style)
+            row.append("░" * (j - i), style=gap_style)
         else:
-            i = tl.host_index(col)
             colour = tl.host_colour(col)
-            if col != previous:
-                row.append(letter(i), style=f"bold black on {colour}")
-            else:
-                row.append("█", style=colour)
-        previous = col
+            row.append(letter(tl.host_index(col)), style=f"bold black on {colour}")
+            row.append("█" * (j - i - 1), style=colour)
+        i = j
     return row
 
 

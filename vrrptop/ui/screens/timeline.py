@@ -9,15 +9,19 @@ costs nothing on the packet path. The newest time is at the right edge.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from vrrptop.model.snapshot import Snapshot
 from vrrptop.model.timeline import Timeline, build_timeline, moments
+from vrrptop.ui.format import instance_matches, names_by_address
 from vrrptop.ui.keys import TIMELINE_KEY_HELP
 from vrrptop.ui.timeline_view import ZOOMS, lanes_text, moment_text, span_text
 from vrrptop.ui.widgets.status import StatusBar
@@ -27,6 +31,20 @@ if TYPE_CHECKING:
 
 #: Redraw at most this often from engine updates (the console's slow tick).
 REDRAW_S = 1.0
+#: Lanes drawn at most (the first, in VLAN/VRID/family order, of those the main
+#: screen's filter keeps): a lane costs about a millisecond per redraw, and 1024
+#: instances would freeze the console each second for no one to read them.
+MAX_LANES = 48
+
+
+def lanes_of(snap: Snapshot, query: str) -> tuple[Snapshot, int]:
+    """``snap`` cut to the instances drawn, and how many matched the filter."""
+    names = names_by_address(snap.hosts)
+    matched = sorted(
+        (i for i in snap.instances if i.adverts and instance_matches(i, query, names)),
+        key=lambda i: (i.vlan or 0, i.vrid, i.family),
+    )
+    return replace(snap, instances=tuple(matched[:MAX_LANES])), len(matched)
 
 
 class TimelineScreen(Screen[None]):
@@ -49,6 +67,7 @@ class TimelineScreen(Screen[None]):
         yield Static(id="timeline-title")
         with VerticalScroll(id="timeline-scroll"):
             yield Static(id="timeline-lanes")
+            yield Static(id="timeline-more")
             yield Static(id="timeline-moment")
         yield Footer()
 
@@ -120,13 +139,24 @@ class TimelineScreen(Screen[None]):
         if snap is None:
             self.query_one("#timeline-title", Static).update("Master timeline: waiting for data")
             return
-        tl = self._timeline = build_timeline(snap)
+        drawn, matched = lanes_of(snap, app.filter_text)
+        tl = self._timeline = build_timeline(drawn)
         width = (self.size.width or app.size.width) - 4  # padding and the scroll bar
         self.query_one("#timeline-title", Static).update(
             span_text(tl, self.zoom_span, width, app.tz)
         )
         self.query_one("#timeline-lanes", Static).update(
             lanes_text(tl, width, self.zoom_span, app.tz, self.cursor)
+        )
+        more = self.query_one("#timeline-more", Static)
+        more.display = matched > len(tl.lanes) or bool(app.filter_text)
+        where = f" (filter {app.filter_text!r})" if app.filter_text else ""
+        more.update(
+            Text(
+                f"{len(tl.lanes)} of {matched} instances drawn{where}: "
+                "narrow with / on the main screen",
+                style="dim",
+            )
         )
         moment = self.query_one("#timeline-moment", Static)
         moment.display = self.cursor is not None
