@@ -20,6 +20,8 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 # lintian checks the .deb, systemd's systemd-analyze verifies the unit.
 PACKAGES="keepalived dnsmasq-base dnsutils iproute2 tcpdump libpcap0.8 tmux procps prometheus"
 PACKAGES="$PACKAGES man-db groff-base zsh lintian systemd"
+# chromium: renders the --report-html file headless and screenshots it.
+PACKAGES="$PACKAGES chromium"
 missing=""
 for pkg in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing="$missing $pkg"

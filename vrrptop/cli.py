@@ -20,7 +20,9 @@ examples:
   vrrptop -D                       interfaces that can be captured on
   vrrptop -r failover.pcap         replay a capture in the console
   vrrptop em1 --json | jq .        JSON Lines, one object per advert/event
-  vrrptop -r x.pcap --report       summary table and event timeline
+  vrrptop -r x.pcap --report       summary tables, master timeline, events
+  vrrptop -r x.pcap --report-html incident.html
+                                   the same as one HTML file for a ticket
   vrrptop --demo                   replay a recorded keepalived failover (no root)
 
 configuration:
@@ -153,6 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
     out = p.add_argument_group("output")
     out.add_argument("--json", action="store_true", help="JSON Lines on stdout, no console")
     out.add_argument("--report", action="store_true", help="print a report at the end, no console")
+    out.add_argument("--report-html", type=Path, metavar="FILE",
+                     help="write the report as one self-contained HTML file (timeline "
+                     "per instance, hover details) at the end, no console")  # fmt: skip
     out.add_argument("--no-ui", action="store_true", help="headless (e.g. with --prometheus)")
     out.add_argument("--width", type=_positive_int, metavar="N",
                      help="width of the --report (default: the terminal's; 240 when "
@@ -238,6 +243,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         numeric=ns.numeric,
         json=ns.json,
         report=ns.report,
+        report_html=ns.report_html,
         no_ui=ns.no_ui,
         speed=ns.speed,
         show_secrets=ns.show_secrets,

@@ -31,6 +31,8 @@ class Options:
     """``--json``: JSON Lines on stdout, no UI."""
     report: bool = False
     """``--report``: rich report at the end, no UI."""
+    report_html: Path | None = None
+    """``--report-html FILE``: the report as one self-contained HTML file, no UI."""
     no_ui: bool = False
     """``--no-ui``: headless (e.g. only ``--prometheus``)."""
     speed: float | None = None

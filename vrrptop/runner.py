@@ -20,6 +20,7 @@ from vrrptop.capture.writer import PcapWriter
 from vrrptop.config.model import Config
 from vrrptop.errors import VrrptopError
 from vrrptop.model.events import Event
+from vrrptop.model.expectation import AlarmChange
 from vrrptop.monitor import Monitor, load_configuration
 from vrrptop.options import Options
 
@@ -74,10 +75,12 @@ class _StderrWarnings:
 
 
 class _EventLog:
-    """Keeps the most recent events for the report."""
+    """Keeps the most recent events and alarm transitions for the report (its
+    timeline marks the alarms that were raised and cleared during the run)."""
 
     def __init__(self) -> None:
         self.events: deque[Event] = deque(maxlen=REPORT_EVENTS)
+        self.alarms: deque[AlarmChange] = deque(maxlen=REPORT_EVENTS)
 
     def record(self, record: object) -> None:
         """Records are not kept."""
@@ -85,6 +88,13 @@ class _EventLog:
     def event(self, event: Event) -> None:
         """Keep one event."""
         self.events.append(event)
+
+    def alarm(self, change: AlarmChange) -> None:
+        """Keep one alarm transition."""
+        self.alarms.append(change)
+
+    def warning(self, message: str) -> None:
+        """Warnings go to stderr (``_StderrWarnings``)."""
 
 
 def start_notifier(options: Options, config: Config, monitor: Monitor) -> Notifier | None:
@@ -174,7 +184,7 @@ def run_headless(
         writer=writer,
         sinks=sinks,
         on_probe=on_probe,
-        alarm_sinks=[*([jsonl] if jsonl is not None else []), _StderrWarnings()],
+        alarm_sinks=[*([jsonl] if jsonl is not None else []), _StderrWarnings(), log],
         on_notice=on_notice,
         on_node=jsonl.keepalived if jsonl is not None else None,
     )
@@ -205,10 +215,21 @@ def run_headless(
             jsonl.snapshot(snap)
         except BrokenPipeError:
             return 0
-    if options.report or not options.json:
+    if options.report_html is not None:
+        from vrrptop.output.report_html import render_html, write_html
+
+        text = render_html(snap, list(log.events), source.name, list(log.alarms))
+        write_html(options.report_html, text)
+    if options.report or not (options.json or options.report_html):
         from vrrptop.output.report import print_report
 
-        print_report(snap, list(log.events), source=source.name, console=_report_console(options))
+        print_report(
+            snap,
+            list(log.events),
+            source=source.name,
+            console=_report_console(options),
+            alarm_changes=log.alarms,
+        )
     if status.message:
         print(f"vrrptop: {status.message}", file=sys.stderr)
     if status.dropped:
@@ -263,6 +284,10 @@ def run(options: Options) -> int:
         options = demo_options(options)
     # Configuration first: a broken file is reported before any capture starts.
     config = load_configuration(options)
+    if options.report_html is not None:
+        from vrrptop.output.report_html import check_writable
+
+        check_writable(options.report_html)  # now, not after an hour of capture
     for warning in config.warnings:
         print(f"vrrptop: warning: {warning}", file=sys.stderr)
     if options.notify or config.notify:
@@ -277,7 +302,7 @@ def run(options: Options) -> int:
     except VrrptopError:
         source.close()
         raise
-    headless = options.json or options.report or options.no_ui
+    headless = options.json or options.report or options.no_ui or options.report_html
     if headless:
         return run_headless(options, config, source, writer)
     from vrrptop.ui import run_ui

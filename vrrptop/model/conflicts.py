@@ -4,7 +4,9 @@
   adverts since both were advertising, i.e. they overlapped for two whole intervals.
   A preemption (the old master sends at most one or two more adverts) or a one-off
   contention (two backups whose timers expired together) therefore is not split
-  brain.  It ends when at most one source is live.
+  brain.  It ends when at most one source is live.  Each period is kept
+  (``Instance.splits``, ``SplitTerm``): from the start of the overlap to the last
+  advert of the source that went quiet, for the timeline.
 - **mismatch**: among sources seen in the last ``WINDOW_S`` (60 s), different VIP sets
   (compared as sets), intervals, versions, auth types, or checksum variants between
   VRRPv3 senders ("v3" vs "v3-as-v2": they drop each other's adverts); ``auth-mismatch`` when
@@ -22,9 +24,11 @@ O(sources), so the cost of an advert does not grow with the number of routers.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from vrrptop.model.events import Event
+from vrrptop.model.snapshot import SplitTerm
 from vrrptop.model.source import Source
 from vrrptop.wire.records import Advert
 
@@ -65,19 +69,24 @@ def check_split(inst: Instance, now: float, out: list[Event]) -> None:
     """Detect (and emit once) or clear split brain on ``inst`` at ``now``."""
     live = [s for s in inst.sources.values() if s.expiry > now]
     if len(live) < 2:
-        inst.split = ()
+        if inst.split:
+            end_split(inst, now)
         return
     involved: set[str] = set()
+    overlap = now
     for i, a in enumerate(live):
         for b in live[i + 1 :]:
             start = max(a.run_start, b.run_start)
             if a.t3 >= start and b.t3 >= start:  # t3: third-latest advert
                 involved.add(a.src)
                 involved.add(b.src)
+                overlap = min(overlap, start)
     if not involved:
         return
     srcs = _by_ip(inst, involved)
     if not inst.split:
+        inst.splits.append(SplitTerm(srcs, overlap, None))
+        inst.terms_version += 1
         inst.bump("split-brain")
         inst.emit(
             out,
@@ -87,7 +96,22 @@ def check_split(inst: Instance, now: float, out: list[Event]) -> None:
             f"Split brain on {inst.label}: {', '.join(srcs)} all advertise as master",
             {"sources": list(srcs)},
         )
-    inst.split = _by_ip(inst, set(inst.split) | involved)
+    joined = _by_ip(inst, set(inst.split) | involved)
+    if joined != inst.split and inst.splits and inst.splits[-1].until is None:
+        inst.splits[-1] = replace(inst.splits[-1], sources=joined)
+        inst.terms_version += 1
+    inst.split = joined
+
+
+def end_split(inst: Instance, now: float) -> None:
+    """The split brain on ``inst`` is over at ``now`` (fewer than two live sources):
+    close its history entry at the last advert of the sources that went quiet."""
+    known = inst.sources
+    quiet = [known[s].last_seen for s in inst.split if s in known and known[s].expiry <= now]
+    if inst.splits and inst.splits[-1].until is None:
+        inst.splits[-1] = replace(inst.splits[-1], until=max(quiet) if quiet else now)
+        inst.terms_version += 1
+    inst.split = ()
 
 
 def _by_ip(inst: Instance, srcs: set[str]) -> tuple[str, ...]:

@@ -27,9 +27,10 @@ from collections import deque
 from typing import Any
 
 from vrrptop.model.caps import MAX_HISTORY, MAX_SOURCES, evict_oldest
-from vrrptop.model.conflicts import WINDOW_S, affects, check_mismatch, check_split
+from vrrptop.model.conflicts import WINDOW_S, affects, check_mismatch, check_split, end_split
 from vrrptop.model.events import Event, EventKind, Severity
 from vrrptop.model.expectation import InstanceKey
+from vrrptop.model.snapshot import SplitTerm, TermEnd
 from vrrptop.model.source import NEVER, Source, Term
 from vrrptop.model.stats import GapRing
 from vrrptop.wire.records import Advert
@@ -91,8 +92,11 @@ class Instance:
         self.last_seen = NEVER
         self.adverts = 0
         self.terms: deque[Term] = deque(maxlen=MAX_HISTORY)
+        self.splits: deque[SplitTerm] = deque(maxlen=MAX_HISTORY)
+        """Split-brain periods, oldest first (the last one open while ``split``)."""
         self.terms_version = 0
-        """Bumped whenever ``terms`` changes, so views rebuild the history only then."""
+        """Bumped whenever ``terms`` or ``splits`` change, so views rebuild the
+        history only then."""
         self.gaps = GapRing()
         self.problems: dict[str, int] = {}
         self.checksum_errors = 0
@@ -206,7 +210,7 @@ class Instance:
         """``src`` becomes master; ``prev_seen`` is its advert before this one."""
         old = self.master
         old_state = self.master_state
-        self._end_term(now)
+        self._end_term(now, "preempted")
         self.master = src
         self.master_state = "ok"
         self.fast = src
@@ -259,7 +263,7 @@ class Instance:
     def _resign(self, src: Source, now: float, out: list[Event]) -> None:
         self.master_state = "resigned"
         self.fast = None
-        self._end_term(now)
+        self._end_term(now, "resigned")
         self.bump("resign")
         self.emit(
             out,
@@ -296,7 +300,7 @@ class Instance:
             deadline = m.expiry
             self.master_state = "silent"
             self.fast = None
-            self._end_term(m.last_seen)
+            self._end_term(m.last_seen, "lost")
             self.bump("master-lost")
             self.emit(
                 out,
@@ -308,7 +312,7 @@ class Instance:
                 {"src": m.src, "last_seen": m.last_seen, "master_down_s": m.mdi},
             )
         if self.split and sum(1 for s in self.sources.values() if s.expiry > now) < 2:
-            self.split = ()
+            end_split(self, now)
         if self.mismatch or self.auth_mismatch:
             check_mismatch(self, now, out)
         self._schedule(now)
@@ -335,10 +339,11 @@ class Instance:
 
     # -- helpers ------------------------------------------------------------------
 
-    def _end_term(self, until: float) -> None:
-        """Close the running master term (if any) at ``until``."""
+    def _end_term(self, until: float, why: TermEnd) -> None:
+        """Close the running master term (if any) at ``until``, saying ``why``."""
         if self.terms and self.terms[-1].until is None:
             self.terms[-1].until = until
+            self.terms[-1].ended = why
             self.terms_version += 1
 
     def bump(self, problem: str) -> None:

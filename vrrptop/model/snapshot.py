@@ -18,6 +18,11 @@ InstanceState = Literal[
 ]
 """The wire's word for an instance; "unseen": configured, never seen on the wire."""
 
+TermEnd = Literal["preempted", "resigned", "lost"]
+"""How a master term ended: another router won the election, the master sent
+priority 0, or it fell silent for its Master_Down_Interval (``until`` is then its
+last advert)."""
+
 
 @dataclass(frozen=True, slots=True)
 class MasterTerm:
@@ -29,6 +34,19 @@ class MasterTerm:
     """None while it is still the master."""
     priority: int
     src_mac: str | None = None
+    ended: TermEnd | None = None
+    """Why the term ended (None while it runs)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SplitTerm:
+    """One split-brain period: ``sources`` all advertised as master at once."""
+
+    sources: tuple[str, ...]
+    since: float
+    """When the last of them started advertising (the overlap's start)."""
+    until: float | None
+    """The last advert of the one that stopped (None: still split)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +136,8 @@ class InstanceView:
     """Declared versus observed, attached by the monitor (None: nothing declared)."""
     alarms: tuple[Alarm, ...] = ()
     """Alarms raised on this instance now (after the lifecycle's hold-down)."""
+    splits: tuple[SplitTerm, ...] = ()
+    """Split-brain history, oldest first (bounded ring buffer, as ``masters``)."""
 
     @property
     def key(self) -> InstanceKey:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 
+from vrrptop.model.snapshot import TermEnd
 from vrrptop.model.timers import master_down_interval
 from vrrptop.wire.records import Advert
 
@@ -119,7 +120,7 @@ class Source:
 class Term:
     """One master term (mutable while running; ``MasterTerm`` is its view)."""
 
-    __slots__ = ("src", "since", "until", "priority", "mac")
+    __slots__ = ("src", "since", "until", "priority", "mac", "ended")
 
     def __init__(self, src: str, since: float, priority: int, mac: str | None) -> None:
         self.src = src
@@ -127,6 +128,7 @@ class Term:
         self.until: float | None = None
         self.priority = priority
         self.mac = mac
+        self.ended: TermEnd | None = None
 
 
 def _parse_ip(text: str) -> int:

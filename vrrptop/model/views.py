@@ -44,7 +44,7 @@ class Holder:
 class _Parts:
     """Cached advert-dependent parts of an ``InstanceView``."""
 
-    __slots__ = ("sources", "masters", "terms_version", "gaps", "problems", "mismatch")
+    __slots__ = ("sources", "masters", "splits", "terms_version", "gaps", "problems", "mismatch")
 
     def __init__(self, inst: Instance) -> None:
         order = sorted(inst.sources.values(), key=lambda s: (-s.priority, -s.ip))
@@ -66,11 +66,13 @@ class _Parts:
         cached = inst.cache
         if cached is not None and cached.terms_version == inst.terms_version:
             self.masters = cached.masters  # history changes rarely: reuse it
+            self.splits = cached.splits
         else:
             terms = inst.terms
             self.masters = tuple(
-                MasterTerm(t.src, t.since, t.until, t.priority, t.mac) for t in terms
+                MasterTerm(t.src, t.since, t.until, t.priority, t.mac, t.ended) for t in terms
             )
+            self.splits = tuple(inst.splits)
         self.terms_version = inst.terms_version
         self.gaps: GapStats = inst.gaps.view()
         self.problems = dict(inst.problems)
@@ -140,6 +142,7 @@ def instance_view(
         checksum_variant=last.checksum_variant if last is not None else None,
         checksum_errors=inst.checksum_errors,
         masters=parts.masters,
+        splits=parts.splits,
         sources=parts.sources,
         gaps=parts.gaps,
         vip_holders=tuple(vips),

@@ -1,18 +1,22 @@
-"""``--report``: an end-of-run summary for a person: instances, hosts, timeline."""
+"""``--report``: an end-of-run summary for a person: instances, alarms, master
+history and its timeline as text art (``report_timeline``), events."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from vrrptop.model.events import Event
+from vrrptop.model.expectation import AlarmChange
 from vrrptop.model.snapshot import Snapshot
+from vrrptop.model.timeline import build_timeline
 from vrrptop.output.report_health import alarms_table, dns_table, expectation_table
 from vrrptop.output.report_node import node_table
+from vrrptop.output.report_timeline import timeline_section
 
 _STATE_STYLE = {
     "ok": "green",
@@ -110,9 +114,14 @@ def counters_line(snap: Snapshot) -> Text:
 
 
 def print_report(
-    snap: Snapshot, events: Sequence[Event], console: Console | None = None, source: str = ""
+    snap: Snapshot,
+    events: Sequence[Event],
+    console: Console | None = None,
+    source: str = "",
+    alarm_changes: Iterable[AlarmChange] = (),
 ) -> None:
-    """Print the whole report."""
+    """Print the whole report; ``alarm_changes`` (the run's alarm transitions) put
+    the alarms that were raised and cleared on the timeline too."""
     console = console or Console()
     if source:
         console.print(Text(f"vrrptop report: {source}", style="bold"))
@@ -128,6 +137,9 @@ def print_report(
             if extra is not None:
                 console.print(extra)
         console.print(masters_table(snap))
+        section = timeline_section(build_timeline(snap, alarm_changes), console.width)
+        if section is not None:
+            console.print(section)
     if (node := node_table(snap)) is not None:
         console.print(node)
     if (dns := dns_table(snap)) is not None:

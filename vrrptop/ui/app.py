@@ -35,6 +35,7 @@ from vrrptop.ui.messages import MAX_PENDING_EVENTS, SnapshotUpdated, UpdateInbox
 from vrrptop.ui.screens.detail import DetailScreen
 from vrrptop.ui.screens.help import HelpScreen
 from vrrptop.ui.screens.main import MainScreen
+from vrrptop.ui.screens.timeline import TimelineAction
 from vrrptop.ui.widgets.status import StatusBar
 
 Clock = Callable[[], float]
@@ -45,7 +46,7 @@ _MAIN_ONLY = frozenset(
 )
 
 
-class VrrptopApp(App[int]):
+class VrrptopApp(TimelineAction, App[int]):
     """The vrrptop console. Build it with ``vrrptop.ui.factory.build_app``."""
 
     CSS_PATH = "vrrptop.tcss"

@@ -103,6 +103,15 @@ KEY_HELP: tuple[KeyHelp, ...] = (
     ),
     KeyHelp("edit", "e", "e", "edit", "Edit", "Edit the priority files (one tab per file)"),
     KeyHelp(
+        "timeline",
+        "T",
+        "T",
+        "timeline",
+        "Timeline",
+        "Master timeline: a lane per instance, a colour per host, gaps and markers",
+        show=False,
+    ),
+    KeyHelp(
         "details", "enter", "enter", "details", "Details", "Open the highlighted instance's details"
     ),
     KeyHelp(
@@ -178,6 +187,36 @@ EDITOR_KEY_HELP: tuple[KeyHelp, ...] = (
 )
 
 
+#: Keys of the master timeline (``T``); ``TimelineScreen`` binds these.
+TIMELINE_KEY_HELP: tuple[KeyHelp, ...] = (
+    KeyHelp("timeline.in", "z,plus", "z / +", "zoom_in", "Zoom in", "Zoom in (shorter span)"),
+    KeyHelp("timeline.out", "Z,minus", "Z / -", "zoom_out", "Zoom out", "Zoom out (longer span)"),
+    KeyHelp("timeline.1m", "1", "1", "zoom('1 min')", "1 min", "The last minute", show=False),
+    KeyHelp(
+        "timeline.10m", "2", "2", "zoom('10 min')", "10 min", "The last 10 minutes", show=False
+    ),  # fmt: skip
+    KeyHelp("timeline.1h", "3", "3", "zoom('1 h')", "1 h", "The last hour", show=False),
+    KeyHelp("timeline.all", "0", "0", "zoom('whole')", "Whole", "The whole capture", show=False),
+    KeyHelp(
+        "timeline.prev",
+        "left_square_bracket",
+        "[",
+        "step(-1)",
+        "Prev",
+        "Step to the previous change: each lane as it was then",
+    ),  # fmt: skip
+    KeyHelp(
+        "timeline.next",
+        "right_square_bracket",
+        "]",
+        "step(1)",
+        "Next",
+        "Step to the next change (past the last: follow the newest again)",
+    ),  # fmt: skip
+    KeyHelp("timeline.back", "escape", "escape", "app.pop_screen", "Back", "Back to the tables"),
+)
+
+
 #: Keys of the instances and hosts tables (vim and less habits besides the arrows);
 #: ``RowTable`` binds these.
 TABLE_KEY_HELP: tuple[KeyHelp, ...] = (
@@ -189,9 +228,11 @@ TABLE_KEY_HELP: tuple[KeyHelp, ...] = (
 
 
 def keys_markdown() -> str:
-    """The keys table in Markdown, for the README (main screen, then the editor)."""
+    """The keys table in Markdown, for the README (main screen, the editor, the timeline)."""
     lines = ["| key | does |", "|---|---|"]
     lines += [f"| `{k.keys}` | {k.text} |" for k in KEY_HELP + TABLE_KEY_HELP]
     lines += ["", "Priority-file editor (`e`):", "", "| key | does |", "|---|---|"]
     lines += [f"| `{k.keys}` | {k.text} |" for k in EDITOR_KEY_HELP]
+    lines += ["", "Master timeline (`T`):", "", "| key | does |", "|---|---|"]
+    lines += [f"| `{k.keys}` | {k.text} |" for k in TIMELINE_KEY_HELP]
     return "\n".join(lines)

@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from vrrptop.ui.keys import EDITOR_KEY_HELP, KEY_HELP, TABLE_KEY_HELP
+from vrrptop.ui.keys import EDITOR_KEY_HELP, KEY_HELP, TABLE_KEY_HELP, TIMELINE_KEY_HELP
 
 
 def help_table() -> Table:
@@ -23,6 +23,10 @@ def help_table() -> Table:
     table.add_row("", "")
     table.add_row("", Text("Priority-file editor (e)", style="bold"))
     for entry in EDITOR_KEY_HELP:
+        table.add_row(entry.keys, entry.text)
+    table.add_row("", "")
+    table.add_row("", Text("Master timeline (T)", style="bold"))
+    for entry in TIMELINE_KEY_HELP:
         table.add_row(entry.keys, entry.text)
     return table
 
