@@ -97,6 +97,9 @@ class Engine:
         self.decorate = decorate
         self._stop = threading.Event()
         self._reset = threading.Event()
+        self._control = False
+        """Set with ``_stop`` or ``_reset``: the loop reads this one attribute per frame
+        and looks at the two Events (two method calls) only when it is set."""
         self._thread: threading.Thread | None = None
         self._pending: list[Event] = []
         self._now = 0.0
@@ -119,6 +122,7 @@ class Engine:
     def stop(self) -> None:
         """Ask the engine to stop; the source is closed so a blocked read returns."""
         self._stop.set()
+        self._control = True
         self.source.close()
 
     def join(self, timeout: float | None = None) -> None:
@@ -139,6 +143,7 @@ class Engine:
             self._publish()
         else:
             self._reset.set()
+            self._control = True
 
     def snapshot(self) -> Snapshot:
         """The latest published snapshot (immutable; safe from any thread)."""
@@ -247,12 +252,16 @@ class Engine:
             self._now = self._idle_now(clock())  # the first picture is dated now, not 0
         self._publish()
         for frame in self.source.frames():
-            if self._stop.is_set():
-                break
-            if self._reset.is_set():
-                self._reset.clear()
-                tracker.reset()
-                self._pending.clear()
+            if self._control:
+                # Cleared before the Events are read: a stop()/reset() racing this
+                # sets it again after its Event, so it is seen here or next frame.
+                self._control = False
+                if self._stop.is_set():
+                    break
+                if self._reset.is_set():
+                    self._reset.clear()
+                    tracker.reset()
+                    self._pending.clear()
             if frame is None:
                 self._now = now = self._idle_now(clock())
                 events = tick(now)

@@ -84,3 +84,20 @@ def test_bytearray_and_memoryview_frames_are_accepted() -> None:
     for buf in (bytearray(data), memoryview(data), bytearray(data)):
         rec = decode_frame(Frame(1.0, 1, buf))  # type: ignore[arg-type]
         assert isinstance(rec, Advert) and rec.vrid == 33 and rec.frame == data
+
+
+def test_adverts_of_one_entry_share_its_template_and_only_they_do() -> None:
+    # Consumers trust ``a.template is b.template`` to mean "same fields but ts/frame".
+    a = eth_ip4(v2_msg(vrid=3), id=1)
+    first = cold(a, 1.0)
+    hit = decode_frame(fr(eth_ip4(v2_msg(vrid=3), id=2), 1, 2.0))
+    other = decode_frame(fr(eth_ip4(v2_msg(vrid=3, prio=120)), 1, 3.0))
+    assert isinstance(first, Advert) and isinstance(hit, Advert) and isinstance(other, Advert)
+    assert first.template is not None and hit.template is first.template
+    assert other.template is not None and other.template is not first.template
+    again = cold(a, 4.0)  # a cleared cache makes a new entry: never the old identity
+    assert isinstance(again, Advert) and again.template is not first.template
+    # not compared, not hashed, and dropped by replace (which may change fields)
+    assert again == replace(first, ts=4.0) and hash(again) == hash(replace(first, ts=4.0))
+    assert replace(hit, priority=1).template is None
+    assert "template" not in repr(hit)

@@ -12,6 +12,10 @@ taken here, before ``Instance.advert`` (the slow path, which handles everything)
   first contention, no resign). Its cost does not depend on how many routers there
   are: the checks over all sources are not run, as their answer cannot change.
 
+An advert re-stamped from the decode cache entry its source's fields were last taken
+from (``rec.template is s.template``) needs none of the field comparisons: one
+identity test replaces them, and the comparisons remain for every other advert.
+
 Both return False, having changed nothing, when the slow path must take the advert;
 ``benchmarks/fuzz_tracker_equiv.py`` checks they give the slow path's events and states.
 """
@@ -30,22 +34,23 @@ if TYPE_CHECKING:
 def repeat(inst: Instance, rec: Advert, now: float) -> bool:
     """The live master repeating an identical, clean advert while alone, else ``quiet``."""
     m = inst.fast
-    if (
-        m is None
-        or rec.src != m.src
-        or now < inst.others_until
-        or rec.priority != m.priority
-        or rec.addresses != m.addresses
-        or rec.interval_cs != m.interval_cs
-        or not rec.checksum_ok
-        or rec.problems
-        or rec.version != m.version
-        or rec.auth_data != m.auth_data
-        or rec.src_mac != m.mac
-        or rec.auth_type != m.auth_type
-        or rec.checksum != m.checksum  # same bytes, same checksum (variant unchanged)
-    ):
+    if m is None or now < inst.others_until or not rec.checksum_ok or rec.problems:
         return quiet(inst, rec, now)
+    t = rec.template
+    if t is None or t is not m.template:  # same template: the fields below are equal
+        if (
+            rec.src != m.src
+            or rec.priority != m.priority
+            or rec.addresses != m.addresses
+            or rec.interval_cs != m.interval_cs
+            or rec.version != m.version
+            or rec.auth_data != m.auth_data
+            or rec.src_mac != m.mac
+            or rec.auth_type != m.auth_type
+            or rec.checksum != m.checksum  # same bytes, same checksum (variant unchanged)
+        ):
+            return quiet(inst, rec, now)
+        m.template = t if rec.checksum_variant == m.variant else None
     # GapRing.add, inlined: this runs for nearly every advert.
     g = inst.gaps
     gap = now - m.last_seen
@@ -80,7 +85,11 @@ def quiet(inst: Instance, rec: Advert, now: float) -> bool:
         or now - s.last_seen > WINDOW_S
         or s.t3 < mark
         or s.t2 < mark
-        or rec.priority != s.priority
+    ):
+        return False
+    t = rec.template
+    if (t is None or t is not s.template) and (  # same template: these are equal
+        rec.priority != s.priority
         or rec.interval_cs != s.interval_cs
         or rec.version != s.version
         or rec.addresses != s.addresses
@@ -114,6 +123,7 @@ def quiet(inst: Instance, rec: Advert, now: float) -> bool:
     s.adverts += 1
     s.mac = rec.src_mac
     s.checksum = rec.checksum
+    s.template = t  # every compared field is rec's now (Source.template)
     e = now + s.mdi
     if s is m:
         inst.gaps.add(now - prev_seen, s.interval_s)

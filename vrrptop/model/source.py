@@ -48,6 +48,7 @@ class Source:
         "t3",
         "contended",
         "cksum_event",
+        "template",
     )
 
     def __init__(self, rec: Advert, now: float) -> None:
@@ -74,6 +75,10 @@ class Source:
         self.checksum = -1
         self.interval_s = 0.0
         self.mdi = 0.0
+        self.template: object = None
+        """``Advert.template`` of the advert these fields were last taken from (None:
+        unknown). Invariant: when not None, every field ``repeats`` compares equals
+        that template's, so an advert with the same template needs no comparison."""
 
     @property
     def expiry(self) -> float:
@@ -102,6 +107,9 @@ class Source:
         self.checksum = rec.checksum
         if rec.checksum_ok:  # a bad checksum tells nothing about the variant in use
             self.variant = rec.checksum_variant
+            self.template = rec.template
+        else:
+            self.template = None  # ``variant`` is not this advert's
         if rec.addresses != self.addresses:
             self.addresses = rec.addresses
             self.addr_key = frozenset(rec.addresses)

@@ -199,7 +199,7 @@ class JsonLinesWriter:
         self.stream = stream
         self.show_secrets = show_secrets
         self.line_buffered = line_buffered
-        self._bodies: dict[tuple[Any, ...], str] = {}
+        self._bodies: dict[object, str] = {}
         self._encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
         # Probe results arrive from the prober's thread; lines must never interleave.
         self._lock = threading.Lock()
@@ -214,10 +214,16 @@ class JsonLinesWriter:
         """Write one decoded record."""
         if type(record) is Advert:
             a = record
-            key = (
-                a.src, a.dst, a.src_mac, a.family, a.version, a.type, a.vrid, a.priority,
-                a.interval_cs, a.addresses, a.auth_type, a.auth_data, a.ttl, a.checksum_ok,
-                a.checksum_variant, a.vlan, a.problems,
+            t = a.template
+            # A decode template fixes every field but ts and frame: its body is one
+            # identity-hashed lookup (the table holds the template, so it stays alive
+            # and unique). Other adverts are keyed by the fields the body shows.
+            key: object = (
+                t if t is not None else (
+                    a.src, a.dst, a.src_mac, a.family, a.version, a.type, a.vrid, a.priority,
+                    a.interval_cs, a.addresses, a.auth_type, a.auth_data, a.ttl, a.checksum_ok,
+                    a.checksum_variant, a.vlan, a.problems,
+                )
             )  # fmt: skip
             body = self._bodies.get(key)
             if body is None:
@@ -227,7 +233,11 @@ class JsonLinesWriter:
                 if len(self._bodies) >= _CACHE_LIMIT:
                     self._bodies.clear()
                 self._bodies[key] = body
-            self._emit(f'{{"type":"advert","ts":{a.ts!r},{body}\n')
+            line = f'{{"type":"advert","ts":{a.ts!r},{body}\n'
+            with self._lock:
+                self.stream.write(line)
+                if self.line_buffered:
+                    self.stream.flush()
             return
         self._emit(self._encode(record_json(record, self.show_secrets)) + "\n")
 

@@ -72,6 +72,12 @@ class Advert:
     auth_offset: int = -1
     """Where ``auth_data`` starts in ``frame`` (-1: unknown or no auth field), so
     every hex dump can mask exactly those bytes (``vrrptop.wire.auth.secret_span``)."""
+    template: object = field(default=None, init=False, compare=False, hash=False, repr=False)
+    """The decode cache's entry this advert was re-stamped from (None: decoded in
+    full, or built elsewhere). Every advert sharing one template has the same fields
+    but ``ts`` and ``frame``, so consumers may replace field comparisons by one
+    identity test (``model.repeats``, ``output.jsonl``). Not a constructor argument,
+    so ``dataclasses.replace`` (which may change fields) always drops it."""
 
     def replace_ts(self, ts: float, frame: bytes = b"") -> Advert:
         """Return this advert re-stamped with another capture time and frame."""
