@@ -288,6 +288,7 @@ class Monitor:
         if snap.counters.frames < self._last_frames:
             self.judge.reset()  # the tracker was reset (the console's c)
         self._last_frames = snap.counters.frames
+        node = self.node.latest if self.node is not None else None
         if self.config.instances:
             snap, changes = self.judge.judge(
                 snap,
@@ -295,10 +296,10 @@ class Monitor:
                 health,
                 hosts=self.hosts,
                 resolve=self.resolver.lookup if self.resolver is not None else None,
+                node=node,
             )
             self._tell(changes, snap.warnings)
         by_address = {key[0]: value for key, value in health.items()}
-        node = self.node.latest if self.node is not None else None
         if self.node_alarms is not None:
             snap, node_changes = self.node_alarms.judge(snap, node)
             self._tell(node_changes, node.findings if node is not None else ())

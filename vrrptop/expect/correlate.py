@@ -55,11 +55,15 @@ def expect_instance(
     facts: HostFacts,
     now: float,
     remaining: float,
+    known: Mapping[str, int] | None = None,
 ) -> Expectation:
-    """Correlate one configured instance in one family (``remaining``: settle left)."""
+    """Correlate one configured instance in one family (``remaining``: settle left;
+    ``known``: host -> the effective priority its own keepalived reports)."""
     label = f"{inst.name} ({key.label})"
     settled = remaining <= 0.0
-    prediction = predict_instance(inst, key.family, file, facts, view) if file else None
+    prediction = (
+        predict_instance(inst, key.family, file, facts, view, known=known) if file else None
+    )
     observed = live_master(view)
     observed_name = facts.name_of(observed)
     alarms: list[Alarm] = []
@@ -225,12 +229,15 @@ def correlate(
     remaining: Mapping[InstanceKey, float],
     *,
     probing: bool = False,
+    known: Mapping[tuple[int, int], Mapping[str, int]] | None = None,
 ) -> Verdict:
     """Every configured instance against the wire, plus segment-wide alarms.
 
     ``remaining`` gives each instance's settle time left (absent: settled);
-    ``probing`` says DNS health is measured (so a host's failure is news).
+    ``probing`` says DNS health is measured (so a host's failure is news);
+    ``known`` gives (VRID, family) -> host -> the priority its keepalived reports.
     """
+    known = known or {}
     views: dict[tuple[int, int], list[InstanceView]] = {}
     for view in snapshot.instances:
         views.setdefault((view.vrid, view.family), []).append(view)
@@ -244,7 +251,9 @@ def correlate(
             for one in seen:
                 key = one.key if one is not None else InstanceKey(inst.vrid, family)
                 left = remaining.get(key, 0.0)
-                out[key] = expect_instance(inst, key, one, file, facts, now, left)
+                out[key] = expect_instance(
+                    inst, key, one, file, facts, now, left, known.get((inst.vrid, family))
+                )
     configured = {i.vrid for i in instances if i.vrid is not None}
     if instances:
         for view in snapshot.instances:

@@ -20,12 +20,35 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vrrptop.config.hostmap import HostMap, Resolver, family_of, normalise
+from vrrptop.model.node import NodeState
 from vrrptop.model.snapshot import HostView, Snapshot
 from vrrptop.priority.predict import health_ok
 
 
 def _short(name: str) -> str:
     return name.split(".", 1)[0]
+
+
+def is_local(node: NodeState, name: str, addresses: Iterable[str]) -> bool:
+    """Whether priority-file host ``name`` (known by ``addresses``) is the node whose
+    keepalived ``node`` describes: by its router_id (full or short) or an address."""
+    rid = node.router_id or ""
+    if name and name in (rid, rid.split(".", 1)[0]):
+        return True
+    return bool(set(node.addresses) & set(addresses))
+
+
+def known_priorities(
+    node: NodeState | None, facts: HostFacts, names: Iterable[str]
+) -> dict[tuple[int, int], dict[str, int]]:
+    """(VRID, family) -> {this node's host name: the effective priority its keepalived
+    reports}: the one backup priority the wire never shows, known for this node."""
+    if node is None or node.error is not None or not node.instances:
+        return {}  # nothing read, or the last read failed: its values may be stale
+    local = next((n for n in names if is_local(node, n, facts.addresses(n))), None)
+    if local is None:
+        return {}
+    return {(i.vrid, i.family): {local: i.effective_priority} for i in node.instances}
 
 
 def health_by_address(health: Mapping[Any, object]) -> dict[str, object]:

@@ -19,10 +19,11 @@ from typing import Any
 from vrrptop.config.hostmap import Resolver
 from vrrptop.config.model import InstanceConfig
 from vrrptop.expect.correlate import Verdict, correlate
-from vrrptop.expect.facts import HostFacts
+from vrrptop.expect.facts import HostFacts, known_priorities
 from vrrptop.expect.lifecycle import AlarmBook
 from vrrptop.expect.settle import settle_time
 from vrrptop.model.expectation import SEVERITY, Alarm, AlarmChange, AlarmKind, InstanceKey
+from vrrptop.model.node import NodeState
 from vrrptop.model.snapshot import GapStats, InstanceView, Snapshot
 from vrrptop.priority.file import PriorityFile
 
@@ -141,6 +142,7 @@ class Judge:
         files: Mapping[Path, PriorityFile],
         facts: HostFacts,
         now: float,
+        known: Mapping[tuple[int, int], Mapping[str, int]] | None = None,
     ) -> Verdict:
         return correlate(
             snapshot,
@@ -150,6 +152,7 @@ class Judge:
             now,
             self._remaining(snapshot, now),
             probing=self.probing,
+            known=known,
         )
 
     def judge(
@@ -160,17 +163,19 @@ class Judge:
         *,
         hosts: Mapping[str, Sequence[str]] | None = None,
         resolve: Resolver | None = None,
+        node: NodeState | None = None,
     ) -> tuple[Snapshot, list[AlarmChange]]:
         """Attach expectations and raised alarms to ``snapshot``; return the
-        transitions since the last call."""
+        transitions since the last call. ``node``: the local keepalived's own state
+        (its effective priority replaces the file's guess for this node)."""
         now = snapshot.ts
         if now <= 0.0:
             # No time yet (a replay before its first frame): judged at 0, every
             # condition would start its hold-down at the epoch and be raised at the
             # first real snapshot without waiting (measured: names-unresolved at start).
             return snapshot, []
-        known = [n for f in files.values() for n in f.hosts()]
-        facts = HostFacts.build(snapshot, known, health, hosts=hosts, resolve=resolve)
+        known_names = [n for f in files.values() for n in f.hosts()]
+        facts = HostFacts.build(snapshot, known_names, health, hosts=hosts, resolve=resolve)
         seen = {(v.vrid, v.family) for v in snapshot.instances}
         unseen = tuple(
             unseen_view(i, f, now)
@@ -181,7 +186,8 @@ class Judge:
         )
         if unseen:
             snapshot = replace(snapshot, instances=(*snapshot.instances, *unseen))
-        verdict = self._pass(snapshot, files, facts, now)
+        known = known_priorities(node, facts, known_names)
+        verdict = self._pass(snapshot, files, facts, now, known)
         dirty = False
         for key, found in verdict.expectations.items():
             if not found.configured:
@@ -193,7 +199,8 @@ class Judge:
                 self._changed[key] = now
                 dirty = True
         if dirty:
-            verdict = self._pass(snapshot, files, facts, now)
+            known = known_priorities(node, facts, known_names)
+        verdict = self._pass(snapshot, files, facts, now, known)
         candidates = [a for e in verdict.expectations.values() for a in e.alarms]
         if snapshot.counters.dropped > self._dropped:
             self._dropped, self._drop_at = snapshot.counters.dropped, now

@@ -11,6 +11,7 @@ with ``nopreempt``) and the hosts whose keepalived is known to be gone.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 
 from vrrptop.config.model import InstanceConfig
 from vrrptop.expect.facts import HostFacts
@@ -78,6 +79,7 @@ def predict_instance(
     facts: HostFacts,
     view: InstanceView | None = None,
     extra_hosts: tuple[str, ...] = (),
+    known: Mapping[str, int] | None = None,
 ) -> Prediction:
     """Expected priorities and master of ``inst`` in ``family`` from ``file``."""
     names = list(dict.fromkeys([*file.hosts(), *extra_hosts]))
@@ -93,4 +95,5 @@ def predict_instance(
         incumbent=incumbent,
         nopreempt=inst.nopreempt,
         absent=absent_hosts(view, facts),
+        known=known,
     )

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from vrrptop.expect.facts import is_local
 from vrrptop.expect.lifecycle import AlarmBook
 from vrrptop.model.expectation import SEVERITY, Alarm, AlarmChange, AlarmKind, InstanceKey
 from vrrptop.model.node import ERROR_COUNTERS, LocalInstance, NodeState
@@ -198,9 +199,7 @@ class NodeAlarms:
         exp = view.expectation if view is not None else None
         if exp is None or not exp.settled:
             return None
-        ours = set(node.addresses)
-        names = {node.router_id, (node.router_id or "").split(".", 1)[0]} - {None, ""}
         for host in exp.hosts:
-            if host.name in names or ours & set(host.addresses):
+            if is_local(node, host.name, host.addresses):
                 return host.expected_priority
         return None

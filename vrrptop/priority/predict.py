@@ -129,6 +129,7 @@ def predict(
     incumbent: str | None = None,
     nopreempt: bool = False,
     absent: Mapping[str, str] | None = None,
+    known: Mapping[str, int] | None = None,
 ) -> Prediction:
     """Expected priority of every host in ``file`` (plus ``extra_hosts``, cluster
     members not listed, who run at base) and the expected master.
@@ -136,17 +137,26 @@ def predict(
     ``health`` maps host name -> bool / None / object with ``.ok``; ``addresses``
     maps host name -> primary address in the instance's family (for ties);
     ``incumbent`` is the current master's host name (None: none, or unknown);
-    ``absent`` maps hosts whose keepalived is known not to run to why.
+    ``absent`` maps hosts whose keepalived is known not to run to why; ``known``
+    maps hosts to the effective priority their own keepalived reports (this node's,
+    read from its dump): the election uses it instead of the file's guess, while
+    each host's expected priority stays the file's (so a script that does not do
+    what the file says is still seen).
     """
     health = health or {}
     absent = absent or {}
+    known = known or {}
     names = list(dict.fromkeys([*file.hosts(), *extra_hosts]))
     hosts = tuple(_host_prediction(file, name, scheme, health) for name in names)
     hosts = tuple(
         replace(h, reason=f"{h.reason}; {absent[h.name]}") if h.name in absent else h for h in hosts
     )
-    candidates = {h.name: h.priority for h in hosts if h.name not in absent}
-    reasons: list[str] = []
+    candidates = {h.name: known.get(h.name, h.priority) for h in hosts if h.name not in absent}
+    reasons: list[str] = [
+        f"{h.name}: its keepalived reports priority {known[h.name]} (the file gives {h.priority})"
+        for h in hosts
+        if h.name in known and known[h.name] != h.priority and h.name not in absent
+    ]
     master: str | None
     tie: tuple[str, ...] = ()
     top = max(candidates.values(), default=None)
