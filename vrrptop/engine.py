@@ -140,6 +140,13 @@ class Engine:
         else:
             self._reset.set()
 
+    def republish(self) -> None:
+        """Publish again because something the decoration reads changed (a saved
+        priority file). Running, the next regular publish covers it; once the engine
+        has finished (an ended replay) nothing else would, so it is done here."""
+        if self._ended:
+            self._publish()
+
     def snapshot(self) -> Snapshot:
         """The latest published snapshot (immutable; safe from any thread)."""
         if self._latest is None:

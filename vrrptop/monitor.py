@@ -251,6 +251,9 @@ class Monitor:
         with self._files_lock:
             self.files[loaded.path] = loaded
         self.judge.note_save(loaded.path, now, self.engine.snapshot())
+        # An ended replay publishes nothing more: judge the saved file now, or the
+        # Expected column would go on showing the old file's prediction.
+        self.engine.republish()
 
     # -- the decoration -------------------------------------------------------------
     def _file_hosts(self) -> list[str]:

@@ -61,15 +61,24 @@ def master_changes(
     return out
 
 
-def unified_diff(old: PriorityFile, new: PriorityFile, name: str = "priority") -> list[str]:
-    """``diff -u`` lines (without newlines) from ``old`` to ``new``; CR shown as ``\\r``."""
+def unified_diff(
+    old: PriorityFile,
+    new: PriorityFile,
+    name: str = "priority",
+    labels: tuple[str, str] = ("as loaded", "your edit"),
+) -> list[str]:
+    """``diff -u`` lines (without newlines) from ``old`` to ``new``; CR shown as ``\\r``.
+
+    ``labels`` say what each side is (the header lines read ``name (label)``)."""
     a = [escape_undecodable(line.text).replace("\r", "\\r") for line in old.lines]
     b = [escape_undecodable(line.text).replace("\r", "\\r") for line in new.lines]
     if old.lines and not old.lines[-1].eol:
         a[-1] += "  (no newline at end)"
     if new.lines and not new.lines[-1].eol:
         b[-1] += "  (no newline at end)"
-    return list(difflib.unified_diff(a, b, f"{name} (on disk)", f"{name} (edited)", lineterm=""))
+    return list(
+        difflib.unified_diff(a, b, f"{name} ({labels[0]})", f"{name} ({labels[1]})", lineterm="")
+    )
 
 
 class EditSession:
@@ -79,10 +88,11 @@ class EditSession:
         self,
         loaded: LoadedFile,
         *,
-        read_only: bool = False,
+        read_only: bool | str = False,
         backup_dir: Path | None = None,
         on_save: str | None = None,
     ) -> None:
+        """``read_only``: True for ``--read-only``, or the reason in words (``--demo``)."""
         self.loaded = loaded
         self.history = History(loaded.file)
         self.forced_read_only = read_only
@@ -112,6 +122,8 @@ class EditSession:
     @property
     def read_only_reason(self) -> str | None:
         """Why editing is disabled (``--read-only``, file or directory not writable)."""
+        if isinstance(self.forced_read_only, str) and self.forced_read_only:
+            return self.forced_read_only
         if self.forced_read_only:
             return "read-only mode (--read-only)"
         real = self.loaded.real_path

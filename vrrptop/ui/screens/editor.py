@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
@@ -52,15 +52,28 @@ NO_FILE_HELP = (
     "escape goes back."
 )
 _SHORT = {"editor.up": "K", "editor.down": "J"}
+#: Keys that change the file: hidden from the footer when the file cannot be
+#: edited, and then answered by ``refuse_edit`` (which says why) instead.
+EDIT_ACTIONS = frozenset(
+    ("move_up", "move_down", "toggle_service", "undo", "redo", "add", "delete", "save")
+)
+DEMO_READ_ONLY = "a bundled demo file (--demo never writes it)"
 
 
 class EditorScreen(Screen[None]):
     """Priority files in tabs: lines, priorities per instance, predicted masters."""
 
     # Footer order: save first (it must be visible at 80 columns), short key names.
-    BINDINGS = [
-        Binding(k.key, k.action, k.label, id=k.id, show=k.show, key_display=_SHORT.get(k.id))
-        for k in sorted(EDITOR_KEY_HELP, key=lambda k: k.id != "editor.save")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(
+            Binding(k.key, k.action, k.label, id=k.id, show=k.show, key_display=_SHORT.get(k.id))
+            for k in sorted(EDITOR_KEY_HELP, key=lambda k: k.id != "editor.save")
+        ),
+        *(
+            Binding(k.key, "refuse_edit", k.label, id=f"{k.id}.refused", show=False)
+            for k in EDITOR_KEY_HELP
+            if k.action in EDIT_ACTIONS
+        ),
     ]
     DEFAULT_CSS = """
     EditorScreen #ed-title { height: 1; padding: 0 1; background: $panel; }
@@ -75,6 +88,7 @@ class EditorScreen(Screen[None]):
         super().__init__()
         self.monitor = monitor
         self.panes: list[EditorPane] = []
+        self._reason_shown: str | None = None
 
     # ------------------------------------------------------------------ setup
     @property
@@ -97,9 +111,12 @@ class EditorScreen(Screen[None]):
         on_save = options.on_save or getattr(config, "on_save", None)
         backup_dir = getattr(config, "backup_dir", None)
         instances = instances_for(path, self._instances())
+        read_only: bool | str = options.read_only
+        if options.demo:
+            read_only = DEMO_READ_ONLY
         try:
             session: EditSession | None = EditSession.open(
-                path, read_only=options.read_only, backup_dir=backup_dir, on_save=on_save
+                path, read_only=read_only, backup_dir=backup_dir, on_save=on_save
             )
             error = None
         except VrrptopError as err:
@@ -132,10 +149,28 @@ class EditorScreen(Screen[None]):
         self.render_view()
 
     def on_tabbed_content_tab_activated(self, _event: TabbedContent.TabActivated) -> None:
-        """Keys go to the lines of the tab just shown."""
+        """Keys go to the lines of the tab just shown (its file may be read-only)."""
         pane = self.pane
         if pane is not None:
             pane.table.focus()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Edit keys exist only where the file can be edited, else ``refuse_edit``
+        answers them: the footer then advertises no key that would be refused."""
+        if action in EDIT_ACTIONS:
+            return self.read_only_reason() is None
+        if action == "refuse_edit":
+            return self.read_only_reason() is not None
+        return True
+
+    def read_only_reason(self) -> str | None:
+        """Why the active file cannot be edited (None: it can, or there is none)."""
+        try:
+            pane = self.pane
+        except NoMatches:  # the tabs are not composed yet
+            return None
+        return pane.read_only_reason if pane is not None else None
 
     # ----------------------------------------------------------------- render
     @property
@@ -159,14 +194,24 @@ class EditorScreen(Screen[None]):
             pane.refresh_view()
         self.refresh_tabs()
         title.update(self._title())
+        reason = self.read_only_reason()
+        if reason != self._reason_shown:  # e.g. the file was made read-only meanwhile
+            self._reason_shown = reason
+            self.refresh_bindings()
 
     def _title(self) -> Text:
         text = Text("Priority files", style="bold")
         text.append("  (? help, escape back)", style="dim")
         watch = current_watch(self.vapp)
         if watch is not None:
+            stopped = self.vapp.ended  # a replay at its end: no time passes any more
             for exp, left in watch.remaining(snapshot_now(self.vapp)):
-                text.append(f"   settling {exp.instance} → {exp.expected}: {left:.0f} s", "yellow")
+                when = (
+                    "cannot settle, the replay ended (clock stopped)"
+                    if stopped
+                    else f"{left:.0f} s"
+                )
+                text.append(f"   settling {exp.instance} → {exp.expected}: {when}", "yellow")
         return text
 
     def refresh_tabs(self) -> None:
@@ -219,6 +264,10 @@ class EditorScreen(Screen[None]):
             pane.show_message(f"editing disabled: {reason}", "warning")
             return None
         return pane
+
+    def action_refuse_edit(self) -> None:
+        """An edit key on a file that cannot be edited: say why."""
+        self._editable()
 
     def _edit(
         self, pane: EditorPane, op: Callable[[EditSession, int], PriorityFile], cursor: int | None
