@@ -10,34 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from vrrptop.capture.base import SourceStatus
-from vrrptop.model.events import Event
 from vrrptop.model.snapshot import Snapshot
 from vrrptop.options import Options
-
-
-class UpdateLike(Protocol):
-    """Shape of ``vrrptop.engine.EngineUpdate``."""
-
-    @property
-    def snapshot(self) -> Snapshot:
-        """The whole picture now."""
-        ...
-
-    @property
-    def events(self) -> tuple[Event, ...]:
-        """Events new since the previous update."""
-        ...
-
-    @property
-    def status(self) -> SourceStatus:
-        """Capture source status."""
-        ...
-
-    @property
-    def ended(self) -> bool:
-        """True once a replay reached the end of the file."""
-        ...
 
 
 class EngineLike(Protocol):

@@ -9,7 +9,7 @@ one ~0.4 µs, and one is built per captured frame. Never assign to a record's fi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 #: Checksum variants a VRRP advert can match.
@@ -72,10 +72,6 @@ class Advert:
     auth_offset: int = -1
     """Where ``auth_data`` starts in ``frame`` (-1: unknown or no auth field), so
     every hex dump can mask exactly those bytes (``vrrptop.wire.auth.secret_span``)."""
-
-    def replace_ts(self, ts: float, frame: bytes = b"") -> Advert:
-        """Return this advert re-stamped with another capture time and frame."""
-        return replace(self, ts=ts, frame=frame)
 
 
 @dataclass(slots=True, unsafe_hash=True)
