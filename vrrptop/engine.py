@@ -234,7 +234,7 @@ class Engine:
         tracker, sinks, writer = self.tracker, self.sinks, self.writer
         # -w keeps every frame the kernel filter let through when live (what was
         # captured, like tcpdump -w); from a file, only the frames that are ours.
-        write_all = self.source.kind == "live"
+        write_all = self.source.live
         apply, tick, decode = tracker.apply, tracker.tick, decode_frame
         count_limit = self.options.count
         duration = self.options.duration

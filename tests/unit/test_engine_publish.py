@@ -24,6 +24,7 @@ class ScriptedSource:
 
     kind = "live"
     packet_clock = False
+    live = True
     name = "scripted"
 
     def __init__(self, plan: str, clock: list[float]) -> None:
