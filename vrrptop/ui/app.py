@@ -27,7 +27,7 @@ from vrrptop.priority.onsave import cancel_all as cancel_on_save
 from vrrptop.ui import timing
 from vrrptop.ui.commands import VrrptopCommands
 from vrrptop.ui.counter_mark import QUESTION, CounterMark
-from vrrptop.ui.engine_api import EngineLike, engine_error, options_source_name
+from vrrptop.ui.engine_api import EngineLike, MonitorLike, engine_error, options_source_name
 from vrrptop.ui.format import SORT_KEYS, fmt_clock, next_sort_key, previous_sort_key
 from vrrptop.ui.header import HeaderInfo, short_source_name
 from vrrptop.ui.keys import KEY_HELP
@@ -69,7 +69,7 @@ class VrrptopApp(App[int]):
         *,
         clock: Clock | None = None,
         tz: tzinfo | None = None,
-        monitor: Any = None,
+        monitor: MonitorLike | None = None,
     ) -> None:
         super().__init__()
         self.options = options

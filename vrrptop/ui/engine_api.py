@@ -1,17 +1,20 @@
-"""What the console needs from the engine, as Protocols.
+"""What the console needs from the engine and the monitor, as Protocols.
 
-The real ``vrrptop.engine.Engine`` satisfies these; tests pass a fake that feeds
-hand-built snapshots and events. Keeping this narrow is what lets the UI be driven
-entirely from a Pilot test.
+The real ``vrrptop.engine.Engine`` and ``vrrptop.monitor.Monitor`` satisfy these;
+tests pass fakes that feed hand-built snapshots and events. Keeping this narrow
+is what lets the UI be driven entirely from a Pilot test.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol
 
+from vrrptop.config.model import Config
 from vrrptop.model.snapshot import Snapshot
 from vrrptop.options import Options
+from vrrptop.priority.store import LoadedFile
 
 
 class EngineLike(Protocol):
@@ -37,6 +40,19 @@ class EngineLike(Protocol):
 
     def snapshot(self) -> Snapshot:
         """The current picture (thread-safe)."""
+        ...
+
+
+class MonitorLike(Protocol):
+    """What the console uses from ``vrrptop.monitor.Monitor`` (the editor's files,
+    the configuration, the save notice); tests pass a fake. A real monitor also has
+    ``resolver`` and ``hosts``, which ``editor_rows.host_map`` uses when present."""
+
+    files: dict[Path, LoadedFile]
+    config: Config
+
+    def file_saved(self, loaded: LoadedFile, now: float) -> None:
+        """Our editor saved ``loaded``: the monitor uses it at once and starts settling."""
         ...
 
 

@@ -25,6 +25,7 @@ from vrrptop.priority import (
     EditSession,
     PriorityFile,
 )
+from vrrptop.ui.engine_api import MonitorLike
 from vrrptop.ui.keys import EDITOR_KEY_HELP
 from vrrptop.ui.screens.editor_dialogs import (
     AddHostDialog,
@@ -34,7 +35,6 @@ from vrrptop.ui.screens.editor_save import SaveFlow, current_watch, snapshot_now
 from vrrptop.ui.widgets.editor_pane import EditorPane
 from vrrptop.ui.widgets.editor_rows import (
     Inputs,
-    MonitorLike,
     gather_inputs,
     host_map,
     instances_for,
@@ -102,14 +102,13 @@ class EditorScreen(Screen[None]):
         return list(dict.fromkeys(Path(p) for p in self.vapp.options.priority_files))
 
     def _instances(self) -> Sequence[InstanceConfig]:
-        config = getattr(self.monitor, "config", None)
-        return tuple(getattr(config, "instances", ()) or ())
+        return self.monitor.config.instances if self.monitor is not None else ()
 
     def _open(self, path: Path) -> EditorPane:
         options = self.vapp.options
-        config = getattr(self.monitor, "config", None)
-        on_save = options.on_save or getattr(config, "on_save", None)
-        backup_dir = getattr(config, "backup_dir", None)
+        config = self.monitor.config if self.monitor is not None else None
+        on_save = options.on_save or (config.on_save if config is not None else None)
+        backup_dir = config.backup_dir if config is not None else None
         instances = instances_for(path, self._instances())
         read_only: bool | str = options.read_only
         if options.demo:
