@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tests.ui.conftest import FROZEN, make_app
-from tests.ui.helpers import log_lines, render_text, rows, settle
+from tests.ui.helpers import header, log_lines, render_text, rows, settle
 from tests.ui.scenario import HOSTS, FakeEngine, FakeUpdate, empty_snapshot, failover_events
 from tests.ui.scenario_health import correlated_failover
 from tests.ui.test_ui_editor import (
@@ -163,3 +163,14 @@ async def test_n_reaches_expected_and_toggling_back_restores_widths(engine: Fake
         await pilot.press("n")
         await _until(pilot, lambda: {(r[0], r[1]): r[col] for r in rows(app)} == named)
         assert {t: _widths(app, t) for t in ("#instances", "#hosts")} == before
+
+
+async def test_editor_keeps_the_capture_header_in_sight(seed_file: Path) -> None:  # noqa: F811
+    engine = FakeEngine()
+    app = editor_app(FakeMonitor([seed_file]), engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        engine.emit(FakeUpdate(empty_snapshot(FROZEN), ended=True))
+        await _until(pilot, lambda: app.ended)
+        await open_editor(pilot, app)
+        await _until(pilot, lambda: "END OF CAPTURE" in header(app))
+        assert "frames" in header(app)

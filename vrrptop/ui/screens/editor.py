@@ -39,6 +39,7 @@ from vrrptop.ui.widgets.editor_rows import (
     host_map,
     instances_for,
 )
+from vrrptop.ui.widgets.status import StatusBar
 
 if TYPE_CHECKING:
     from vrrptop.ui.app import VrrptopApp
@@ -127,7 +128,9 @@ class EditorScreen(Screen[None]):
         return gather_inputs(file.hosts(), self.vapp.live_snapshot, host_map(self.monitor))
 
     def compose(self) -> ComposeResult:
-        """Title, one tab per file (or how to give one), footer."""
+        """The status header (capture state, counters), title, one tab per file (or
+        how to give one), footer."""
+        yield StatusBar(id="status")
         yield Static(id="ed-title")
         paths = self._paths()
         if not paths:
@@ -189,6 +192,9 @@ class EditorScreen(Screen[None]):
             title = self.query_one("#ed-title", Static)
         except NoMatches:  # not composed yet (or already gone)
             return
+        bar = next(self.query("#status").results(StatusBar), None)
+        if bar is not None:  # the capture goes on while editing: keep it in sight
+            bar.show(self.vapp.header_info())
         for pane in self.panes:
             pane.refresh_view()
         self.refresh_tabs()
