@@ -110,9 +110,8 @@ class VrrptopApp(App[int]):
         self.push_screen(self.main_screen)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.engine.on_update = self._from_engine
-        interval = getattr(self.engine, "update_interval", None)
-        if isinstance(interval, (int, float)) and interval < self.ENGINE_INTERVAL_S:
-            self.engine.update_interval = self.ENGINE_INTERVAL_S  # type: ignore[attr-defined]
+        if self.engine.update_interval < self.ENGINE_INTERVAL_S:
+            self.engine.update_interval = self.ENGINE_INTERVAL_S
         try:
             self.engine.start()
         except VrrptopError as err:
@@ -182,7 +181,7 @@ class VrrptopApp(App[int]):
             del self._held[:-MAX_PENDING_EVENTS]
         else:
             self._log_events(drained.events)
-        write_error = getattr(self.engine, "write_error", "")
+        write_error = self.engine.write_error
         if write_error and not self._write_error_noted:
             self._write_error_noted = True
             self.main_screen.event_log.add_note(self._now(), write_error)
@@ -277,7 +276,7 @@ class VrrptopApp(App[int]):
             filter_text=self.filter_text,
             show_names=self.show_names,
             error=engine_error(self.engine),
-            notice=getattr(self.engine, "write_error", ""),
+            notice=self.engine.write_error,
         )
 
     # -------------------------------------------------------------- actions

@@ -25,6 +25,12 @@ class EngineLike(Protocol):
     """
 
     on_update: Callable[[Any], None] | None
+    update_interval: float
+    """Seconds between periodic updates; the console may slow it before ``start``."""
+    error: BaseException | None
+    """Why the engine's thread died (None: it did not)."""
+    write_error: str
+    """Why ``-w`` stopped writing, or "" (the header shows it)."""
 
     def start(self) -> None:
         """Start capture, decoding and tracking in the background."""
@@ -56,9 +62,9 @@ class MonitorLike(Protocol):
         ...
 
 
-def engine_error(engine: object) -> str:
+def engine_error(engine: EngineLike) -> str:
     """One line about why the engine's thread died, if it did."""
-    error = getattr(engine, "error", None)
+    error = engine.error
     if error is None:
         return ""
     return str(error) or type(error).__name__
