@@ -309,7 +309,6 @@ class Monitor:
             snap,
             hosts=self._named_hosts(snap),
             health=by_address,
-            files=tuple(self.files.values()),
             node=node,
         )
 
