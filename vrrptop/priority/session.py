@@ -9,26 +9,16 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from vrrptop.priority.errors import EditError
 from vrrptop.priority.file import PriorityFile
 from vrrptop.priority.history import History
 from vrrptop.priority.lines import escape_undecodable
 from vrrptop.priority.onsave import OnSaveResult, run_on_save
-from vrrptop.priority.predict import predict
-from vrrptop.priority.scheme import SchemeLike
 from vrrptop.priority.store import LoadedFile, changed_on_disk, load, save
-
-
-class NamedScheme(SchemeLike, Protocol):
-    """An instance with a name and scheme parameters (``InstanceConfig`` fits)."""
-
-    @property
-    def name(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,22 +33,6 @@ class MasterChange:
     def changed(self) -> bool:
         """True when the edit moves the master."""
         return self.before != self.after
-
-
-def master_changes(
-    old: PriorityFile,
-    new: PriorityFile,
-    instances: Iterable[NamedScheme],
-    health: Mapping[str, object] | None = None,
-    addresses: Mapping[str, str] | None = None,
-) -> list[MasterChange]:
-    """Predicted master of every instance with ``old`` and with ``new``."""
-    out = []
-    for inst in instances:
-        before = predict(old, inst, health, addresses=addresses).master
-        after = predict(new, inst, health, addresses=addresses).master
-        out.append(MasterChange(inst.name, before, after))
-    return out
 
 
 def unified_diff(
