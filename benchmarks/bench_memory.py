@@ -70,6 +70,7 @@ class DaySource:
 
     kind: SourceKind = "file"
     packet_clock = True
+    live = False
     name = "simulated day"
 
     def __init__(self, seconds: float, failovers_per_s: float, on_sample, sample_s: float):  # type: ignore[no-untyped-def]

@@ -43,6 +43,7 @@ class PacedSource:
 
     kind: SourceKind = "synthetic"
     packet_clock = True
+    live = False
 
     def __init__(self, rate: float, routers: int) -> None:
         self.inner = SyntheticSource(default_segment(routers), rate=rate, start_ts=time.time())

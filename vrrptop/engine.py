@@ -145,6 +145,13 @@ class Engine:
             self._reset.set()
             self._control = True
 
+    def republish(self) -> None:
+        """Publish again because something the decoration reads changed (a saved
+        priority file). Running, the next regular publish covers it; once the engine
+        has finished (an ended replay) nothing else would, so it is done here."""
+        if self._ended:
+            self._publish()
+
     def snapshot(self) -> Snapshot:
         """The latest published snapshot (immutable; safe from any thread)."""
         if self._latest is None:
@@ -232,7 +239,7 @@ class Engine:
         tracker, sinks, writer = self.tracker, self.sinks, self.writer
         # -w keeps every frame the kernel filter let through when live (what was
         # captured, like tcpdump -w); from a file, only the frames that are ours.
-        write_all = self.source.kind == "live"
+        write_all = self.source.live
         apply, tick, decode = tracker.apply, tracker.tick, decode_frame
         count_limit = self.options.count
         duration = self.options.duration

@@ -111,13 +111,13 @@ class Monitor:
         self.on_node = on_node
         # Only a live capture is probed: addresses in a replayed file belong to
         # another network, and probing them from here would be wrong and unsafe.
-        self.probing = source.kind == "live" and not options.no_probe
+        self.probing = source.live and not options.no_probe
         # The local keepalived (its own view of its state): decided now, because a
         # node read makes the engine build snapshots for its alarms.
         self._node_pidfile, self._node_why = choose(
             options.keepalived_pid,
             off=options.no_keepalived_state,
-            live=source.kind == "live",
+            live=source.live,
             root=os.geteuid() == 0,
         )
         self.judge = Judge(
@@ -153,9 +153,9 @@ class Monitor:
 
     def start_services(self) -> None:
         """Start the DNS prober, reverse names and the exporter (not the engine)."""
-        if self.source.kind == "live":
+        if self.source.live:
             self._know_this_node()
-        if self.source.kind == "live" and not self.options.numeric:
+        if self.source.live and not self.options.numeric:
             # PTR names only for a live segment: a replayed file's addresses belong
             # to another network, and looking them up would leak queries about them.
             from vrrptop.probe.names import ReverseNames
@@ -240,7 +240,7 @@ class Monitor:
             # keepalived may have read it before we did: date the change by its mtime
             # (live only: a replay's clock is the capture's, not this machine's).
             mtime = fresh.state.mtime_ns / 1e9
-            at = min(now, mtime) if self.source.kind == "live" else now
+            at = min(now, mtime) if self.source.live else now
             # An edit made outside vrrptop (vi on this server) is a save too: if only
             # this copy changed, nothing moves, and save-not-distributed says why.
             self.judge.note_save(path, at, self.engine.snapshot())
@@ -251,6 +251,9 @@ class Monitor:
         with self._files_lock:
             self.files[loaded.path] = loaded
         self.judge.note_save(loaded.path, now, self.engine.snapshot())
+        # An ended replay publishes nothing more: judge the saved file now, or the
+        # Expected column would go on showing the old file's prediction.
+        self.engine.republish()
 
     # -- the decoration -------------------------------------------------------------
     def _file_hosts(self) -> list[str]:
@@ -307,7 +310,6 @@ class Monitor:
             snap,
             hosts=self._named_hosts(snap),
             health=by_address,
-            files=tuple(self.files.values()),
             node=node,
         )
 

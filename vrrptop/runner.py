@@ -164,7 +164,7 @@ def run_headless(
     jsonl = None
     if options.json:
         jsonl = JsonLinesWriter(
-            sys.stdout, show_secrets=options.show_secrets, line_buffered=source.kind == "live"
+            sys.stdout, show_secrets=options.show_secrets, line_buffered=source.live
         )
         sinks.append(jsonl)
     log = _EventLog()
@@ -189,7 +189,7 @@ def run_headless(
         on_node=jsonl.keepalived if jsonl is not None else None,
     )
     notifier = start_notifier(options, config, monitor)
-    if source.kind == "live":
+    if source.live:
         # Like tcpdump: tell stderr when the capture is open (scripts wait for it).
         print(f"vrrptop: listening on {source.name}", file=sys.stderr, flush=True)
     try:

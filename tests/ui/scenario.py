@@ -60,6 +60,9 @@ class FakeEngine:
 
     def __init__(self, initial: Snapshot | None = None) -> None:
         self.on_update: Callable[[Any], None] | None = None
+        self.update_interval = 0.1  # as the real engine's default
+        self.error: BaseException | None = None
+        self.write_error = ""
         self.started = threading.Event()
         self.stopped = 0
         self.resets = 0

@@ -31,7 +31,7 @@ from vrrptop.priority.store import LoadedFile
 from vrrptop.ui.app import VrrptopApp
 from vrrptop.ui.factory import build_app
 from vrrptop.ui.keys import EDITOR_KEY_HELP
-from vrrptop.ui.screens.editor import EditorScreen
+from vrrptop.ui.screens.editor import EDIT_ACTIONS, EditorScreen
 from vrrptop.ui.screens.editor_dialogs import (
     AddHostDialog,
     ConfirmDialog,
@@ -633,8 +633,13 @@ async def test_settle_check_reports_the_election(seed_file: Path) -> None:
 
 
 def test_editor_bindings_match_the_key_table() -> None:
-    ids = {b.id for b in EditorScreen.BINDINGS if isinstance(b, Binding)}
+    bindings = [b for b in EditorScreen.BINDINGS if isinstance(b, Binding)]
+    ids = {b.id for b in bindings if b.action != "refuse_edit"}
     assert ids == {k.id for k in EDITOR_KEY_HELP}
+    # Each edit key has a hidden twin that says why it is refused on a read-only file.
+    refused = {b.key for b in bindings if b.action == "refuse_edit"}
+    assert refused == {k.key for k in EDITOR_KEY_HELP if k.action in EDIT_ACTIONS}
+    assert not any(b.show for b in bindings if b.action == "refuse_edit")
     for entry in EDITOR_KEY_HELP:
         assert callable(getattr(EditorScreen, f"action_{entry.action}")), entry
 

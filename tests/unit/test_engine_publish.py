@@ -4,6 +4,7 @@ frames arrive, slower when nothing arrives, and events at once."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
@@ -23,6 +24,7 @@ class ScriptedSource:
 
     kind = "live"
     packet_clock = False
+    live = True
     name = "scripted"
 
     def __init__(self, plan: str, clock: list[float]) -> None:
@@ -81,3 +83,25 @@ def test_events_are_published_before_the_interval(monkeypatch: pytest.MonkeyPatc
     with_events = [u for u in updates[:-1] if u.events]
     assert with_events, [len(u.events) for u in updates]
     assert with_events[0].snapshot.instances
+
+
+def test_republish_after_the_end_decorates_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A priority file saved once a replay has ended: nothing else would publish,
+    # so ``republish`` runs the decoration again with what it reads now.
+    clock = [100.0]
+    monkeypatch.setattr(engine_mod.time, "monotonic", lambda: clock[0])
+    updates: list[EngineUpdate] = []
+    generation = [0]
+    eng = Engine(
+        ScriptedSource("ff", clock),
+        on_update=updates.append,
+        clock=lambda: 1000.0 + clock[0],
+        decorate=lambda snap: replace(snap, warnings=(f"file v{generation[0]}",)),
+    )
+    eng.republish()  # still running: the next regular publish covers it
+    assert updates == []
+    eng.run()
+    assert updates[-1].ended and updates[-1].snapshot.warnings == ("file v0",)
+    generation[0] = 1
+    eng.republish()
+    assert updates[-1].ended and updates[-1].snapshot.warnings == ("file v1",)

@@ -20,6 +20,7 @@ class StarvedSource:
 
     kind = "live"
     packet_clock = False
+    live = True
     name = "starved"
 
     def __init__(self, adverts: int, lag: float, heard: bool, clock: list[float]) -> None:

@@ -30,12 +30,12 @@ def test_hosts_are_named_from_the_configuration_without_lookups():
     assert names == {"198.51.100.14": "recdns-wcdc", "198.51.100.11": None}
 
 
-def test_priority_files_are_loaded_and_attached(tmp_path):
+def test_priority_files_are_loaded(tmp_path):
     pfile = tmp_path / "priority.testdns"
     pfile.write_bytes(b"recdns-cnh\n#recdns-rnb\nrecdns-sby\nrecdns-wcdc\n")
     monitor = Monitor(Options(priority_files=[pfile]), _source(), config=Config())
-    snap = monitor.engine.run()
-    (loaded,) = snap.files
+    monitor.engine.run()
+    (loaded,) = monitor.files.values()
     assert loaded.raw == pfile.read_bytes()
     assert loaded.file.hosts() == ["recdns-cnh", "recdns-rnb", "recdns-sby", "recdns-wcdc"]
 

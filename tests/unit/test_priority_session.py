@@ -13,10 +13,11 @@ from vrrptop.priority import (
     ConflictError,
     EditError,
     EditSession,
+    MasterChange,
     PriorityFile,
-    master_changes,
     unified_diff,
 )
+from vrrptop.priority.predict import predict
 
 SEED = b"recdns-cnh\n#recdns-rnb\nrecdns-sby\nrecdns-wcdc\n"
 INSTANCES = [
@@ -51,9 +52,15 @@ def test_edit_undo_redo_diff_and_save(session: EditSession) -> None:
 
 
 def test_predicted_masters_before_and_after(session: EditSession) -> None:
+    # What the save dialog compares (the console's SaveFlow builds these the same way).
     before = session.file
     after = session.toggle(3)  # take wcdc (testdns0's master) out of service
-    changes = {c.instance: c for c in master_changes(before, after, INSTANCES)}
+    changes = {
+        inst.name: MasterChange(
+            inst.name, predict(before, inst).master, predict(after, inst).master
+        )
+        for inst in INSTANCES
+    }
     assert changes["testdns0"].before == "recdns-wcdc" and changes["testdns0"].after == "recdns-sby"
     assert changes["testdns0"].changed and not changes["testdns1"].changed
 

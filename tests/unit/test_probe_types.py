@@ -38,10 +38,10 @@ def test_config_from_options_precedence() -> None:
     seeded = ProbeConfig.from_options(Options())
     assert seeded.query == ProbeQuery("cam.ac.uk", "TXT")
     assert (seeded.interval, seeded.timeout, seeded.expect) == (2.0, 1.0, None)
-    from_file = ProbeConfig.from_options(Options(), default_query="example.org/A")
+    from_file = ProbeConfig.from_options(Options(), dns=DnsConfig(query="example.org/A"))
     assert from_file.query == ProbeQuery("example.org", "A")
     opts = Options(query="x.example/AAAA", expect="hello", probe_interval=5, probe_timeout=0.5)
-    cli = ProbeConfig.from_options(opts, default_query="example.org/A")
+    cli = ProbeConfig.from_options(opts, dns=DnsConfig(query="example.org/A"))
     assert cli.query == ProbeQuery("x.example", "AAAA")
     assert (cli.expect, cli.interval, cli.timeout) == ("hello", 5, 0.5)
 

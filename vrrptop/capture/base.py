@@ -39,11 +39,16 @@ class FrameSource(Protocol):
     ``frames()`` blocks and yields frames in order; a live source yields ``None``
     when nothing arrived for a short while so that timers can fire between packets.
     ``packet_clock`` is True when time should follow packet timestamps (replay).
+    ``live`` is True when the frames come from this host's network as they happen:
+    only then are its addresses ours to probe and name (PTR), the local keepalived
+    read, every captured frame written by ``-w``, output line-buffered and
+    "listening on" said. Behaviour asks ``live``, never ``kind`` (which is a label).
     """
 
     name: str
     kind: SourceKind
     packet_clock: bool
+    live: bool
 
     def frames(self) -> Iterator[Frame | None]:
         """Yield frames until the source ends or ``close()`` is called."""

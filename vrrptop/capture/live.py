@@ -87,6 +87,7 @@ class LiveSource:
 
     kind: SourceKind = "live"
     packet_clock: bool = False
+    live: bool = True
 
     def __init__(
         self,

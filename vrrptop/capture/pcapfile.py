@@ -65,6 +65,7 @@ class PcapFileSource:
 
     kind: SourceKind = "file"
     packet_clock: bool = True
+    live: bool = False
 
     def __init__(self, path: Path, speed: float | None = None) -> None:
         self.path = Path(path)

@@ -90,6 +90,7 @@ class SyntheticSource:
 
     kind: SourceKind = "synthetic"
     packet_clock: bool = True
+    live: bool = False
 
     def __init__(
         self,

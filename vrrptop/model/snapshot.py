@@ -188,8 +188,6 @@ class Snapshot:
     health: dict[str, Any] = field(default_factory=dict)
     """DNS health by target address (``vrrptop.probe.board.TargetHealth``: ``.ok``,
     ``.status``, ``.latencies``...), filled when probing; empty otherwise."""
-    files: tuple[Any, ...] = ()
-    """Priority files in use (``vrrptop.priority.store.LoadedFile``), as last read."""
     alarms: tuple[Alarm, ...] = ()
     """Every alarm raised now, instance and segment-wide (after the lifecycle)."""
     declared_hosts: tuple[DeclaredHost, ...] = ()

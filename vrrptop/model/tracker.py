@@ -9,9 +9,10 @@ a deadline that moved later (a router advertised again) is found when its entry
 comes up and re-queued, so an advert never touches the heap and a timer costs
 O(log instances), never a scan of every instance.
 
-Counters the tracker cannot see are pushed in by the engine: ``count_frame()`` for
-every captured frame (``Counters.frames``) and ``set_dropped(total)`` /
-``count_dropped(n)`` for frames the capture layer lost (``Counters.dropped``).
+The engine pushes in the one counter the tracker cannot see: ``count_frame()`` for
+every captured frame (``Counters.frames``). Frames the capture layer lost
+(``Counters.dropped``) are the source's own count, which the engine writes into
+each snapshot it publishes.
 
 Decisions documented here:
 
@@ -79,7 +80,6 @@ class Tracker:
         self._frames = 0
         self._adverts = 0
         self._malformed_n = 0
-        self._dropped = 0
         self._carp = 0
         self._garps = 0
         self._checksum_errors = 0
@@ -90,14 +90,6 @@ class Tracker:
     def count_frame(self, n: int = 1) -> None:
         """Count ``n`` captured frames (``Counters.frames``)."""
         self._frames += n
-
-    def count_dropped(self, n: int) -> None:
-        """Add ``n`` frames lost by the capture layer (``Counters.dropped``)."""
-        self._dropped += n
-
-    def set_dropped(self, total: int) -> None:
-        """Set the capture layer's cumulative drop count (pcap stats are cumulative)."""
-        self._dropped = total
 
     # -- records ------------------------------------------------------------------------
 
@@ -285,7 +277,6 @@ class Tracker:
                 frames=self._frames,
                 adverts=self._adverts,
                 malformed=self._malformed_n,
-                dropped=self._dropped,
                 carp=self._carp,
                 garps=self._garps,
                 checksum_errors=self._checksum_errors,

@@ -7,7 +7,7 @@ from vrrptop.priority.lines import Line, LineKind, hostname_problem, is_hostname
 from vrrptop.priority.onsave import OnSaveResult, run_on_save
 from vrrptop.priority.predict import HostPrediction, Prediction, elect, health_ok, predict
 from vrrptop.priority.scheme import Scheme, SchemeLike, effective_priority, rank_of
-from vrrptop.priority.session import EditSession, MasterChange, master_changes, unified_diff
+from vrrptop.priority.session import EditSession, MasterChange, unified_diff
 from vrrptop.priority.store import DiskState, LoadedFile, changed_on_disk, load, save
 from vrrptop.priority.watch import PriorityWatcher, WatchState
 
@@ -20,7 +20,6 @@ __all__ = [
     "OnSaveResult",
     "changed_on_disk",
     "load",
-    "master_changes",
     "run_on_save",
     "save",
     "unified_diff",

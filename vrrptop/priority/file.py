@@ -28,6 +28,7 @@ MAX_SIZE = 1 << 20
 """Refuse files larger than this: a priority file is a handful of host names."""
 
 _HOSTISH = (LineKind.HOST, LineKind.DISABLED)
+_NOT_HOST = {LineKind.COMMENT: "a comment", LineKind.BLANK: "a blank line"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +202,11 @@ class PriorityFile:
         """Swap the host at ``index`` with the nearest host line up (-1) or down (+1)."""
         line = self._check_index(index)
         if line.kind not in _HOSTISH:
-            raise EditError(f"line {index + 1} is not a host line")
+            what = _NOT_HOST.get(line.kind, "not a host line")
+            raise EditError(
+                f"nothing moved: line {index + 1} is {what}; J/K move host lines "
+                "(comments and blank lines stay where they are)"
+            )
         other = self.neighbour(index, delta)
         if other is None:
             raise EditError(f"{line.host} is already {'first' if delta < 0 else 'last'}")

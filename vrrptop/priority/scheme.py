@@ -19,8 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from vrrptop.priority.file import PriorityFile
-
 MIN_PRIORITY = 1
 MAX_PRIORITY = 254
 """keepalived never advertises more than 254 for a tracked (non-owner) instance."""
@@ -73,11 +71,3 @@ def effective_priority(rank: int | None, healthy: bool, scheme: SchemeLike) -> i
     if rank is not None and healthy and 1 <= rank <= scheme.scripts:
         return clamp(scheme.base + scheme.step * rank)
     return clamp(scheme.base)
-
-
-def rank_in_file(file: PriorityFile, name: str, scheme: SchemeLike) -> int | None:
-    """The rank the seed script computes for host ``name`` (None: grep finds no line)."""
-    line = file.grep_line(name)
-    if line is None:
-        return None
-    return rank_of(line, file.line_count, scheme)

@@ -9,26 +9,16 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from vrrptop.priority.errors import EditError
 from vrrptop.priority.file import PriorityFile
 from vrrptop.priority.history import History
 from vrrptop.priority.lines import escape_undecodable
 from vrrptop.priority.onsave import OnSaveResult, run_on_save
-from vrrptop.priority.predict import predict
-from vrrptop.priority.scheme import SchemeLike
 from vrrptop.priority.store import LoadedFile, changed_on_disk, load, save
-
-
-class NamedScheme(SchemeLike, Protocol):
-    """An instance with a name and scheme parameters (``InstanceConfig`` fits)."""
-
-    @property
-    def name(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,31 +35,24 @@ class MasterChange:
         return self.before != self.after
 
 
-def master_changes(
+def unified_diff(
     old: PriorityFile,
     new: PriorityFile,
-    instances: Iterable[NamedScheme],
-    health: Mapping[str, object] | None = None,
-    addresses: Mapping[str, str] | None = None,
-) -> list[MasterChange]:
-    """Predicted master of every instance with ``old`` and with ``new``."""
-    out = []
-    for inst in instances:
-        before = predict(old, inst, health, addresses=addresses).master
-        after = predict(new, inst, health, addresses=addresses).master
-        out.append(MasterChange(inst.name, before, after))
-    return out
+    name: str = "priority",
+    labels: tuple[str, str] = ("as loaded", "your edit"),
+) -> list[str]:
+    """``diff -u`` lines (without newlines) from ``old`` to ``new``; CR shown as ``\\r``.
 
-
-def unified_diff(old: PriorityFile, new: PriorityFile, name: str = "priority") -> list[str]:
-    """``diff -u`` lines (without newlines) from ``old`` to ``new``; CR shown as ``\\r``."""
+    ``labels`` say what each side is (the header lines read ``name (label)``)."""
     a = [escape_undecodable(line.text).replace("\r", "\\r") for line in old.lines]
     b = [escape_undecodable(line.text).replace("\r", "\\r") for line in new.lines]
     if old.lines and not old.lines[-1].eol:
         a[-1] += "  (no newline at end)"
     if new.lines and not new.lines[-1].eol:
         b[-1] += "  (no newline at end)"
-    return list(difflib.unified_diff(a, b, f"{name} (on disk)", f"{name} (edited)", lineterm=""))
+    return list(
+        difflib.unified_diff(a, b, f"{name} ({labels[0]})", f"{name} ({labels[1]})", lineterm="")
+    )
 
 
 class EditSession:
@@ -79,10 +62,11 @@ class EditSession:
         self,
         loaded: LoadedFile,
         *,
-        read_only: bool = False,
+        read_only: bool | str = False,
         backup_dir: Path | None = None,
         on_save: str | None = None,
     ) -> None:
+        """``read_only``: True for ``--read-only``, or the reason in words (``--demo``)."""
         self.loaded = loaded
         self.history = History(loaded.file)
         self.forced_read_only = read_only
@@ -112,6 +96,8 @@ class EditSession:
     @property
     def read_only_reason(self) -> str | None:
         """Why editing is disabled (``--read-only``, file or directory not writable)."""
+        if isinstance(self.forced_read_only, str) and self.forced_read_only:
+            return self.forced_read_only
         if self.forced_read_only:
             return "read-only mode (--read-only)"
         real = self.loaded.real_path

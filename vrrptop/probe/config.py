@@ -40,18 +40,15 @@ class ProbeConfig:
             raise VrrptopError("probe concurrency and history must be at least 1", 2)
 
     @classmethod
-    def from_options(
-        cls, options: Options, *, default_query: str | None = None, dns: Any = None
-    ) -> ProbeConfig:
+    def from_options(cls, options: Options, *, dns: Any = None) -> ProbeConfig:
         """Build from the run options, falling back on the configuration file.
 
         ``dns`` is the config file's ``[dns]`` table (``vrrptop.config`` ``DnsConfig``:
         ``query``, ``expect``, ``interval``, ``timeout``; read by duck typing).
         Command-line values win; an interval or timeout left at its command-line
-        default yields to the file's. ``default_query`` is an older way to pass
-        only the file's query. Without either, the seed's ``cam.ac.uk/TXT``.
+        default yields to the file's. Without either, the seed's ``cam.ac.uk/TXT``.
         """
-        text = options.query or getattr(dns, "query", None) or default_query or DEFAULT_QUERY
+        text = options.query or getattr(dns, "query", None) or DEFAULT_QUERY
         expect = options.expect if options.expect is not None else getattr(dns, "expect", None)
         interval, timeout = options.probe_interval, options.probe_timeout
         if interval == _OPTION_DEFAULTS["probe_interval"]:

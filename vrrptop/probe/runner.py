@@ -59,12 +59,11 @@ class ProbeRunner:
         options: Options,
         on_result: ResultCallback | None = None,
         *,
-        default_query: str | None = None,
         dns: Any = None,
     ) -> ProbeRunner:
         """A runner configured from the run options (``--query``, ``--expect``...)
         and the config file's ``[dns]`` table (see ``ProbeConfig.from_options``)."""
-        config = ProbeConfig.from_options(options, default_query=default_query, dns=dns)
+        config = ProbeConfig.from_options(options, dns=dns)
         return cls(config, on_result)
 
     @property

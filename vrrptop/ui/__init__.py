@@ -6,14 +6,14 @@ until it is called, so ``import vrrptop.ui`` stays cheap for the core's tests.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from vrrptop.options import Options
-    from vrrptop.ui.engine_api import EngineLike
+    from vrrptop.ui.engine_api import EngineLike, MonitorLike
 
 
-def run_ui(options: Options, engine: EngineLike, monitor: Any = None) -> int:
+def run_ui(options: Options, engine: EngineLike, monitor: MonitorLike | None = None) -> int:
     """Run the console over ``engine`` until the operator quits; the exit status.
 
     ``monitor`` (``vrrptop.monitor.Monitor``) feeds the priority-file editor (``e``).

@@ -27,7 +27,7 @@ from vrrptop.priority.onsave import cancel_all as cancel_on_save
 from vrrptop.ui import timing
 from vrrptop.ui.commands import VrrptopCommands
 from vrrptop.ui.counter_mark import QUESTION, CounterMark
-from vrrptop.ui.engine_api import EngineLike, engine_error, options_source_name
+from vrrptop.ui.engine_api import EngineLike, MonitorLike, engine_error, options_source_name
 from vrrptop.ui.format import SORT_KEYS, fmt_clock, next_sort_key, previous_sort_key
 from vrrptop.ui.header import HeaderInfo, short_source_name
 from vrrptop.ui.keys import KEY_HELP
@@ -70,7 +70,7 @@ class VrrptopApp(TimelineAction, App[int]):
         *,
         clock: Clock | None = None,
         tz: tzinfo | None = None,
-        monitor: Any = None,
+        monitor: MonitorLike | None = None,
     ) -> None:
         super().__init__()
         self.options = options
@@ -111,9 +111,8 @@ class VrrptopApp(TimelineAction, App[int]):
         self.push_screen(self.main_screen)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.engine.on_update = self._from_engine
-        interval = getattr(self.engine, "update_interval", None)
-        if isinstance(interval, (int, float)) and interval < self.ENGINE_INTERVAL_S:
-            self.engine.update_interval = self.ENGINE_INTERVAL_S  # type: ignore[attr-defined]
+        if self.engine.update_interval < self.ENGINE_INTERVAL_S:
+            self.engine.update_interval = self.ENGINE_INTERVAL_S
         try:
             self.engine.start()
         except VrrptopError as err:
@@ -183,7 +182,7 @@ class VrrptopApp(TimelineAction, App[int]):
             del self._held[:-MAX_PENDING_EVENTS]
         else:
             self._log_events(drained.events)
-        write_error = getattr(self.engine, "write_error", "")
+        write_error = self.engine.write_error
         if write_error and not self._write_error_noted:
             self._write_error_noted = True
             self.main_screen.event_log.add_note(self._now(), write_error)
@@ -278,7 +277,7 @@ class VrrptopApp(TimelineAction, App[int]):
             filter_text=self.filter_text,
             show_names=self.show_names,
             error=engine_error(self.engine),
-            notice=getattr(self.engine, "write_error", ""),
+            notice=self.engine.write_error,
         )
 
     # -------------------------------------------------------------- actions

@@ -18,7 +18,6 @@ from vrrptop.ui.format import (
     fmt_interval,
     fmt_seconds,
     hexdump,
-    mask_secret,
     sparkline,
     state_word,
     vip_holder_text,
@@ -107,16 +106,8 @@ def auth_text(advert: Advert, show_secrets: bool = False) -> str:
     """The auth data as the operator may see it: masked unless asked otherwise."""
     if advert.auth_type is None:
         return "(VRRPv3: no auth field)"
-    try:  # the wire layer owns masking when it provides it
-        from vrrptop.wire import auth as wire_auth
-
-        if show_secrets and hasattr(wire_auth, "show"):
-            return str(wire_auth.show(advert))
-        return str(wire_auth.mask(advert))
-    except (ImportError, AttributeError, TypeError):
-        if show_secrets:
-            return advert.auth_data.rstrip(b"\0").decode("latin-1")
-        return mask_secret(advert.auth_data)
+    # One rule for every screen: the wire layer's (a mask that never reveals the length).
+    return auth.show(advert) if show_secrets else auth.mask(advert)
 
 
 def advert_table(advert: Advert | None, tz: tzinfo | None, show_secrets: bool = False) -> Table:

@@ -1,43 +1,20 @@
-"""What the console needs from the engine, as Protocols.
+"""What the console needs from the engine and the monitor, as Protocols.
 
-The real ``vrrptop.engine.Engine`` satisfies these; tests pass a fake that feeds
-hand-built snapshots and events. Keeping this narrow is what lets the UI be driven
-entirely from a Pilot test.
+The real ``vrrptop.engine.Engine`` and ``vrrptop.monitor.Monitor`` satisfy these;
+tests pass fakes that feed hand-built snapshots and events. Keeping this narrow
+is what lets the UI be driven entirely from a Pilot test.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol
 
-from vrrptop.capture.base import SourceStatus
-from vrrptop.model.events import Event
+from vrrptop.config.model import Config
 from vrrptop.model.snapshot import Snapshot
 from vrrptop.options import Options
-
-
-class UpdateLike(Protocol):
-    """Shape of ``vrrptop.engine.EngineUpdate``."""
-
-    @property
-    def snapshot(self) -> Snapshot:
-        """The whole picture now."""
-        ...
-
-    @property
-    def events(self) -> tuple[Event, ...]:
-        """Events new since the previous update."""
-        ...
-
-    @property
-    def status(self) -> SourceStatus:
-        """Capture source status."""
-        ...
-
-    @property
-    def ended(self) -> bool:
-        """True once a replay reached the end of the file."""
-        ...
+from vrrptop.priority.store import LoadedFile
 
 
 class EngineLike(Protocol):
@@ -48,6 +25,12 @@ class EngineLike(Protocol):
     """
 
     on_update: Callable[[Any], None] | None
+    update_interval: float
+    """Seconds between periodic updates; the console may slow it before ``start``."""
+    error: BaseException | None
+    """Why the engine's thread died (None: it did not)."""
+    write_error: str
+    """Why ``-w`` stopped writing, or "" (the header shows it)."""
 
     def start(self) -> None:
         """Start capture, decoding and tracking in the background."""
@@ -66,9 +49,22 @@ class EngineLike(Protocol):
         ...
 
 
-def engine_error(engine: object) -> str:
+class MonitorLike(Protocol):
+    """What the console uses from ``vrrptop.monitor.Monitor`` (the editor's files,
+    the configuration, the save notice); tests pass a fake. A real monitor also has
+    ``resolver`` and ``hosts``, which ``editor_rows.host_map`` uses when present."""
+
+    files: dict[Path, LoadedFile]
+    config: Config
+
+    def file_saved(self, loaded: LoadedFile, now: float) -> None:
+        """Our editor saved ``loaded``: the monitor uses it at once and starts settling."""
+        ...
+
+
+def engine_error(engine: EngineLike) -> str:
     """One line about why the engine's thread died, if it did."""
-    error = getattr(engine, "error", None)
+    error = engine.error
     if error is None:
         return ""
     return str(error) or type(error).__name__

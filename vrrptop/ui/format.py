@@ -75,11 +75,6 @@ def fmt_interval(interval_cs: int) -> str:
     return f"{interval_cs / 100:g}s"
 
 
-def fmt_family(family: int) -> str:
-    """``IPv4`` / ``IPv6``."""
-    return f"IPv{family}"
-
-
 def age_fraction(age_s: float, master_down_s: float) -> float:
     """How far the master's silence has eaten into Master_Down_Interval (0..1+)."""
     if master_down_s <= 0:
@@ -330,10 +325,3 @@ def hexdump(data: bytes, width: int = 16, redact: range | None = None) -> list[s
         )
         lines.append(f"{off:04x}  {hexpart}  {text}")
     return lines
-
-
-def mask_secret(data: bytes) -> str:
-    """A masked VRRPv2 auth field: length is shown, content never is."""
-    if not data or not any(data):
-        return "(empty)"
-    return f"******** ({len(data)} bytes, masked)"

@@ -53,9 +53,18 @@ def state_cell(inst: InstanceView) -> Cell:
     return state_text(inst)
 
 
-def expected_cell(inst: InstanceView) -> Cell:
-    """The expected master (``recdns-sby``, ``recdns-sby ≠``, ``recdns-sby ~3s``, ``-``)."""
-    return expected_text(inst)
+def expected_cell(inst: InstanceView, show_names: bool = True) -> Cell:
+    """The expected master (``recdns-sby``, ``recdns-sby ≠``, ``recdns-sby ~3s``, ``-``);
+    with names off (``n``) its address instead, as every other column shows."""
+    text, level = expected_text(inst)
+    exp = inst.expectation
+    if show_names or exp is None or not exp.predicted_master:
+        return text, level
+    name = exp.predicted_master
+    address = next((h.addresses[0] for h in exp.hosts if h.name == name and h.addresses), None)
+    if address is None or not text.startswith(name):
+        return text, level
+    return address + text[len(name) :], level
 
 
 def alarm_summary(

@@ -166,7 +166,7 @@ def instance_cells(
         "vrid": (str(inst.vrid), None),
         "family": (f"v{inst.family}", None),
         "state": state_cell(inst),
-        "expected": expected_cell(inst),
+        "expected": expected_cell(inst, show_names),
         "master": (master, None if inst.master else "bad"),
         "priority": ("-" if inst.priority is None else str(inst.priority), None),
         "age": (

@@ -69,11 +69,6 @@ class Link(NamedTuple):
     """True when the link destination was broadcast/multicast; None if unknown."""
 
 
-def mac_str(raw: bytes) -> str:
-    """Format 6 bytes as a lower-case colon MAC (``bytes.hex`` is the fast path)."""
-    return raw.hex(":")
-
-
 def _ip_by_version(data: bytes, off: int) -> int | None:
     if len(data) <= off:
         return None

@@ -9,7 +9,7 @@ one ~0.4 µs, and one is built per captured frame. Never assign to a record's fi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 #: Checksum variants a VRRP advert can match.
@@ -78,10 +78,6 @@ class Advert:
     but ``ts`` and ``frame``, so consumers may replace field comparisons by one
     identity test (``model.repeats``, ``output.jsonl``). Not a constructor argument,
     so ``dataclasses.replace`` (which may change fields) always drops it."""
-
-    def replace_ts(self, ts: float, frame: bytes = b"") -> Advert:
-        """Return this advert re-stamped with another capture time and frame."""
-        return replace(self, ts=ts, frame=frame)
 
 
 @dataclass(slots=True, unsafe_hash=True)

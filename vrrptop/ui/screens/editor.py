@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
@@ -25,6 +25,7 @@ from vrrptop.priority import (
     EditSession,
     PriorityFile,
 )
+from vrrptop.ui.engine_api import MonitorLike
 from vrrptop.ui.keys import EDITOR_KEY_HELP
 from vrrptop.ui.screens.editor_dialogs import (
     AddHostDialog,
@@ -34,11 +35,11 @@ from vrrptop.ui.screens.editor_save import SaveFlow, current_watch, snapshot_now
 from vrrptop.ui.widgets.editor_pane import EditorPane
 from vrrptop.ui.widgets.editor_rows import (
     Inputs,
-    MonitorLike,
     gather_inputs,
     host_map,
     instances_for,
 )
+from vrrptop.ui.widgets.status import StatusBar
 
 if TYPE_CHECKING:
     from vrrptop.ui.app import VrrptopApp
@@ -52,15 +53,28 @@ NO_FILE_HELP = (
     "escape goes back."
 )
 _SHORT = {"editor.up": "K", "editor.down": "J"}
+#: Keys that change the file: hidden from the footer when the file cannot be
+#: edited, and then answered by ``refuse_edit`` (which says why) instead.
+EDIT_ACTIONS = frozenset(
+    ("move_up", "move_down", "toggle_service", "undo", "redo", "add", "delete", "save")
+)
+DEMO_READ_ONLY = "a bundled demo file (--demo never writes it)"
 
 
 class EditorScreen(Screen[None]):
     """Priority files in tabs: lines, priorities per instance, predicted masters."""
 
     # Footer order: save first (it must be visible at 80 columns), short key names.
-    BINDINGS = [
-        Binding(k.key, k.action, k.label, id=k.id, show=k.show, key_display=_SHORT.get(k.id))
-        for k in sorted(EDITOR_KEY_HELP, key=lambda k: k.id != "editor.save")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(
+            Binding(k.key, k.action, k.label, id=k.id, show=k.show, key_display=_SHORT.get(k.id))
+            for k in sorted(EDITOR_KEY_HELP, key=lambda k: k.id != "editor.save")
+        ),
+        *(
+            Binding(k.key, "refuse_edit", k.label, id=f"{k.id}.refused", show=False)
+            for k in EDITOR_KEY_HELP
+            if k.action in EDIT_ACTIONS
+        ),
     ]
     DEFAULT_CSS = """
     EditorScreen #ed-title { height: 1; padding: 0 1; background: $panel; }
@@ -75,6 +89,7 @@ class EditorScreen(Screen[None]):
         super().__init__()
         self.monitor = monitor
         self.panes: list[EditorPane] = []
+        self._reason_shown: str | None = None
 
     # ------------------------------------------------------------------ setup
     @property
@@ -88,18 +103,20 @@ class EditorScreen(Screen[None]):
         return list(dict.fromkeys(Path(p) for p in self.vapp.options.priority_files))
 
     def _instances(self) -> Sequence[InstanceConfig]:
-        config = getattr(self.monitor, "config", None)
-        return tuple(getattr(config, "instances", ()) or ())
+        return self.monitor.config.instances if self.monitor is not None else ()
 
     def _open(self, path: Path) -> EditorPane:
         options = self.vapp.options
-        config = getattr(self.monitor, "config", None)
-        on_save = options.on_save or getattr(config, "on_save", None)
-        backup_dir = getattr(config, "backup_dir", None)
+        config = self.monitor.config if self.monitor is not None else None
+        on_save = options.on_save or (config.on_save if config is not None else None)
+        backup_dir = config.backup_dir if config is not None else None
         instances = instances_for(path, self._instances())
+        read_only: bool | str = options.read_only
+        if options.demo:
+            read_only = DEMO_READ_ONLY
         try:
             session: EditSession | None = EditSession.open(
-                path, read_only=options.read_only, backup_dir=backup_dir, on_save=on_save
+                path, read_only=read_only, backup_dir=backup_dir, on_save=on_save
             )
             error = None
         except VrrptopError as err:
@@ -111,7 +128,9 @@ class EditorScreen(Screen[None]):
         return gather_inputs(file.hosts(), self.vapp.live_snapshot, host_map(self.monitor))
 
     def compose(self) -> ComposeResult:
-        """Title, one tab per file (or how to give one), footer."""
+        """The status header (capture state, counters), title, one tab per file (or
+        how to give one), footer."""
+        yield StatusBar(id="status")
         yield Static(id="ed-title")
         paths = self._paths()
         if not paths:
@@ -132,10 +151,28 @@ class EditorScreen(Screen[None]):
         self.render_view()
 
     def on_tabbed_content_tab_activated(self, _event: TabbedContent.TabActivated) -> None:
-        """Keys go to the lines of the tab just shown."""
+        """Keys go to the lines of the tab just shown (its file may be read-only)."""
         pane = self.pane
         if pane is not None:
             pane.table.focus()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Edit keys exist only where the file can be edited, else ``refuse_edit``
+        answers them: the footer then advertises no key that would be refused."""
+        if action in EDIT_ACTIONS:
+            return self.read_only_reason() is None
+        if action == "refuse_edit":
+            return self.read_only_reason() is not None
+        return True
+
+    def read_only_reason(self) -> str | None:
+        """Why the active file cannot be edited (None: it can, or there is none)."""
+        try:
+            pane = self.pane
+        except NoMatches:  # the tabs are not composed yet
+            return None
+        return pane.read_only_reason if pane is not None else None
 
     # ----------------------------------------------------------------- render
     @property
@@ -155,18 +192,31 @@ class EditorScreen(Screen[None]):
             title = self.query_one("#ed-title", Static)
         except NoMatches:  # not composed yet (or already gone)
             return
+        bar = next(self.query("#status").results(StatusBar), None)
+        if bar is not None:  # the capture goes on while editing: keep it in sight
+            bar.show(self.vapp.header_info())
         for pane in self.panes:
             pane.refresh_view()
         self.refresh_tabs()
         title.update(self._title())
+        reason = self.read_only_reason()
+        if reason != self._reason_shown:  # e.g. the file was made read-only meanwhile
+            self._reason_shown = reason
+            self.refresh_bindings()
 
     def _title(self) -> Text:
         text = Text("Priority files", style="bold")
         text.append("  (? help, escape back)", style="dim")
         watch = current_watch(self.vapp)
         if watch is not None:
+            stopped = self.vapp.ended  # a replay at its end: no time passes any more
             for exp, left in watch.remaining(snapshot_now(self.vapp)):
-                text.append(f"   settling {exp.instance} → {exp.expected}: {left:.0f} s", "yellow")
+                when = (
+                    "cannot settle, the replay ended (clock stopped)"
+                    if stopped
+                    else f"{left:.0f} s"
+                )
+                text.append(f"   settling {exp.instance} → {exp.expected}: {when}", "yellow")
         return text
 
     def refresh_tabs(self) -> None:
@@ -219,6 +269,10 @@ class EditorScreen(Screen[None]):
             pane.show_message(f"editing disabled: {reason}", "warning")
             return None
         return pane
+
+    def action_refuse_edit(self) -> None:
+        """An edit key on a file that cannot be edited: say why."""
+        self._editable()
 
     def _edit(
         self, pane: EditorPane, op: Callable[[EditSession, int], PriorityFile], cursor: int | None

@@ -201,10 +201,11 @@ class ConflictDialog(ModalScreen[str]):
         Binding("escape,c", "choose('cancel')", "Cancel", id="conflict.cancel"),
     ]
 
-    def __init__(self, path: str, external: Sequence[str]) -> None:
+    def __init__(self, path: str, external: Sequence[str], mine: Sequence[str] = ()) -> None:
         super().__init__()
         self.path = path
         self.external = list(external)
+        self.mine = list(mine)
 
     def compose(self) -> ComposeResult:
         """What changed on disk, and three choices."""
@@ -218,6 +219,9 @@ class ConflictDialog(ModalScreen[str]):
             )
             with VerticalScroll():
                 yield Static(diff_text(self.external), id="conflict-diff")
+                if self.mine:
+                    yield Static(Text("Your edit (as loaded → your edit):", style="bold"))
+                    yield Static(diff_text(self.mine), id="conflict-mine")
             yield Static(
                 "r: reload from disk (your edits are dropped)   o: overwrite their change   "
                 "escape: cancel (keep editing)"

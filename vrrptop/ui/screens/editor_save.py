@@ -138,7 +138,9 @@ class SaveFlow:
         if theirs is None:
             external = ["(the file is gone or no longer text)"]
         else:
-            external = unified_diff(loaded.file, theirs, pane.path.name)
+            external = unified_diff(
+                loaded.file, theirs, pane.path.name, ("as loaded", "now on disk")
+            )
         pane.show_message(f"NOT SAVED: {err}", "error")
 
         def done(choice: str | None) -> None:
@@ -149,7 +151,9 @@ class SaveFlow:
             else:
                 pane.show_message("not saved: the file changed on disk (r reloads it)", "warning")
 
-        self.screen.app.push_screen(ConflictDialog(str(pane.path), external), done)
+        self.screen.app.push_screen(
+            ConflictDialog(str(pane.path), external, pane.session.diff()), done
+        )
 
     def _after_save(
         self, pane: EditorPane, loaded: LoadedFile, changes: list[MasterChange]
@@ -166,12 +170,13 @@ class SaveFlow:
         if not changes:
             log_line(app, f"priority file saved: {pane.path}")
         watch = settle_watch(app) if changes else None
+        stopped = " (it cannot settle here: the replay has ended, its clock is stopped)"
         for inst, change in zip(pane.instances, changes, strict=True):
             settle = settle_time(inst)
             log_line(
                 app,
                 f"priority file saved: expect {change.after or 'no master'} for {inst.name} "
-                f"within {settle:.0f} s",
+                f"within {settle:.0f} s" + (stopped if app.ended else ""),
             )
             assert watch is not None
             watch.expect(

@@ -130,8 +130,12 @@ class EditorPane(Vertical):
         table = self.table
         # Keyed by the table too: a re-composed pane has a fresh, empty table.
         if force or (id(table), signature) != self._shown:
+            fresh = self._shown is None or self._shown[0] != id(table)
             self._shown = (id(table), signature)
             row = table.cursor_row
+            if fresh:  # open on the first host line: the keys act on hosts, not comments
+                first = file.neighbour(-1, +1)
+                row = 0 if first is None else first
             table.clear()
             for index, row_cells in enumerate(cells):
                 table.add_row(*row_cells, key=str(index))

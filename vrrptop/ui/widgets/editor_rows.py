@@ -9,10 +9,9 @@ into table cells.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
 
 from rich.text import Text
 
@@ -22,32 +21,7 @@ from vrrptop.expect.facts import HostFacts
 from vrrptop.expect.prediction import predict_instance
 from vrrptop.model.snapshot import Counters, InstanceView, Snapshot
 from vrrptop.priority import LineKind, Prediction, PriorityFile
-from vrrptop.priority.store import LoadedFile
-
-
-class ConfigLike(Protocol):
-    """The parts of ``vrrptop.config.model.Config`` the editor reads."""
-
-    @property
-    def instances(self) -> Sequence[InstanceConfig]: ...
-    @property
-    def hosts(self) -> Mapping[str, Sequence[str]]: ...
-    @property
-    def on_save(self) -> str | None: ...
-    @property
-    def backup_dir(self) -> Path | None: ...
-
-
-class MonitorLike(Protocol):
-    """What the editor uses from ``vrrptop.monitor.Monitor`` (tests pass a fake)."""
-
-    files: dict[Path, LoadedFile]
-    config: Any
-    """A ``Config`` (see ``ConfigLike``)."""
-
-    def file_saved(self, loaded: LoadedFile, now: float) -> None:
-        """Our editor saved ``loaded``: the monitor uses it at once and starts settling."""
-        ...
+from vrrptop.ui.engine_api import MonitorLike
 
 
 def same_file(a: Path | None, b: Path) -> bool:

@@ -6,7 +6,6 @@ them carry the meaning, and NO_COLOR (handled by Textual) drops the colours.
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import App
 
 from vrrptop.ui.format import Level
@@ -24,8 +23,3 @@ def level_style(app: App[object], level: Level | None) -> str:
     if level == "warn":
         return f"bold {theme.warning or 'yellow'}"
     return f"bold {theme.error or 'red'}"
-
-
-def styled(app: App[object], text: str, level: Level | None) -> Text:
-    """``text`` as a Rich Text in ``level``'s style."""
-    return Text(text, style=level_style(app, level))

@@ -77,6 +77,7 @@ class RowTable(DataTable[Text]):
         self._col_ids: list[str] = []
         self._row_ids: list[str] = []
         self._widths: list[int] = []
+        self._layout: object = None
         self._cells: dict[str, list[Cell]] = {}
         """The cells on screen, per row key (held-back changes are not in it)."""
         self.cells_sent = 0
@@ -160,11 +161,14 @@ class RowTable(DataTable[Text]):
         rows: Sequence[tuple[str, list[Cell]]],
         *,
         tick: bool = True,
+        layout: object = None,
     ) -> bool:
         """Show ``rows`` (key, cells) under ``columns``, keeping the cursor's row.
 
         With ``tick`` False, cells whose change is only in their ticking part are
-        not sent. Returns True when such changes are being held back.
+        not sent. Returns True when such changes are being held back. A new
+        ``layout`` (names on/off) measures the widths afresh instead of keeping
+        the widest seen, so toggling back gives the columns their old widths.
         """
         col_ids = [c.id for c in columns]
         rows = _unique_keys(rows)
@@ -175,7 +179,10 @@ class RowTable(DataTable[Text]):
                 width = len(text) if text.isascii() else cell_len(text)
                 if width > widths[i]:
                     widths[i] = width
-        same_shape = col_ids == self._col_ids and row_ids == self._row_ids
+        same_shape = (
+            col_ids == self._col_ids and row_ids == self._row_ids and layout == self._layout
+        )
+        self._layout = layout
         if same_shape and all(w <= old for w, old in zip(widths, self._widths, strict=True)):
             return self._update_cells(col_ids, rows, tick)
         if same_shape:
@@ -308,7 +315,7 @@ class InstancesTable(RowTable):
             for i in instances
         ]
         columns, rows = fit_instance_columns(columns, rows, width - 2)
-        return self.set_rows(columns, rows, tick=tick)
+        return self.set_rows(columns, rows, tick=tick, layout=show_names)
 
 
 class HostsTable(RowTable):
@@ -340,4 +347,4 @@ class HostsTable(RowTable):
         if node is not None:  # the node vrrptop runs on, when its keepalived is read
             here = {host_key(h) for h in hosts if this_host(h, node)}
             rows = [(k, mark_this_host(cells) if k in here else cells) for k, cells in rows]
-        return self.set_rows(columns, rows, tick=tick)
+        return self.set_rows(columns, rows, tick=tick, layout=show_names)
