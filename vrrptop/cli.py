@@ -37,7 +37,7 @@ exit status:
   unavailable; 70 the capture filter does not compile; 73 the -w file cannot be
   written; 75 a priority file changed on disk under a save; 77 permission
   denied (capture needs root or CAP_NET_RAW); 78 configuration error;
-  130 interrupted (ctrl+c).
+  129 the console's terminal went away; 130 interrupted (ctrl+c).
 
 See vrrptop(1) for the console's keys and the details.
 """

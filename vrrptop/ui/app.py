@@ -36,14 +36,14 @@ from vrrptop.ui.screens.detail import DetailScreen
 from vrrptop.ui.screens.help import HelpScreen
 from vrrptop.ui.screens.main import MainScreen
 from vrrptop.ui.screens.timeline import TimelineAction
+from vrrptop.ui.terminal import watch_terminal
 from vrrptop.ui.widgets.status import StatusBar
 
 Clock = Callable[[], float]
 
 #: Actions that only make sense on the main screen.
-_MAIN_ONLY = frozenset(
-    {"filter", "cycle_sort", "sort_prev", "sort_next", "reverse_sort", "details", "edit", "clear"}
-)
+_MAIN_ONLY = frozenset({"filter", "cycle_sort", "sort_prev", "sort_next", "reverse_sort"})
+_MAIN_ONLY |= {"details", "edit", "clear"}
 
 
 class VrrptopApp(TimelineAction, App[int]):
@@ -119,6 +119,7 @@ class VrrptopApp(TimelineAction, App[int]):
             self.exit(err.exit_code, return_code=err.exit_code, message=str(err))
             return
         self.set_interval(self.TICK_S / 2, self._clock_tick)
+        watch_terminal(self)
 
     def _theme_changed(self, _theme: object) -> None:
         """Colours come from the theme: re-send every cell, then redraw."""
