@@ -195,6 +195,9 @@ def test_expectation_section_lists_hosts_dns_and_alarms() -> None:
     snap = correlated_failover()
     text = _render(expectation_section(_inst(snap, 211), snap.hosts, snap.health))
     assert "expected master recdns-sby ≠   observed recdns-cnh" in text
+    numeric = _render(expectation_section(_inst(snap, 211), snap.hosts, snap.health, False))
+    head = numeric.splitlines()[1]  # `n`: both masters by address, like every column
+    assert "observed 198.51.100.11" in head, head  # (sby's address is unknown here)
     assert "(settled)" in text
     lines = {line.split()[0]: line.split() for line in text.splitlines() if line.strip()}
     assert lines["recdns-cnh"][:5] == ["recdns-cnh", "50", "250", "≠", "timeout"]

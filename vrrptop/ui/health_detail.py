@@ -55,11 +55,15 @@ def _health_named(name: str, health: Mapping[str, Any]) -> Any | None:
 
 
 def expectation_section(
-    inst: InstanceView, hosts: Sequence[HostView], health: Mapping[str, Any]
+    inst: InstanceView,
+    hosts: Sequence[HostView],
+    health: Mapping[str, Any],
+    show_names: bool = True,
 ) -> RenderableType:
     """Expected and observed master, every host's expected priority next to the one
     it advertises with its DNS status, and the instance's alarms. Empty when the
-    instance is not correlated (no configuration)."""
+    instance is not correlated (no configuration). ``show_names`` False (the ``n``
+    key): both masters by address, as every other column shows them."""
     if not correlated(inst):
         return Text("")
     exp = inst.expectation
@@ -68,8 +72,9 @@ def expectation_section(
     head.append("Expected versus observed", style="bold underline")
     head.append(f"  ({settle_text(inst)})\n")
     head.append("expected master ")
-    head.append_text(_text(expected_cell(inst)))
-    head.append(f"   observed {observed_text(inst)}")
+    head.append_text(_text(expected_cell(inst, show_names)))
+    observed = observed_text(inst) if show_names else (inst.master or "none")
+    head.append(f"   observed {observed}")
     if not health:
         head.append("\nDNS not probed (replay, or probing off)", style="dim")
 

@@ -89,7 +89,7 @@ class DetailScreen(Screen[None]):
         local = self.query_one("#detail-node", Static)
         local.display = local_instance(snap.node, inst) is not None
         content = {
-            "expect": expectation_section(inst, snap.hosts, snap.health),
+            "expect": expectation_section(inst, snap.hosts, snap.health, app.show_names),
             "node": node_section(snap.node, inst, app.tz),
             "history": dv.history_table(inst, names, snap.ts, app.tz),
             "gaps": dv.gaps_text(inst, spark_width),
