@@ -30,3 +30,15 @@ def make_app(engine: FakeEngine | None = None, **opts: object) -> VrrptopApp:
 def engine() -> FakeEngine:
     """A fresh fake engine."""
     return FakeEngine()
+
+
+SEED = b"recdns-cnh\n#recdns-rnb\nrecdns-sby\nrecdns-wcdc\n"
+"""The seed's priority.testdns (recdns-rnb out of service)."""
+
+
+@pytest.fixture
+def seed_file(tmp_path: Path) -> Path:
+    """The seed's priority.testdns in a temp dir (the editor tests' file)."""
+    path = tmp_path / "priority.testdns"
+    path.write_bytes(SEED)
+    return path

@@ -7,8 +7,8 @@ import shutil
 from datetime import UTC
 from pathlib import Path
 
+from tests.ui.editor_kit import pane_of, table_rows
 from tests.ui.helpers import log_lines
-from tests.ui.test_ui_editor import pane_of, table_rows
 from vrrptop.capture.pcapfile import PcapFileSource
 from vrrptop.config.model import Config, InstanceConfig
 from vrrptop.monitor import Monitor

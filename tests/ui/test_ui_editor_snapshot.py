@@ -16,9 +16,9 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.ui.conftest import FROZEN
+from tests.ui.editor_kit import ALL_OK, SEED, FakeMonitor, editor_app, health
 from tests.ui.helpers import settle
 from tests.ui.scenario import FakeEngine, FakeUpdate, empty_snapshot
-from tests.ui.test_ui_editor import ALL_OK, SEED, FakeMonitor, editor_app, health
 
 SNAPSHOT_DIR = Path("/tmp/vrrptop-test-editor-snapshot")
 

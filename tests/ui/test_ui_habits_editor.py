@@ -12,10 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tests.ui.conftest import FROZEN, make_app
-from tests.ui.helpers import header, log_lines, render_text, rows, settle
-from tests.ui.scenario import HOSTS, FakeEngine, FakeUpdate, empty_snapshot, failover_events
-from tests.ui.scenario_health import correlated_failover
-from tests.ui.test_ui_editor import (
+from tests.ui.editor_kit import (
     SEED,
     SIZE,
     FakeMonitor,
@@ -23,9 +20,11 @@ from tests.ui.test_ui_editor import (
     goto,
     open_editor,
     pane_of,
-    seed_file,  # noqa: F401  (fixture)
     text_of,
 )
+from tests.ui.helpers import header, log_lines, render_text, rows, settle
+from tests.ui.scenario import HOSTS, FakeEngine, FakeUpdate, empty_snapshot, failover_events
+from tests.ui.scenario_health import correlated_failover
 from vrrptop.ui.app import VrrptopApp
 from vrrptop.ui.screens.editor import EDIT_ACTIONS, EditorScreen
 from vrrptop.ui.screens.editor_dialogs import ConflictDialog
@@ -65,7 +64,7 @@ async def test_editor_opens_on_the_first_host_and_a_move_on_a_comment_says_why(
         assert pane.session is not None and pane.session.file.render() == data
 
 
-async def test_demo_says_why_it_is_read_only_and_hides_the_edit_keys(seed_file: Path) -> None:  # noqa: F811
+async def test_demo_says_why_it_is_read_only_and_hides_the_edit_keys(seed_file: Path) -> None:
     writable = editor_app(FakeMonitor([seed_file]))
     async with writable.run_test(size=SIZE) as pilot:
         screen = await open_editor(pilot, writable)
@@ -87,7 +86,7 @@ async def test_demo_says_why_it_is_read_only_and_hides_the_edit_keys(seed_file: 
         assert app.paused is False  # no key fell through to the main screen
 
 
-async def test_save_on_an_ended_replay_says_it_cannot_settle(seed_file: Path) -> None:  # noqa: F811
+async def test_save_on_an_ended_replay_says_it_cannot_settle(seed_file: Path) -> None:
     engine = FakeEngine()
     app = editor_app(FakeMonitor([seed_file]), engine)
     async with app.run_test(size=SIZE) as pilot:
@@ -107,7 +106,7 @@ async def test_save_on_an_ended_replay_says_it_cannot_settle(seed_file: Path) ->
         assert any("the replay has ended" in line for line in log_lines(app))
 
 
-async def test_conflict_diffs_say_what_they_compare(seed_file: Path) -> None:  # noqa: F811
+async def test_conflict_diffs_say_what_they_compare(seed_file: Path) -> None:
     app = editor_app(FakeMonitor([seed_file]))
     async with app.run_test(size=SIZE) as pilot:
         await open_editor(pilot, app)
@@ -165,7 +164,7 @@ async def test_n_reaches_expected_and_toggling_back_restores_widths(engine: Fake
         assert {t: _widths(app, t) for t in ("#instances", "#hosts")} == before
 
 
-async def test_editor_keeps_the_capture_header_in_sight(seed_file: Path) -> None:  # noqa: F811
+async def test_editor_keeps_the_capture_header_in_sight(seed_file: Path) -> None:
     engine = FakeEngine()
     app = editor_app(FakeMonitor([seed_file]), engine)
     async with app.run_test(size=(80, 24)) as pilot:
