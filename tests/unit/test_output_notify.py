@@ -1,96 +1,32 @@
 """--notify: real commands (small scripts recording their argv and environment),
-fed real tracker events and alarm changes."""
+fed real tracker events and alarm changes: which runs, with what (process control:
+``test_output_notify_process``)."""
 
 from __future__ import annotations
 
-import json
-import os
-import sys
-import threading
 import time
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.unit.prom_samples import KEY4, KEY6, alarm, instance, snapshot
-from vrrptop.errors import VrrptopError
+from tests.unit.notify_kit import (
+    CNH4,
+    CNH6,
+    SBY4,
+    T0,
+    WCDC4,
+    WCDC6,
+    master,
+    named_snapshot,
+    runs,
+    wait_runs,
+)
+from tests.unit.prom_samples import KEY4, KEY6, alarm
 from vrrptop.model.events import Event
 from vrrptop.model.expectation import AlarmChange, AlarmKind, DeclaredHost, InstanceKey
 from vrrptop.output.notify import Notifier
 from vrrptop.output.notify_env import Names
-
-WCDC4, CNH4, SBY4 = "198.51.100.13", "198.51.100.11", "198.51.100.14"
-WCDC6, CNH6 = "fe80::13", "fe80::11"
-T0 = 1_700_000_000.0  # a replayed capture's clock: far behind the wall clock
-
-RECORDER = """\
-import json, os, sys
-with open(os.environ["NOTIFY_OUT"], "a") as f:
-    env = {k: v for k, v in os.environ.items() if k.startswith("VRRPTOP_")}
-    f.write(json.dumps({"argv": sys.argv[1:], "env": env}) + "\\n")
-"""
-
-
-def script(tmp_path: Path, name: str, body: str) -> Path:
-    path = tmp_path / name
-    path.write_text(f"#!{sys.executable}\n{body}")
-    path.chmod(0o755)
-    return path
-
-
-@pytest.fixture
-def out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "runs.jsonl"
-    monkeypatch.setenv("NOTIFY_OUT", str(path))
-    return path
-
-
-@pytest.fixture
-def recorder(tmp_path: Path) -> Path:
-    return script(tmp_path, "record", RECORDER)
-
-
-@pytest.fixture
-def notifiers() -> Iterator[list[Notifier]]:
-    made: list[Notifier] = []
-    yield made
-    for n in made:
-        n.close(5)
-
-
-def runs(out: Path) -> list[dict[str, Any]]:
-    if not out.exists():
-        return []
-    return [json.loads(line) for line in out.read_text().splitlines()]
-
-
-def wait_runs(out: Path, n: int, timeout: float = 10.0) -> list[dict[str, Any]]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        got = runs(out)
-        if len(got) >= n:
-            return got
-        time.sleep(0.02)
-    raise AssertionError(f"expected {n} runs, got {runs(out)}")
-
-
-def master(ts: float, vrid: int, family: int, old: str | None, new: str, **kw: Any) -> Event:
-    detail = {"src": new, "previous": old, "priority": kw.pop("priority", 250)}
-    detail |= {"gap_s": kw.pop("gap_s", 0.4), "reason": kw.pop("reason", "preempt"), **kw}
-    return Event(ts, "new-master", "info", f"{new} took over", vrid, family, detail)
-
-
-def named_snapshot(**changes: Any) -> Any:
-    declared = (
-        DeclaredHost("recdns-wcdc", (WCDC4, WCDC6), True, True),
-        DeclaredHost("recdns-cnh", (CNH4, CNH6), True, True),
-        DeclaredHost("recdns-sby", (SBY4,), True, True),
-    )
-    snap = replace(snapshot(instance(vrid=210, name="testdns0")), declared_hosts=declared)
-    return replace(snap, **changes)
 
 
 def test_dual_stack_failover_is_one_run_with_keepalived_arguments(
@@ -298,120 +234,3 @@ def test_packet_text_never_reaches_a_shell(
     cleaned = hostile.replace("\n", "?").replace("\x00", "?").replace("\x1b", "?")
     assert run["argv"] == ["--to", "ops team", "INSTANCE", cleaned, "ALARM", "0"]
     assert run["env"]["VRRPTOP_MESSAGE"] == cleaned
-
-
-def test_failures_are_counted_and_shown_never_raised(
-    tmp_path: Path, notifiers: list[Notifier], capfd: pytest.CaptureFixture[str]
-) -> None:
-    failing = script(tmp_path, "fail", "import sys\nprint('smtp refused', file=sys.stderr)\n")
-    failing.write_text(failing.read_text() + "sys.exit(3)\n")
-    errors: list[str] = []
-    n = Notifier(str(failing), on_error=errors.append)
-    notifiers.append(n)
-    n.event(master(T0, 210, 4, WCDC4, CNH4))
-    n.event(master(T0 + 60, 210, 4, CNH4, WCDC4))
-    n.close()
-    assert n.runs == 2 and n.failures == 2
-    assert n.last_error is not None and "exited with status 3: smtp refused" in n.last_error
-    assert len(errors) == 2
-    err = capfd.readouterr().err
-    lines = [ln for ln in err.splitlines() if ln.startswith("vrrptop: notify")]
-    assert len(lines) == 2 and "VRID210 MASTER" in lines[0]
-
-
-def test_timeout_kills_the_process_group(tmp_path: Path, notifiers: list[Notifier]) -> None:
-    pidfile = tmp_path / "child.pid"
-    hang = script(
-        tmp_path,
-        "hang",
-        "import subprocess, time\n"
-        "child = subprocess.Popen(['sleep', '60'])\n"
-        f"open({str(pidfile)!r}, 'w').write(str(child.pid))\n"
-        "time.sleep(60)\n",
-    )
-    n = Notifier(str(hang), timeout_s=1.0)
-    notifiers.append(n)
-    n.event(master(T0, 210, 4, WCDC4, CNH4))
-    n.close(timeout=10)
-    assert n.failures == 1 and n.last_error is not None and "timed out" in n.last_error
-    child = int(pidfile.read_text())
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and _alive(child):
-        time.sleep(0.05)
-    assert not _alive(child), "the command's own child was left running"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().split(") ", 1)[1][0] != "Z"
-    except FileNotFoundError:
-        return False
-
-
-def test_never_blocks_the_caller_and_drops_the_oldest(
-    tmp_path: Path, out: Path, notifiers: list[Notifier]
-) -> None:
-    release = tmp_path / "release"
-    gate = script(
-        tmp_path,
-        "gate",
-        "import os, time\n"
-        f"while not os.path.exists({str(release)!r}):\n    time.sleep(0.02)\n" + RECORDER,
-    )
-    n = Notifier(str(gate), coalesce_s=0.0, queue=3)
-    notifiers.append(n)
-    kinds = list(AlarmKind)
-
-    def feed() -> None:
-        for i in range(40):
-            key = InstanceKey(1 + i, 4)
-            n.alarm(AlarmChange("raised", alarm(kinds[i % len(kinds)], key, key.label), T0 + i))
-
-    feeder = threading.Thread(target=feed)
-    feeder.start()
-    feeder.join(10)
-    assert not feeder.is_alive(), "alarm() waited for the command"
-    release.touch()
-    n.close(timeout=20)
-    got = runs(out)
-    assert n.dropped > 0
-    assert len(got) + n.dropped == 40, (len(got), n.dropped)
-    # what survived is the newest, in order
-    vrids = [int(r["env"]["VRRPTOP_VRID"]) for r in got]
-    assert vrids == sorted(vrids) and vrids[-1] == 40
-
-
-def test_close_kills_a_command_that_outlives_it(tmp_path: Path) -> None:
-    hang = script(tmp_path, "hang", "import time\ntime.sleep(60)\n")
-    n = Notifier(str(hang), timeout_s=60)
-    n.event(master(T0, 210, 4, WCDC4, CNH4))
-    n.event(master(T0 + 60, 210, 4, CNH4, WCDC4))
-    start = time.monotonic()
-    n.close(timeout=1.0)
-    assert time.monotonic() - start < 30  # not the command's 60 s
-    assert n.dropped >= 1
-    n.close()  # twice is fine
-
-
-@pytest.mark.parametrize(
-    ("command", "message"),
-    [
-        ("", "empty command"),
-        ("'unbalanced", "No closing quotation"),
-        ("no-such-notify-command-xyz", "command not found"),
-        ("/nonexistent/notify", "not an executable file"),
-    ],
-)
-def test_bad_commands_stop_vrrptop_at_start(command: str, message: str) -> None:
-    with pytest.raises(VrrptopError, match=message) as err:
-        Notifier(command)
-    assert err.value.exit_code == 2
-
-
-def test_environment_keeps_path(out: Path, recorder: Path, notifiers: list[Notifier]) -> None:
-    n = Notifier(str(recorder))
-    notifiers.append(n)
-    n.alarm(AlarmChange("raised", alarm(AlarmKind.INSTANCE_SILENT, KEY4, KEY4.label), T0))
-    n.close()
-    assert runs(out) and "PATH" in os.environ
