@@ -34,6 +34,7 @@ from tests.lab.views import (
     read_notify_log,
     vip_holders,
 )
+from tests.lab.waits import LabError, Waits
 
 DEFAULT_STATE_DIR = Path(
     os.environ.get(
@@ -46,11 +47,7 @@ DEFAULT_STATE_DIR = Path(
 SEED_MASTERS = {"testdns0": "recdns-wcdc", "testdns1": "recdns-cnh"}
 
 
-class LabError(RuntimeError):
-    """The lab could not do what was asked."""
-
-
-class Lab(LabFiles):
+class Lab(LabFiles, Waits):
     """A handle on the lab whose state lives in ``state_dir``."""
 
     def __init__(self, state_dir: Path = DEFAULT_STATE_DIR) -> None:
@@ -345,35 +342,6 @@ class Lab(LabFiles):
         dns = {n: self.running(n, "dnsmasq") for n in NODES}
         live = [n for n in NODES if self.running(n, "keepalived")]
         return predicted_masters(self.read_priority(), dns, live, self.reverse)
-
-    def wait_for_masters(
-        self, expected: Mapping[str, str | None], timeout: float = 20.0
-    ) -> dict[InstanceKey, str | None]:
-        """Wait until each base instance's VIPs (both families) are held by its master."""
-        want = {(b, f): (node_host(n).name if n else None) for b, n in expected.items()
-                for f in (4, 6)}  # fmt: skip
-        deadline = time.monotonic() + timeout
-        while True:
-            got = self.masters()
-            if all(got.get(k) == v for k, v in want.items()):
-                return got
-            if time.monotonic() >= deadline:
-                raise LabError(f"masters did not settle in {timeout}s: want {want}, got {got}")
-            time.sleep(0.1)
-
-    def wait_stable(self, timeout: float = 30.0, hold: float = 3.0) -> dict[InstanceKey, str]:
-        """Wait until every instance's VIP has had one and the same holder for ``hold`` s."""
-        deadline = time.monotonic() + timeout
-        last: dict[InstanceKey, str | None] = {}
-        since = time.monotonic()
-        while time.monotonic() < deadline:
-            got = self.masters()
-            if got != last or any(v is None for v in got.values()):
-                last, since = got, time.monotonic()
-            elif time.monotonic() - since >= hold:
-                return {k: v for k, v in got.items() if v is not None}
-            time.sleep(0.2)
-        raise LabError(f"masters not stable within {timeout}s: {last}")
 
     def mon_popen(
         self, argv: list[str], *, netns: str = MON.netns, **kwargs: object
