@@ -126,10 +126,17 @@ def create() -> None:
     for host in HOSTS:
         run(["ip", "netns", "add", host.netns])
         # DAD would hold every new address (and keepalived's IPv6 VIPs) tentative.
+        # arp_ignore 1: an interface answers ARP only for its own addresses, as use_vmac
+        # deployments set it. Without it (measured, keepalived 2.2.7, use_vmac) the IPv6
+        # vmac interfaces (vrrp6.210, 00:00:5e:00:02:d2) answer ARP for every IPv4
+        # address of the node: three replies per request, and a client that keeps the
+        # wrong one loses the VIP (.211 resolved to VRID 210's IPv6 virtual MAC).
         for key, value in (
             ("net.ipv6.conf.all.accept_dad", "0"),
             ("net.ipv6.conf.default.accept_dad", "0"),
             ("net.ipv6.conf.default.accept_ra", "0"),
+            ("net.ipv4.conf.all.arp_ignore", "1"),
+            ("net.ipv4.conf.default.arp_ignore", "1"),
         ):
             _sysctl(host.netns, key, value)
         ns_run(host.netns, ["ip", "link", "set", "lo", "up"])
