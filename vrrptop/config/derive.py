@@ -31,14 +31,24 @@ DEFAULT_KEEPALIVED_CONF = Path("/etc/keepalived/keepalived.conf")
 
 
 #: ``prio=$((5 - $prio))``: the seed script's direction-1 rank, N + 1 - line.
-_SPAN_RE = re.compile(rb"\$\(\(\s*(\d{1,4})\s*-\s*\$\{?\w+\}?\s*\)\)")
+#: How a rank script reverses the order for direction 1, and the span each form
+#: gives: ``$((5 - $prio))`` (the seed's: span 4), ``$((4 + 1 - $prio))`` (span 4),
+#: ``$(expr 5 - $prio)`` / `` `expr 5 - $prio` `` (span 4).
+_VAR = rb"\$\{?\w+\}?"
+_SPAN_FORMS: tuple[tuple[re.Pattern[bytes], int], ...] = (
+    (re.compile(rb"\$\(\(\s*(\d{1,4})\s*-\s*" + _VAR + rb"\s*\)\)"), -1),
+    (re.compile(rb"\$\(\(\s*(\d{1,4})\s*\+\s*1\s*-\s*" + _VAR + rb"\s*\)\)"), 0),
+    (re.compile(rb"\bexpr\s+(\d{1,4})\s+-\s+" + _VAR), -1),
+)
 _MAX_SCRIPT = 64 * 1024
 
 
 def script_span(path: str) -> int | None:
-    """N - 1 of the ``$((N - $prio))`` the rank script computes for direction 1 (the
-    seed's ``5 - line`` gives 4), read from the script itself; None when it cannot be
-    read or does not say (the caller then assumes the seed's: the number of scripts)."""
+    """The span of the reversed rank the script computes for direction 1 (rank =
+    span + 1 - line: the seed's ``$((5 - $prio))`` gives 4; ``_SPAN_FORMS`` lists the
+    forms recognised), read from the script itself; None when it cannot be read or
+    computes it otherwise, e.g. from ``wc -l`` (the caller then assumes the seed's:
+    the number of scripts)."""
     try:
         if not os.path.isfile(path):  # never open a FIFO or a device: it could block
             return None
@@ -47,8 +57,10 @@ def script_span(path: str) -> int | None:
             text = fh.read(_MAX_SCRIPT)
     except OSError:
         return None
-    match = _SPAN_RE.search(text)
-    return int(match.group(1)) - 1 if match else None
+    for pattern, offset in _SPAN_FORMS:
+        if match := pattern.search(text):
+            return int(match.group(1)) + offset
+    return None
 
 
 def _rank_scripts(
