@@ -109,7 +109,12 @@ async def test_save_keeps_crlf_comments_and_missing_final_newline(tmp_path: Path
         )
 
 
-async def test_conflict_refuses_and_keeps_the_other_change(seed_file: Path) -> None:
+async def test_conflict_refuses_and_keeps_the_other_change(
+    seed_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The disk poll runs only when the test calls it, so its order against the
+    # dialog is the test's, not the scheduler's.
+    monkeypatch.setattr(EditorScreen, "POLL_S", 3600.0)
     app = editor_app(FakeMonitor([seed_file]))
     async with app.run_test(size=SIZE) as pilot:
         pane = pane_of(await open_editor(pilot, app))
@@ -128,6 +133,11 @@ async def test_conflict_refuses_and_keeps_the_other_change(seed_file: Path) -> N
         await pilot.pause()
         assert seed_file.read_bytes() == theirs
         assert pane.dirty
+        # The 1 Hz disk poll after the dialog must not talk over its answer (it did,
+        # when the tick landed after the dialog closed: CI saw "changed on disk").
+        editor = app.screen
+        assert isinstance(editor, EditorScreen)
+        editor.poll_disk()
         assert "NOT SAVED" in pane.message or "not saved" in pane.message
         # Second try: overwrite on purpose.
         await pilot.press("ctrl+s")

@@ -130,6 +130,10 @@ class SaveFlow:
 
     def _conflict(self, pane: EditorPane, changes: list[MasterChange], err: ConflictError) -> None:
         assert pane.session is not None
+        # The dialog says the file changed on disk: mark it so the next disk poll does
+        # not announce it again over the dialog's answer ("not saved ...").
+        pane.on_disk_changed = pane.session.changed_on_disk()
+        pane.refresh_view()
         loaded = pane.session.loaded
         try:
             theirs = PriorityFile.parse(err.on_disk) if err.on_disk is not None else None
