@@ -185,8 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
                      "(default: /etc/keepalived/keepalived.conf when it exists)")  # fmt: skip
     cfg.add_argument("--check-config", action="store_true",
                      help="print the instances derived from keepalived.conf and the TOML, "
-                     "lint them and exit: 0 clean, 1 findings, 2 unusable (--json: one "
-                     "object)")  # fmt: skip
+                     "lint them and exit: 0 clean (info notes alone), 1 warnings or "
+                     "errors, 2 unusable (--json: one object)")  # fmt: skip
     cfg.add_argument("--config-id", metavar="ID",
                      help="read keepalived.conf's @ID conditional lines as keepalived -i ID "
                      "does (default: the host name up to its first dot)")  # fmt: skip

@@ -51,7 +51,8 @@ class Options:
     """``--keepalived-conf FILE``."""
     check_config: bool = False
     """``--check-config``: print what was derived from the configuration, lint it, exit
-    (0 clean, 1 findings, 2 unusable); ``--json`` gives one object."""
+    (0 clean or info notes only, 1 warnings or errors, 2 unusable); ``--json`` gives one
+    object."""
     config_id: str | None = None
     """``--config-id ID``: read keepalived.conf's ``@ID`` lines as keepalived ``-i ID``
     does (None: this host's name up to its first dot, keepalived's default)."""

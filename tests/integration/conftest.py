@@ -1,4 +1,5 @@
-"""Fixtures for the lab integration tests: one real keepalived lab per session."""
+"""Fixtures for the integration tests: one real keepalived lab per session, and a
+throw-away namespace where keepalived only parses its configuration."""
 
 from __future__ import annotations
 
@@ -71,3 +72,29 @@ def monitor(seed_lab: Lab) -> Iterator[Monitor]:
         yield mon
     finally:
         mon.stop()
+
+
+def _keepalived_unavailable() -> str | None:
+    if os.geteuid() != 0:
+        return "needs root (network namespaces, keepalived)"
+    for tool in ("ip", "keepalived"):
+        if shutil.which(tool) is None:
+            return f"{tool} is not installed"
+    return None
+
+
+@pytest.fixture
+def keepalived_netns() -> Iterator[str]:
+    """A namespace vkc-PID with one veth pair (vkc0, vkc1), both ends down: keepalived
+    parses and dumps its configuration there and sends nothing."""
+    reason = _keepalived_unavailable()
+    if reason:
+        pytest.skip(reason)
+    ns = f"vkc-{os.getpid()}"
+    subprocess.run(["ip", "netns", "add", ns], check=True)
+    try:
+        subprocess.run(["ip", "-n", ns, "link", "add", "vkc0", "type", "veth", "peer", "name",
+                        "vkc1"], check=True)  # fmt: skip
+        yield ns
+    finally:
+        subprocess.run(["ip", "netns", "delete", ns], capture_output=True)

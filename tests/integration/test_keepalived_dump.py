@@ -14,12 +14,10 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -105,31 +103,6 @@ vrrp_instance "VI v6" {
     }
 }
 """
-
-
-def _unavailable() -> str | None:
-    if os.geteuid() != 0:
-        return "needs root (network namespaces, keepalived)"
-    for tool in ("ip", "keepalived"):
-        if shutil.which(tool) is None:
-            return f"{tool} is not installed"
-    return None
-
-
-@pytest.fixture
-def netns() -> Iterator[str]:
-    """A namespace vkc-PID with one veth pair, both ends down."""
-    reason = _unavailable()
-    if reason:
-        pytest.skip(reason)
-    ns = f"vkc-{os.getpid()}"
-    subprocess.run(["ip", "netns", "add", ns], check=True)
-    try:
-        subprocess.run(["ip", "-n", ns, "link", "add", IFACE, "type", "veth", "peer", "name",
-                        "vkc1"], check=True)  # fmt: skip
-        yield ns
-    finally:
-        subprocess.run(["ip", "netns", "delete", ns], capture_output=True)
 
 
 def keepalived_dump(ns: str, conf: Path, config_id: str, work: Path) -> list[str]:
@@ -237,12 +210,14 @@ def check_config(conf: Path, config_id: str) -> dict[str, dict[str, Any]]:
 
 
 @pytest.mark.parametrize("config_id", ["alpha", "beta"])
-def test_check_config_matches_keepalived_dump(netns: str, tmp_path: Path, config_id: str) -> None:
+def test_check_config_matches_keepalived_dump(
+    keepalived_netns: str, tmp_path: Path, config_id: str
+) -> None:
     (tmp_path / "conf.d").mkdir()
     conf = tmp_path / "keepalived.conf"
     conf.write_text(MAIN)
     (tmp_path / "conf.d" / "more.conf").write_text(INCLUDED)
-    dumped = parse_dump(keepalived_dump(netns, conf, config_id, tmp_path))
+    dumped = parse_dump(keepalived_dump(keepalived_netns, conf, config_id, tmp_path))
     mine = check_config(conf, config_id)
     assert set(mine) == set(dumped) == {"VI shared", "VI_61", "VI_62", "VI v6"}
     for name, theirs in dumped.items():

@@ -132,7 +132,9 @@ def test_json_object_as_the_issue_specifies(tmp_path: Path) -> None:
         "pass", ["198.51.100.10"], 4, 100,
     )  # fmt: skip
     assert a["priority_file"] == str(tmp_path / "priority.dns")
-    assert a["rank"] == {"direction": 0, "base": 50, "step": 40, "scripts": 2, "span": None}
+    assert a["rank"] == {
+        "direction": 0, "base": 50, "step": 40, "scripts": 2, "span": None, "span_lines": None,
+    }  # fmt: skip
     assert a["track_scripts"][2] == {"name": "missing_script", "weight": None}
     assert (b["priority"], b["nopreempt"], b["preempt_delay_s"], b["auth_type"]) == (
         100, True, 0.0, "none",
@@ -160,3 +162,74 @@ def test_clean_is_0_unusable_is_2(tmp_path: Path) -> None:
     assert run.returncode == 2
     data = json.loads(run.stdout)
     assert data["instances"] == [] and "cannot read" in data["findings"][0]["message"]
+
+
+def test_info_notes_alone_exit_0_a_warning_exits_1(tmp_path: Path) -> None:
+    # ``vrrptop --check-config && deploy`` must not stop on a remark: VRRPv3 ignoring an
+    # authentication block, or preempt_delay with nopreempt, are notes (severity info).
+    conf = tmp_path / "k.conf"
+    body = (
+        "vrrp_instance x {\n interface eth0\n virtual_router_id 5\n version 3\n"
+        " nopreempt\n preempt_delay 10\n authentication {\n auth_type PASS\n"
+        " auth_pass abc\n }\n virtual_ipaddress {\n 198.51.100.5\n }\n}\n"
+    )
+    conf.write_text(body)
+    base = [sys.executable, "-m", "vrrptop", "--check-config", "--json", "--config", "/dev/null"]
+    run = subprocess.run([*base, "--keepalived-conf", str(conf)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)  # fmt: skip
+    severities = [f["severity"] for f in json.loads(run.stdout)["findings"]]
+    assert severities == ["info", "info"] and run.returncode == 0, run.stdout + run.stderr
+    # Control: the same plus a warning (auth_pass keepalived truncates, on v2) exits 1.
+    conf.write_text(body.replace(" version 3\n", "").replace("abc", "longer-than-eight"))
+    run = subprocess.run([*base, "--keepalived-conf", str(conf)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)  # fmt: skip
+    severities = [f["severity"] for f in json.loads(run.stdout)["findings"]]
+    assert "warning" in severities and run.returncode == 1, run.stdout + run.stderr
+
+
+def _reversed_conf(tmp_path: Path, formula: str) -> Path:
+    """One NUM-1 instance whose two rank scripts run ``named_check`` computing ``formula``."""
+    script = tmp_path / "named_check"
+    script.write_text(f"#!/bin/sh\nprio=$(grep -Fxn $(hostname) {tmp_path}/priority.t)\n"
+                      f"{formula}\n")  # fmt: skip
+    scripts = "".join(
+        f'vrrp_script named_check_t1_{p} {{\n script "{script} t 1 {p}"\n weight {p * 50}\n}}\n'
+        for p in (1, 2)
+    )
+    conf = tmp_path / "keepalived.conf"
+    conf.write_text(
+        scripts + "vrrp_instance t1 {\n interface eth0\n virtual_router_id 7\n priority 50\n"
+        " virtual_ipaddress {\n 198.51.100.7\n }\n track_script {\n named_check_t1_1\n"
+        " named_check_t1_2\n }\n}\n"
+    )
+    (tmp_path / "priority.t").write_text("a\nb\n")
+    return conf
+
+
+def test_a_rank_counted_with_wc_l_is_read_and_shown(tmp_path: Path) -> None:
+    conf = _reversed_conf(tmp_path, "prio=$(( $(wc -l < /etc/keepalived/priority.t) + 1 - prio ))")
+    config, kconf = resolve_config(keepalived_path=conf, search=())
+    (inst,) = config.instances
+    assert (inst.span, inst.span_lines) == (None, 0)
+    result = check(config, kconf)
+    assert result.exit_code == 0, result.findings
+    run = subprocess.run(
+        [sys.executable, "-m", "vrrptop", "--check-config", "--config", "/dev/null",
+         "--keepalived-conf", str(conf)],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert "(NUM 1: rank = wc -l + 1 - line)" in run.stdout, run.stdout + run.stderr
+
+
+def test_an_unknown_reversal_is_said_not_guessed_silently(tmp_path: Path) -> None:
+    conf = _reversed_conf(tmp_path, "prio=$(( 3 * 2 - prio ))")
+    config, kconf = resolve_config(keepalived_path=conf, search=())
+    (inst,) = config.instances
+    assert (inst.span, inst.span_lines) == (None, None)  # the seed's: scripts + 1 - line
+    (finding,) = [f for f in check(config, kconf).findings if "does not read" in f.message]
+    assert finding.severity == "warning" and "rank = 3 - line" in finding.message
+    # Control: the seed's own form is read, and nothing is said.
+    conf = _reversed_conf(tmp_path, "prio=$((3 - $prio))")
+    config, kconf = resolve_config(keepalived_path=conf, search=())
+    assert config.instances[0].span == 2
+    assert not [f for f in check(config, kconf).findings if "does not read" in f.message]

@@ -100,6 +100,7 @@ def test_unknown_keys_are_warnings(tmp_path: Path) -> None:
         ("dns = 3\n", "dns: expected a table"),
         ("[dns]\ntimeout = -1\n", "c.toml:2: dns.timeout"),
         ("[instances.a]\nbase = true\n", "instances.a.base"),
+        ("[instances.a]\nspan_lines = 'wc'\n", "c.toml:2: instances.a.span_lines"),
     ],
 )
 def test_errors_are_one_line_with_file_and_line(tmp_path: Path, text: str, fragment: str) -> None:
@@ -143,3 +144,9 @@ def test_resolve_without_keepalived(tmp_path: Path) -> None:
     assert kconf is None and cfg == Config()
     with pytest.raises(ConfigError, match="cannot read"):
         resolve_config(None, tmp_path / "explicit.conf", search=[tmp_path / "none.toml"])
+
+
+def test_span_lines_reverses_by_the_files_length(tmp_path: Path) -> None:
+    cfg = parse_config("[instances.a]\ndirection = 1\nspan_lines = 0\n", tmp_path / "c.toml")
+    scheme = cfg.instances[0].scheme
+    assert (scheme.span, scheme.span_lines) == (None, 0)

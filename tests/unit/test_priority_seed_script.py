@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from vrrptop.config.derive import script_span
 from vrrptop.priority import PriorityFile, Scheme, predict
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "../shared/seed"
@@ -97,26 +96,3 @@ def test_predict_matches_the_seed_script(rig: Path, content: bytes, num: int, br
     if f.line_count == 4:
         default = predict(f, Scheme(direction=num), health, extra_hosts=HOSTS)
         assert [h.priority for h in default.hosts] == [h.priority for h in prediction.hosts]
-
-
-@pytest.mark.parametrize(
-    ("formula", "span"),
-    [
-        ("prio=$((5 - $prio))", 4),  # the seed's
-        ("prio=$(( 7 - ${prio} ))", 6),
-        ("prio=$((4 + 1 - $prio))", 4),
-        ("prio=$(expr 5 - $prio)", 4),
-        ("prio=`expr 6 - $prio`", 5),
-        ("prio=$(( $(wc -l < /etc/keepalived/priority.$type) + 1 - $prio ))", None),
-    ],
-)
-def test_the_rank_formula_is_read_from_the_script(
-    tmp_path: Path, formula: str, span: int | None
-) -> None:
-    # The formula vrrptop reads must be the one the shell computes: run it for line 1.
-    script = tmp_path / "named_check"
-    script.write_text(f"#!/bin/sh\nprio=1\n{formula}\necho $prio\n")
-    assert script_span(str(script)) == span
-    if span is not None:
-        shell = subprocess.run(["sh", str(script)], capture_output=True, text=True, check=True)
-        assert int(shell.stdout) == span + 1 - 1  # rank of line 1 = span + 1 - line

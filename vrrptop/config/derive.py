@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from vrrptop.config.keepalived import (
@@ -30,36 +30,86 @@ CHECK_SCRIPT_NAMES = ("named_check",)
 DEFAULT_KEEPALIVED_CONF = Path("/etc/keepalived/keepalived.conf")
 
 
-#: ``prio=$((5 - $prio))``: the seed script's direction-1 rank, N + 1 - line.
-#: How a rank script reverses the order for direction 1, and the span each form
-#: gives: ``$((5 - $prio))`` (the seed's: span 4), ``$((4 + 1 - $prio))`` (span 4),
-#: ``$(expr 5 - $prio)`` / `` `expr 5 - $prio` `` (span 4).
-_VAR = rb"\$\{?\w+\}?"
-_SPAN_FORMS: tuple[tuple[re.Pattern[bytes], int], ...] = (
-    (re.compile(rb"\$\(\(\s*(\d{1,4})\s*-\s*" + _VAR + rb"\s*\)\)"), -1),
-    (re.compile(rb"\$\(\(\s*(\d{1,4})\s*\+\s*1\s*-\s*" + _VAR + rb"\s*\)\)"), 0),
-    (re.compile(rb"\bexpr\s+(\d{1,4})\s+-\s+" + _VAR), -1),
-)
+#: How a rank script reverses the order for direction 1: an arithmetic expansion
+#: ``$(( ... ))`` or an ``expr`` whose terms are integers, the rank variable (minus
+#: once) and at most one count of the file's lines: ``$(wc -l < f)``, ``$(cat f | wc
+#: -l)`` (or backquoted), or a variable assigned one of those. ``$((5 - $prio))`` (the
+#: seed's), ``$((4 + 1 - $prio))``, ``$(expr 5 - $prio)`` give span 4;
+#: ``$(( $(wc -l < f) + 1 - $prio ))`` or ``n=$(wc -l < f)`` then ``$((n - prio + 1))``
+#: give span ``wc -l`` + 0.
+_COUNT_CMD = rb"(?:wc\s+-l\s*<\s*[^\s()`|;]+|cat\s+[^\s()`|;]+\s*\|\s*wc\s+-l)"
+_COUNT_SUBST = re.compile(rb"\$\(\s*" + _COUNT_CMD + rb"\s*\)|`\s*" + _COUNT_CMD + rb"\s*`")
+_COUNT = b"@COUNT@"
+_COUNT_VAR = re.compile(rb"\b(\w+)=\s*\"?" + _COUNT + rb"\"?")
+_ARITH = re.compile(rb"\$\(\((.*?)\)\)")
+_EXPR = re.compile(rb"\bexpr\s+([^`)\n;|&]+)")
+_TERM = re.compile(rb"\s*([+-])?\s*(\d{1,4}\b|\$\{?\w+\}?|[A-Za-z_]\w*|@COUNT@)\s*")
 _MAX_SCRIPT = 64 * 1024
 
 
-def script_span(path: str) -> int | None:
-    """The span of the reversed rank the script computes for direction 1 (rank =
-    span + 1 - line: the seed's ``$((5 - $prio))`` gives 4; ``_SPAN_FORMS`` lists the
-    forms recognised), read from the script itself; None when it cannot be read or
-    computes it otherwise, e.g. from ``wc -l`` (the caller then assumes the seed's:
-    the number of scripts)."""
+@dataclass(frozen=True, slots=True)
+class ScriptSpan:
+    """N of ``rank = N + 1 - line`` as a script computes it: ``offset``, plus the
+    file's ``wc -l`` when ``counts_lines``."""
+
+    offset: int
+    counts_lines: bool = False
+
+
+def _linear(body: bytes, counts: set[bytes]) -> ScriptSpan | None:
+    """``body`` as ``c [+ wc -l] - rank``, or None when it is anything else."""
+    const, lines, ranks, pos = 0, 0, [], 0
+    while pos < len(body):
+        match = _TERM.match(body, pos)
+        if match is None or match.end() == pos:
+            return None
+        pos = match.end()
+        sign = -1 if match.group(1) == b"-" else 1
+        term = match.group(2)
+        name = term.strip(b"${}")
+        if term.isdigit():
+            const += sign * int(term)
+        elif term == _COUNT or name in counts:
+            lines += sign
+        else:
+            ranks.append(sign)
+    if ranks != [-1] or lines not in (0, 1):
+        return None
+    return ScriptSpan(const - 1, bool(lines))
+
+
+def read_script(path: str) -> bytes | None:
+    """The script's first 64 KiB; None when it is not a readable regular file (a
+    monitor host often has the configuration but not the scripts)."""
     try:
         if not os.path.isfile(path):  # never open a FIFO or a device: it could block
             return None
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         with os.fdopen(fd, "rb") as fh:
-            text = fh.read(_MAX_SCRIPT)
+            return fh.read(_MAX_SCRIPT)
     except OSError:
         return None
-    for pattern, offset in _SPAN_FORMS:
-        if match := pattern.search(text):
-            return int(match.group(1)) + offset
+
+
+def script_span(path: str) -> ScriptSpan | None:
+    """``span_of`` the script at ``path``; None when it cannot be read."""
+    text = read_script(path)
+    return None if text is None else span_of(text)
+
+
+def span_of(text: bytes) -> ScriptSpan | None:
+    """The span of the reversed rank a script computes for direction 1 (rank =
+    span + 1 - line: the seed's ``$((5 - $prio))`` gives 4); None when it computes
+    it in a form not recognised (the caller then assumes the seed's, the number of
+    scripts, and says so)."""
+    text = _COUNT_SUBST.sub(_COUNT, text)
+    counts = {m.group(1) for m in _COUNT_VAR.finditer(text)}
+    found = [(m.start(), m.group(1)) for m in _ARITH.finditer(text)]
+    found += [(m.start(), m.group(1)) for m in _EXPR.finditer(text)]
+    for _, body in sorted(found):
+        span = _linear(body, counts)
+        if span is not None:
+            return span
     return None
 
 
@@ -129,14 +179,22 @@ def instance_from_keepalived(
     prios = sorted(r[2] for r in ranks)
     if prios != list(range(1, len(prios) + 1)):
         conf.warnings.append(f"{inst.where}: {inst.name}: rank scripts are {prios}, not 1..N")
-    span = script_span(ranks[0][5]) if num == 1 else None
+    text = read_script(ranks[0][5]) if num == 1 else None
+    span = None if text is None else span_of(text)
+    if text is not None and span is None:
+        conf.warnings.append(
+            f"{inst.where}: {inst.name}: {ranks[0][5]} reverses the rank in a form vrrptop "
+            f"does not read: assuming the seed's, rank = {max(prios) + 1} - line "
+            "(set span or span_lines in vrrptop.toml)"
+        )
     return replace(
         base,
         priority_file=conf.config_dir / f"priority.{kind}",
         direction=1 if num == 1 else 0,
         step=step,
         scripts=max(prios),
-        span=span,
+        span=span.offset if span and not span.counts_lines else None,
+        span_lines=span.offset if span and span.counts_lines else None,
         script_interval=max(r[4] for r in ranks),
     )
 
@@ -154,6 +212,10 @@ def instances_from_keepalived(
     return out
 
 
+def _has_span(inst: InstanceConfig) -> bool:
+    return inst.span is not None or inst.span_lines is not None
+
+
 def _fill(declared: InstanceConfig, derived: InstanceConfig) -> InstanceConfig:
     """The TOML declaration wins; keepalived fills what it left unset."""
     return replace(
@@ -166,7 +228,8 @@ def _fill(declared: InstanceConfig, derived: InstanceConfig) -> InstanceConfig:
         preempt_delay=declared.preempt_delay or derived.preempt_delay,
         unicast=declared.unicast or derived.unicast,
         use_vmac=declared.use_vmac or derived.use_vmac,
-        span=declared.span if declared.span is not None else derived.span,
+        span=(spans := declared if _has_span(declared) else derived).span,
+        span_lines=spans.span_lines,
         source="config+keepalived",
     )
 

@@ -53,6 +53,7 @@ class Rank:
     step: int
     scripts: int
     span: int | None
+    span_lines: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +91,12 @@ class CheckResult:
 
     @property
     def exit_code(self) -> int:
-        """0 clean, 1 with findings, 2 unusable."""
-        return 2 if self.unusable else (1 if self.findings else 0)
+        """0 clean (notes at severity info do not count), 1 with a warning or an
+        error, 2 unusable: ``vrrptop --check-config && deploy`` must not stop on a
+        remark such as "VRRPv3 ignores the authentication block"."""
+        if self.unusable:
+            return 2
+        return 1 if any(f.severity != "info" for f in self.findings) else 0
 
 
 def _auth(inst: KeepalivedInstance) -> str:
@@ -104,7 +109,7 @@ def _auth(inst: KeepalivedInstance) -> str:
 def _rank(inst: InstanceConfig) -> Rank | None:
     if inst.scripts <= 0 or inst.priority_file is None:
         return None
-    return Rank(inst.direction, inst.base, inst.step, inst.scripts, inst.span)
+    return Rank(inst.direction, inst.base, inst.step, inst.scripts, inst.span, inst.span_lines)
 
 
 def _from_keepalived(
@@ -162,19 +167,33 @@ def _warning(text: str, default_where: str) -> Finding:
     return Finding("warning", default_where, text)
 
 
+def _same_router(a: KeepalivedInstance, b: KeepalivedInstance) -> bool:
+    """Whether keepalived 2.2.7 refuses the pair (``keepalived -t`` exits 5): one
+    VRID, family and interface, both multicast, or both unicast to a common peer.
+    A unicast and a multicast instance, or unicast ones with disjoint peers, may
+    share a VRID (checked against ``keepalived -t`` in the netns tests)."""
+    if (a.vrid, a.family, a.interface) != (b.vrid, b.family, b.interface):
+        return False
+    if bool(a.unicast_peers) != bool(b.unicast_peers):
+        return False
+    return not a.unicast_peers or bool(set(a.unicast_peers) & set(b.unicast_peers))
+
+
 def _instance_findings(kconf: KeepalivedConfig) -> list[Finding]:
     out: list[Finding] = []
-    seen: dict[tuple[int, int, str | None], KeepalivedInstance] = {}
+    earlier: list[KeepalivedInstance] = []
     for inst in kconf.instances:
-        if inst.vrid is not None:
-            key = (inst.vrid, inst.family, inst.interface)
-            first = seen.setdefault(key, inst)
-            if first is not inst:
-                out.append(Finding("error", inst.where, (
-                    f"{inst.name}: VRID {inst.vrid} IPv{inst.family} on "
-                    f"{inst.interface or 'the default interface'} is also {first.name} "
-                    f"({first.where}): keepalived's two instances fight over one router"
-                )))  # fmt: skip
+        if inst.vrid is None:
+            continue
+        first = next((e for e in earlier if _same_router(e, inst)), None)
+        earlier.append(inst)
+        if first is not None:
+            via = " unicast to a common peer" if inst.unicast_peers else ""
+            out.append(Finding("error", inst.where, (
+                f"{inst.name}: VRID {inst.vrid} IPv{inst.family} on "
+                f"{inst.interface or 'the default interface'}{via} is also {first.name} "
+                f"({first.where}): keepalived refuses the configuration"
+            )))  # fmt: skip
         if inst.auth_pass_long and _auth(inst) != "none":
             out.append(Finding("warning", inst.auth_where or inst.where, (
                 f"{inst.name}: auth_pass is longer than {AUTH_PASS_MAX} characters: "
@@ -240,9 +259,10 @@ def _line_findings(
     for inst in readers:
         loaded_file = file
         count = loaded_file.line_count
+        wc_lines = loaded_file.wc_lines
         unranked = [
             e.line for e in loaded_file.entries()
-            if e.in_service and not 1 <= rank_of(e.line, count, inst.scheme) <= inst.scripts
+            if e.in_service and not 1 <= rank_of(e.line, wc_lines, inst.scheme) <= inst.scripts
         ]  # fmt: skip
         if count > inst.scripts:
             lines = f" (hosts on lines {', '.join(map(str, unranked))} get no rank)"

@@ -60,6 +60,7 @@ _INSTANCE_KEYS = {
     "step",
     "scripts",
     "span",
+    "span_lines",
     "vips",
     "advert_int",
     "script_interval",
@@ -189,6 +190,9 @@ def _instance(ctx: _Ctx, name: str, data: Any) -> InstanceConfig:
         step=_get(ctx, table, data, "step", _is_int(-254, 254), "an integer", 50),
         scripts=_get(ctx, table, data, "scripts", _is_int(0, 254), "an integer 0-254", 4),
         span=_get(ctx, table, data, "span", _is_int(1, 10_000), "a positive integer", None),
+        span_lines=_get(
+            ctx, table, data, "span_lines", _is_int(-10_000, 10_000), "an integer", None
+        ),
         vips=tuple(vips),
         advert_int=float(_get(ctx, table, data, "advert_int", _is_num, "seconds > 0", 1.0)),
         script_interval=float(

@@ -36,6 +36,9 @@ class InstanceConfig:
     """Number of rank track scripts (ranks 1..scripts get ``step*rank``)."""
     span: int | None = None
     """``rank = span + 1 - line`` for direction 1; None = ``scripts`` (the seed's 5 - line)."""
+    span_lines: int | None = None
+    """When set, the span is the priority file's ``wc -l`` plus this (a script that
+    counts the file, ``$(( $(wc -l < f) + 1 - $prio ))`` is 0)."""
     vips: tuple[str, ...] = ()
     advert_int: float = 1.0
     """Advertisement interval, seconds."""
@@ -60,7 +63,9 @@ class InstanceConfig:
     @property
     def scheme(self) -> Scheme:
         """The priority scheme parameters of this instance."""
-        return Scheme(self.direction, self.base, self.step, self.scripts, self.span)
+        return Scheme(
+            self.direction, self.base, self.step, self.scripts, self.span, self.span_lines
+        )
 
     @property
     def dns_service(self) -> bool:

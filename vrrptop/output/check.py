@@ -2,7 +2,7 @@
 
 The JSON object is the issue's contract: ``{"instances": [...], "findings": [...]}``
 with the fields of ``CheckedInstance`` (no password, no password length). The exit
-status is the check's: 0 clean, 1 with findings, 2 unusable.
+status is the check's: 0 clean (info notes alone), 1 with a warning or error, 2 unusable.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 from typing import Any, TextIO
 
 from vrrptop.config.derive import resolve_config
-from vrrptop.config.lint import CheckedInstance, CheckResult, Finding, check
+from vrrptop.config.lint import CheckedInstance, CheckResult, Finding, Rank, check
 from vrrptop.config.model import ConfigError
 from vrrptop.options import Options
 
@@ -44,6 +44,7 @@ def instance_json(inst: CheckedInstance) -> dict[str, Any]:
             "step": rank.step,
             "scripts": rank.scripts,
             "span": rank.span,
+            "span_lines": rank.span_lines,
         },  # fmt: skip
     }
 
@@ -59,6 +60,17 @@ def result_json(result: CheckResult) -> dict[str, Any]:
     }
 
 
+def _formula(rank: Rank) -> str:
+    """The rank formula as the script computes it, e.g. ``NUM 1: rank = 5 - line``."""
+    if rank.direction != 1:
+        return f"NUM {rank.direction}: rank = line"
+    if rank.span_lines is not None:
+        offset = f" {'+' if rank.span_lines > 0 else '-'} {abs(rank.span_lines)}"
+        return f"NUM 1: rank = wc -l{offset if rank.span_lines else ''} + 1 - line"
+    span = rank.scripts if rank.span is None else rank.span
+    return f"NUM 1: rank = {span + 1} - line"
+
+
 def render_text(result: CheckResult) -> str:
     """The human report: one line per instance, then one per finding."""
     lines = []
@@ -67,7 +79,7 @@ def render_text(result: CheckResult) -> str:
         scripts = ",".join(f"{t.name}({t.weight if t.weight is not None else '?'})"
                            for t in i.track_scripts) or "-"  # fmt: skip
         rank = (f" rank base {i.rank.base} + {i.rank.step} x rank 1..{i.rank.scripts}"
-                f" (NUM {i.rank.direction}) from {i.priority_file}") if i.rank else ""  # fmt: skip
+                f" ({_formula(i.rank)}) from {i.priority_file}") if i.rank else ""  # fmt: skip
         auth = i.auth_type or "?"
         peers = ",".join(i.unicast_peers)
         unicast = f" unicast {i.unicast_src_ip or '-'} -> {peers}" if peers else ""

@@ -109,8 +109,13 @@ class PriorityFile:
 
     @property
     def line_count(self) -> int:
-        """Number of lines as ``grep``/``wc -l`` (plus an unterminated last line) see."""
+        """Number of lines as ``grep`` sees them (an unterminated last line counts)."""
         return len(self.lines)
+
+    @property
+    def wc_lines(self) -> int:
+        """What ``wc -l`` prints: the newlines (an unterminated last line does not count)."""
+        return sum(1 for line in self.lines if line.eol)
 
     def entries(self) -> list[HostEntry]:
         """Every host or disabled-host line, in file order."""

@@ -69,7 +69,7 @@ def _host_prediction(
     listed = next((e.line for e in file.entries() if e.name == name), None)
     line = file.grep_line(name)
     healthy = health_ok(health.get(name))
-    rank = None if line is None else rank_of(line, file.line_count, scheme)
+    rank = None if line is None else rank_of(line, file.wc_lines, scheme)
     priority = effective_priority(rank, healthy is not False, scheme)
     if line is None:
         entries = [e for e in file.entries() if e.name == name]

@@ -9,9 +9,12 @@ Rank: for direction (NUM) 0 a later line is higher: ``rank = line``. For NUM 1 a
 earlier line is higher: the seed script computes ``5 - line``, whatever the file's
 length: ``rank = span + 1 - line`` with ``span`` read from the script when it is
 readable (``config.derive.script_span``), else the number of rank scripts (4 in
-the seed). Comment lines keep their line numbers, so adding one shifts the ranks
-exactly as the real script does -- the prediction must follow the script, not an
-idealised mirror. keepalived clamps priorities to 1..254.
+the seed). A script that counts the file instead (``$(( $(wc -l < f) + 1 - $prio ))``)
+has ``span_lines``: N is then what ``wc -l`` prints for the file (its newlines, so
+an unterminated last line is not counted) plus that offset. Comment lines keep
+their line numbers, so adding one shifts the ranks exactly as the real script
+does -- the prediction must follow the script, not an idealised mirror. keepalived
+clamps priorities to 1..254.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ class SchemeLike(Protocol):
     def scripts(self) -> int: ...
     @property
     def span(self) -> int | None: ...
+    @property
+    def span_lines(self) -> int | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,12 +56,18 @@ class Scheme:
     """Number of track scripts (ranks 1..scripts get a bonus)."""
     span: int | None = None
     """Constant N of ``rank = N + 1 - line`` for direction 1; None = ``scripts``."""
+    span_lines: int | None = None
+    """When set, N = the file's ``wc -l`` + this offset (overrides ``span``)."""
 
 
-def rank_of(line: int, line_count: int, scheme: SchemeLike) -> int:
-    """Rank of a host on 1-based ``line`` of a file of ``line_count`` lines."""
+def rank_of(line: int, wc_lines: int, scheme: SchemeLike) -> int:
+    """Rank of a host on 1-based ``line`` of a file for which ``wc -l`` prints
+    ``wc_lines`` (used only by a ``span_lines`` scheme)."""
     if scheme.direction == 1:
-        span = scheme.scripts if scheme.span is None else scheme.span
+        if scheme.span_lines is not None:
+            span = wc_lines + scheme.span_lines
+        else:
+            span = scheme.scripts if scheme.span is None else scheme.span
         return span + 1 - line
     return line
 
