@@ -1,34 +1,36 @@
 """One vrrptop session minus the console: engine, DNS probes, priority files,
-correlation and the Prometheus exporter, wired together. No textual.
+correlation and the outputs, wired together. No textual.
 
 The engine thread calls ``decorate`` a few times a second with a fresh snapshot;
 that is where probe targets follow the segment, priority files are re-read when
 they change on disk, and the judgement (who *should* be master, which alarms are
-raised: ``vrrptop.expect``) is attached. Alarm transitions and configuration
-warnings go to the ``AlarmSink``s (JSON Lines, the notifier) as they happen.
+raised: ``vrrptop.expect``) is attached. Records, events, alarm transitions,
+configuration warnings, probe results and the local keepalived's changes go to the
+``Output``s (``vrrptop.output.base``; which ones: ``vrrptop.output.build``) as
+they happen; the monitor only fans out, it knows no format.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from vrrptop.capture.base import FrameSource
 from vrrptop.capture.writer import PcapWriter
 from vrrptop.config.derive import resolve_config
 from vrrptop.config.hostmap import normalise
 from vrrptop.config.model import Config
-from vrrptop.engine import Engine, EngineUpdate, Sink
+from vrrptop.engine import Engine
 from vrrptop.expect.judge import Judge
 from vrrptop.keepalived.locate import choose
 from vrrptop.model.expectation import AlarmChange
 from vrrptop.model.snapshot import HostView, Snapshot
 from vrrptop.options import Options
+from vrrptop.output.base import Feed, Output
 from vrrptop.priority import store
 from vrrptop.priority.store import LoadedFile
 
@@ -36,26 +38,16 @@ if TYPE_CHECKING:
     from vrrptop.keepalived.alarms import NodeAlarms
     from vrrptop.keepalived.poller import KeepalivedPoller
     from vrrptop.model.node import LocalInstance, NodeState
-    from vrrptop.output.prometheus import Exporter
     from vrrptop.probe.hosts import HostResolver
     from vrrptop.probe.names import ReverseNames
     from vrrptop.probe.runner import ProbeRunner
+    from vrrptop.probe.types import ProbeResult
 
 #: How often priority files are checked for changes made by others (seconds).
 #: keepalived's track scripts read the file every second: vrrptop must not notice
 #: an edit later than they do, or it would judge the old file against the new
 #: election. The change is dated by the file's mtime, not by when we noticed.
 FILE_POLL_S = 0.25
-
-
-class AlarmSink(Protocol):
-    """Receives alarm transitions and configuration warnings as they happen."""
-
-    def alarm(self, change: AlarmChange) -> None:
-        """One alarm raised or cleared."""
-
-    def warning(self, message: str) -> None:
-        """A configuration problem that switches some judgement off (said once)."""
 
 
 def load_configuration(options: Options) -> Config:
@@ -79,24 +71,19 @@ class Monitor:
         *,
         config: Config | None = None,
         writer: PcapWriter | None = None,
-        sinks: Iterable[Sink] = (),
-        on_update: Callable[[EngineUpdate], None] | None = None,
-        on_probe: Callable[[Any], None] | None = None,
-        alarm_sinks: Iterable[AlarmSink] = (),
-        on_notice: Callable[[str], None] | None = None,
-        on_node: Callable[[NodeState, tuple[LocalInstance, ...]], None] | None = None,
+        outputs: Iterable[Output] = (),
     ) -> None:
         self.options = options
         self.source = source
         self.config = config if config is not None else load_configuration(options)
-        self.on_probe = on_probe
+        #: Every output of the run (``vrrptop.output.build``), fed in this order.
+        self.outputs: list[Output] = list(outputs)
         paths = [*options.priority_files, *self.config.all_priority_files()]
         self._paths: list[Path] = list(dict.fromkeys(Path(p) for p in paths))
         # A broken priority file stops vrrptop before capture starts (one line, exit 65).
         self.files: dict[Path, LoadedFile] = {p: store.load(p) for p in self._paths}
         self._files_lock = threading.Lock()
         self._next_poll = 0.0
-        self.alarm_sinks = list(alarm_sinks)
         #: Names -> addresses: the configuration's [hosts], plus this node itself when
         #: it is one of the declared hosts (its link-local address names its adverts).
         self.hosts: dict[str, tuple[str, ...]] = dict(self.config.hosts)
@@ -105,10 +92,8 @@ class Monitor:
         self.probes: ProbeRunner | None = None
         self.resolver: HostResolver | None = None
         self.reverse: ReverseNames | None = None
-        self.exporter: Exporter | None = None
         self.node: KeepalivedPoller | None = None
         self.node_alarms: NodeAlarms | None = None
-        self.on_node = on_node
         # Only a live capture is probed: addresses in a replayed file belong to
         # another network, and probing them from here would be wrong and unsafe.
         self.probing = source.live and not options.no_probe
@@ -130,14 +115,13 @@ class Monitor:
         self.engine = Engine(
             source,
             options=options,
-            sinks=sinks,
+            sinks=self.outputs,
             writer=writer,
-            on_update=on_update,
-            on_notice=on_notice,
+            on_notice=self.notice,
             # Correlation needs to see the election as it happens (its settle timer
             # starts at the first snapshot), not only the final picture.
             keep_snapshots=self.probing
-            or bool(options.prometheus)
+            or any(o.reads_snapshots for o in self.outputs)
             or bool(self.config.instances)
             or self._node_pidfile is not None,
             decorate=self.decorate,
@@ -172,21 +156,13 @@ class Monitor:
             self.probes = probes
             probes.start()
         self._start_node()
-        if self.options.prometheus:
-            from vrrptop.output.prometheus import start_exporter
-
-            exporter = start_exporter(
-                self.options.prometheus,
-                self.engine.snapshot,
-                get_status=self.source.status,
-                get_probes=self.probes.board.snapshot if self.probes else None,
-            )
-            self.exporter = exporter
-            print(
-                f"vrrptop: Prometheus metrics on {exporter.where} ({exporter.url})",
-                file=sys.stderr,
-                flush=True,
-            )
+        feed = Feed(
+            snapshot=self.engine.snapshot,
+            status=self.source.status,
+            probes=self.probes.board.snapshot if self.probes else None,
+        )
+        for output in self.outputs:
+            output.start(feed)
 
     def _start_node(self) -> None:
         """Read the local keepalived's own state, when this is its node (``keepalived``)."""
@@ -199,7 +175,7 @@ class Monitor:
         from vrrptop.keepalived.poller import KeepalivedPoller
 
         self.node_alarms = NodeAlarms(self.options.interface)
-        self.node = KeepalivedPoller(pidfile, on_change=self.on_node)
+        self.node = KeepalivedPoller(pidfile, on_change=self._on_node)
         self.node.start()
 
     def stop(self) -> None:
@@ -212,15 +188,26 @@ class Monitor:
             self.probes.stop()
         if self.reverse is not None:
             self.reverse.close()
-        if self.exporter is not None:
-            self.exporter.stop()
-            self.exporter = None
 
-    def _on_probe_result(self, result: Any) -> None:
-        if self.exporter is not None:
-            self.exporter.observe_probe(result)
-        if self.on_probe is not None:
-            self.on_probe(result)
+    def stop_outputs(self) -> None:
+        """Stop every output (the exporter, the notifier); after ``stop``, because the
+        notifier runs what is pending and says on stderr what failed."""
+        for output in self.outputs:
+            output.stop()
+
+    def notice(self, message: str) -> None:
+        """Something secondary to monitoring stopped (``-w``): tell every output."""
+        for output in self.outputs:
+            output.notice(message)
+
+    # -- fan-out to the outputs (engine, prober and poller threads) ---------------
+    def _on_probe_result(self, result: ProbeResult) -> None:
+        for output in self.outputs:
+            output.probe(result)
+
+    def _on_node(self, state: NodeState, changed: tuple[LocalInstance, ...]) -> None:
+        for output in self.outputs:
+            output.keepalived(state, changed)
 
     # -- priority files -------------------------------------------------------------
     def reload_files(self, now: float) -> None:
@@ -316,11 +303,11 @@ class Monitor:
     def _tell(self, changes: list[AlarmChange], warnings: Iterable[str]) -> None:
         fresh = [w for w in warnings if w not in self._warned]
         self._warned.update(fresh)
-        for sink in self.alarm_sinks:
+        for output in self.outputs:
             for change in changes:
-                sink.alarm(change)
+                output.alarm(change)
             for text in fresh:
-                sink.warning(text)
+                output.warning(text)
 
     def _named_hosts(self, snap: Snapshot) -> tuple[HostView, ...]:
         """Hosts named from the configuration, the priority files' resolved names,

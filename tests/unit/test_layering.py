@@ -46,6 +46,17 @@ def _package(path: Path) -> str:
     return rel.parts[0]
 
 
+def _modules(path: Path) -> set[str]:
+    """Every ``vrrptop.*`` module ``path`` imports, dotted (``vrrptop.output.base``)."""
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            out.add(node.module)
+        elif isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+    return {m for m in out if m.startswith("vrrptop.")}
+
+
 def _imports(path: Path) -> set[str]:
     out: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -75,3 +86,23 @@ def test_the_contract_can_fail() -> None:
     """The checker sees an upward import (so the test above is not vacuous)."""
     assert "ui" in _imports(ROOT / "runner.py")
     assert "ui" not in ALLOWED["model"] and "expect" not in ALLOWED["model"]
+
+
+#: The output formats: built only by ``vrrptop.output.build``, fed through the
+#: ``Output`` protocol (``vrrptop.output.base``). (The runner may still check, before
+#: capture starts, that ``--report-html FILE`` is writable and ``--notify`` parses.)
+FORMATS = {
+    "vrrptop.output.jsonl", "vrrptop.output.prometheus", "vrrptop.output.notify",
+    "vrrptop.output.report",
+}  # fmt: skip
+
+
+def test_the_monitor_and_the_runner_know_no_output_format() -> None:
+    """One output protocol, one builder: the monitor fans out to ``Output``s and the
+    runner starts, stops and finishes them; neither names a format."""
+    assert {m for m in _modules(ROOT / "monitor.py") if m.startswith("vrrptop.output")} == {
+        "vrrptop.output.base"
+    }
+    runner = _modules(ROOT / "runner.py")
+    assert runner & FORMATS == set(), runner & FORMATS
+    assert "vrrptop.output.build" in runner  # the checker reads the runner's imports
