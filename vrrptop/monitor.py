@@ -13,7 +13,6 @@ they happen; the monitor only fans out, it knows no format.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -33,6 +32,7 @@ from vrrptop.options import Options
 from vrrptop.output.base import Feed, Output
 from vrrptop.priority import store
 from vrrptop.priority.store import LoadedFile
+from vrrptop.priority.watch import PriorityWatcher
 
 if TYPE_CHECKING:
     from vrrptop.keepalived.alarms import NodeAlarms
@@ -79,10 +79,9 @@ class Monitor:
         #: Every output of the run (``vrrptop.output.build``), fed in this order.
         self.outputs: list[Output] = list(outputs)
         paths = [*options.priority_files, *self.config.all_priority_files()]
-        self._paths: list[Path] = list(dict.fromkeys(Path(p) for p in paths))
         # A broken priority file stops vrrptop before capture starts (one line, exit 65).
-        self.files: dict[Path, LoadedFile] = {p: store.load(p) for p in self._paths}
-        self._files_lock = threading.Lock()
+        self.watcher = PriorityWatcher(store.load(p) for p in dict.fromkeys(map(Path, paths)))
+        self._watching = bool(self.watcher.states)
         self._next_poll = 0.0
         #: Names -> addresses: the configuration's [hosts], plus this node itself when
         #: it is one of the declared hosts (its link-local address names its adverts).
@@ -210,20 +209,19 @@ class Monitor:
             output.keepalived(state, changed)
 
     # -- priority files -------------------------------------------------------------
+    @property
+    def files(self) -> dict[Path, LoadedFile]:
+        """Path -> the priority file in use (the watcher's copy)."""
+        return self.watcher.loaded
+
     def reload_files(self, now: float) -> None:
         """Re-read priority files that changed on disk (someone else, or our editor)."""
         if now < self._next_poll:
             return
         self._next_poll = now + FILE_POLL_S
-        for path, loaded in list(self.files.items()):
-            try:
-                if not store.changed_on_disk(loaded):
-                    continue
-                fresh = store.load(path)
-            except Exception:  # noqa: BLE001 - keep the last good content; the editor says why
-                continue
-            with self._files_lock:
-                self.files[path] = fresh
+        # A file that fails to read keeps its last good content; the editor says why.
+        for path in self.watcher.poll():
+            fresh = self.watcher.loaded[path]
             # keepalived may have read it before we did: date the change by its mtime
             # (live only: a replay's clock is the capture's, not this machine's).
             mtime = fresh.state.mtime_ns / 1e9
@@ -235,8 +233,7 @@ class Monitor:
     def file_saved(self, loaded: LoadedFile, now: float) -> None:
         """Our editor saved ``loaded``: use it at once, settle, and watch that the
         election follows (``save-not-distributed`` when nothing moves)."""
-        with self._files_lock:
-            self.files[loaded.path] = loaded
+        self.watcher.adopt(loaded)
         self.judge.note_save(loaded.path, now, self.engine.snapshot())
         # An ended replay publishes nothing more: judge the saved file now, or the
         # Expected column would go on showing the old file's prediction.
@@ -268,7 +265,7 @@ class Monitor:
     def decorate(self, snap: Snapshot) -> Snapshot:
         """Attach DNS health, priority files and the expectation to a snapshot."""
         now = snap.ts
-        if self._paths:
+        if self._watching:
             self.reload_files(now)
         health: dict[Any, Any] = {}
         if self.probes is not None:
