@@ -128,7 +128,7 @@ def expectation(
 
 
 def correlated_failover() -> Snapshot:
-    """``after_failover`` as the monitor decorates it with a configuration."""
+    """``after_failover`` as the monitor enriches it with a configuration."""
     snap = after_failover()
     views = []
     for view in snap.instances:

@@ -1,7 +1,7 @@
 """Layering contracts: which packages of vrrptop may import which (read from the code).
 
 The tree is the architecture: ``wire -> capture -> model -> expect -> engine ->
-monitor -> output / ui -> runner -> cli``, with ``config``, ``priority`` and ``probe``
+enrich -> monitor -> output / ui -> runner -> cli``, with ``config``, ``priority`` and ``probe``
 as services beside them. Every ``import`` of ``vrrptop.X`` in a module of package P
 must be allowed here; a new edge is a design decision, made by editing this table.
 """
@@ -25,9 +25,10 @@ ALLOWED: dict[str, set[str]] = {
     "expect": {"config", "model", "priority"},
     "keepalived": {"config", "expect", "model"},
     "engine": {"capture", "model", "options", "wire"},
+    "enrich": {"config", "expect", "keepalived", "model", "options", "priority", "probe"},
     "monitor": {
-        "capture", "config", "engine", "expect", "keepalived", "model", "options", "output",
-        "priority", "probe",
+        "capture", "config", "engine", "enrich", "expect", "keepalived", "model", "options",
+        "output", "priority", "probe",
     },
     "output": {"capture", "errors", "expect", "model", "wire", "config", "options", "probe"},
     "ui": {"capture", "config", "errors", "expect", "model", "options", "priority", "wire",
@@ -106,3 +107,12 @@ def test_the_monitor_and_the_runner_know_no_output_format() -> None:
     runner = _modules(ROOT / "runner.py")
     assert runner & FORMATS == set(), runner & FORMATS
     assert "vrrptop.output.build" in runner  # the checker reads the runner's imports
+
+
+def test_the_engine_calls_no_layer_above_it() -> None:
+    """The engine publishes; the enrichment stage it is given (an ``Enricher``) is the
+    monitor's, so the engine imports neither the stage nor the monitor."""
+    engine = _imports(ROOT / "engine.py")
+    assert not engine & {"enrich", "monitor", "runner", "output", "ui"}, engine
+    assert "engine" not in _imports(ROOT / "enrich.py")
+    assert "enrich" in _imports(ROOT / "monitor.py")  # the checker reads this edge
