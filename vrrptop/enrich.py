@@ -18,12 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from vrrptop.config.hostmap import normalise
 from vrrptop.config.model import Config
 from vrrptop.expect.judge import Judge
 from vrrptop.model.expectation import AlarmChange
+from vrrptop.model.health import TargetHealth
 from vrrptop.model.snapshot import HostView, Snapshot
 from vrrptop.options import Options
 from vrrptop.priority.watch import PriorityWatcher
@@ -127,7 +128,7 @@ class SnapshotEnricher:
         now = snap.ts
         if self._watching:
             self.reload_files(now)
-        health: dict[Any, Any] = {}
+        health: dict[tuple[str, int], TargetHealth] = {}
         if self.probes is not None:
             self._update_probe_targets(snap)
             health = self.probes.board.snapshot()

@@ -90,6 +90,11 @@ def target_health(
     )
 
 
+def probed(address: str, ok: bool) -> TargetHealth:
+    """A host address probed once: it answered (``ok``) or timed out."""
+    return target_health(address, "host", [("ok", 1.0) if ok else ("timeout", None)], None)
+
+
 def health() -> dict[str, Any]:
     """recdns-cnh times out after answering; the others answer; one VIP refuses."""
     out: dict[str, Any] = {}
