@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from vrrptop.keepalived.poller import KeepalivedPoller
     from vrrptop.probe.hosts import HostResolver
     from vrrptop.probe.names import ReverseNames
-    from vrrptop.probe.runner import ProbeRunner
+    from vrrptop.probe.thread import ProbeRunner
 
 #: How often priority files are checked for changes made by others (seconds).
 #: keepalived's track scripts read the file every second: vrrptop must not notice

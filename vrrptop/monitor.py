@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from vrrptop.model.node import LocalInstance, NodeState
     from vrrptop.probe.hosts import HostResolver
     from vrrptop.probe.names import ReverseNames
-    from vrrptop.probe.runner import ProbeRunner
+    from vrrptop.probe.thread import ProbeRunner
     from vrrptop.probe.types import ProbeResult
 
 
@@ -169,7 +169,7 @@ class Monitor:
             self.enricher.reverse = ReverseNames.from_options(self.options)
         if self.probing:
             from vrrptop.probe.hosts import HostResolver
-            from vrrptop.probe.runner import ProbeRunner
+            from vrrptop.probe.thread import ProbeRunner
 
             self.enricher.resolver = HostResolver(static=self.config.hosts)
             probes = ProbeRunner.from_options(
