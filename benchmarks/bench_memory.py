@@ -39,7 +39,7 @@ from vrrptop.capture.base import SourceKind, SourceStatus  # noqa: E402
 from vrrptop.capture.synthetic import RouterSpec, advert_frame  # noqa: E402
 from vrrptop.engine import Engine  # noqa: E402
 from vrrptop.options import Options  # noqa: E402
-from vrrptop.runner import _EventLog  # noqa: E402
+from vrrptop.output.build import EventLog  # noqa: E402
 from vrrptop.wire.records import Frame  # noqa: E402
 
 GOAL_MB = 10.0
@@ -171,7 +171,7 @@ def main() -> int:
             yield f
 
     source.frames = frames  # type: ignore[method-assign]
-    log = _EventLog()
+    log = EventLog()
     engine = Engine(source, options=Options(), sinks=[] if args.no_event_buffer else [log])
     snap = engine.run()
     wall = time.monotonic() - wall0

@@ -43,6 +43,17 @@ class Sink(Protocol):
         """Consume one event."""
 
 
+class Enricher(Protocol):
+    """The stage that adds what the wire cannot know (DNS health, the judgement, host
+    names) to each snapshot the engine publishes; the monitor owns one
+    (``vrrptop.enrich``). It runs on the engine's thread at publish time, never per
+    packet, and returns the snapshot readers see."""
+
+    def enrich(self, snap: Snapshot) -> Snapshot:
+        """``snap`` with what the stage adds."""
+        ...
+
+
 class Engine:
     """Runs one source through decode and tracking.
 
@@ -63,7 +74,7 @@ class Engine:
     PACKET_STEP = 0.5
     """Replaying with a reader of snapshots (``keep_snapshots``): a snapshot at least
     every this many seconds of *capture* time, and at every event, so the judgement
-    (``decorate``) sees a replayed split brain as it saw the live one, however fast
+    (the ``Enricher``) sees a replayed split brain as it saw the live one, however fast
     the file is read."""
 
     def __init__(
@@ -78,7 +89,7 @@ class Engine:
         tracker: Tracker | None = None,
         clock: Callable[[], float] = time.time,
         keep_snapshots: bool = False,
-        decorate: Callable[[Snapshot], Snapshot] | None = None,
+        enricher: Enricher | None = None,
         on_notice: Callable[[str], None] | None = None,
     ) -> None:
         self.source = source
@@ -94,7 +105,7 @@ class Engine:
         self.keep_snapshots = keep_snapshots
         #: Adds what the wire cannot know (DNS health, expectations) to each snapshot;
         #: runs on the engine thread at publish time, never per packet.
-        self.decorate = decorate
+        self.enricher = enricher
         self._stop = threading.Event()
         self._reset = threading.Event()
         self._control = False
@@ -146,7 +157,7 @@ class Engine:
             self._control = True
 
     def republish(self) -> None:
-        """Publish again because something the decoration reads changed (a saved
+        """Publish again because something the enricher reads changed (a saved
         priority file). Running, the next regular publish covers it; once the engine
         has finished (an ended replay) nothing else would, so it is done here."""
         if self._ended:
@@ -189,8 +200,8 @@ class Engine:
         dropped = self.source.status().dropped
         if dropped != snap.counters.dropped:
             snap = replace(snap, counters=replace(snap.counters, dropped=dropped))
-        if self.decorate is not None:
-            snap = self.decorate(snap)
+        if self.enricher is not None:
+            snap = self.enricher.enrich(snap)
         return snap
 
     def _check_source(self) -> None:

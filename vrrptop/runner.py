@@ -8,28 +8,19 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from vrrptop.capture.base import FrameSource
 from vrrptop.capture.writer import PcapWriter
 from vrrptop.config.model import Config
 from vrrptop.errors import VrrptopError
-from vrrptop.model.events import Event
-from vrrptop.model.expectation import AlarmChange
 from vrrptop.monitor import Monitor, load_configuration
 from vrrptop.options import Options
+from vrrptop.output.build import build_outputs
 
-if TYPE_CHECKING:
-    from vrrptop.output.notify import Notifier
-
-#: Events kept for the end-of-run report, which prints the last 200 (the JSON stream
-#: has all of them); a bounded buffer keeps a long headless run's memory flat.
-REPORT_EVENTS = 1_000
 DEMO_CAPTURE = "lab-failover.pcap"
 
 
@@ -62,80 +53,6 @@ def open_source(options: Options) -> FrameSource:
     raise VrrptopError("nothing to watch: give an interface, -r FILE or --demo", 2)
 
 
-class _StderrWarnings:
-    """Configuration warnings on stderr, once each (headless runs: the console shows
-    them in its alarm line instead)."""
-
-    def alarm(self, change: object) -> None:
-        """Alarms go to the JSON stream, the notifier and the report, not stderr."""
-
-    def warning(self, message: str) -> None:
-        """Say it once."""
-        print(f"vrrptop: warning: {message}", file=sys.stderr, flush=True)
-
-
-class _EventLog:
-    """Keeps the most recent events and alarm transitions for the report (its
-    timeline marks the alarms that were raised and cleared during the run)."""
-
-    def __init__(self) -> None:
-        self.events: deque[Event] = deque(maxlen=REPORT_EVENTS)
-        self.alarms: deque[AlarmChange] = deque(maxlen=REPORT_EVENTS)
-
-    def record(self, record: object) -> None:
-        """Records are not kept."""
-
-    def event(self, event: Event) -> None:
-        """Keep one event."""
-        self.events.append(event)
-
-    def alarm(self, change: AlarmChange) -> None:
-        """Keep one alarm transition."""
-        self.alarms.append(change)
-
-    def warning(self, message: str) -> None:
-        """Warnings go to stderr (``_StderrWarnings``)."""
-
-
-def start_notifier(options: Options, config: Config, monitor: Monitor) -> Notifier | None:
-    """``--notify CMD`` / ``notify = "CMD"``: one notifier fed the engine's events and
-    the judgement's alarm transitions.
-
-    The notifier reads host names and DNS health from published snapshots, so the
-    engine keeps them (it never builds one on the notifier's thread).
-    """
-    command = options.notify or config.notify
-    if not command:
-        return None
-    from vrrptop.output.notify import Notifier
-    from vrrptop.output.notify_env import Names
-
-    names = Names(
-        instances={i.vrid: i.name for i in config.instances if i.vrid is not None},
-        hosts=dict(config.hosts),
-    )
-    monitor.engine.keep_snapshots = True
-    notifier = Notifier(command, snapshot=monitor.engine.snapshot, names=names)
-    monitor.engine.sinks.append(notifier)
-    monitor.alarm_sinks.append(notifier)
-    return notifier
-
-
-def stop_notifier(notifier: Notifier | None) -> None:
-    """Run what is pending, then say on stderr what did not go well (never fatal)."""
-    if notifier is None:
-        return
-    notifier.close()
-    if notifier.failures:
-        print(
-            f"vrrptop: notify: {notifier.failures} of {notifier.runs} runs failed "
-            f"(last: {notifier.last_error})",
-            file=sys.stderr,
-        )
-    if notifier.dropped:
-        print(f"vrrptop: notify: {notifier.dropped} notifications dropped", file=sys.stderr)
-
-
 @contextmanager
 def _stop_on_signals(monitor: Monitor) -> Iterator[None]:
     """SIGINT/SIGTERM/SIGHUP stop the engine cleanly (outputs flushed, pcap valid)."""
@@ -158,37 +75,8 @@ def run_headless(
     options: Options, config: Config, source: FrameSource, writer: PcapWriter | None
 ) -> int:
     """--json / --report / --no-ui: run the engine in this thread, print at the end."""
-    from vrrptop.output.jsonl import JsonLinesWriter
-
-    sinks: list = []  # type: ignore[type-arg]
-    jsonl = None
-    if options.json:
-        jsonl = JsonLinesWriter(
-            sys.stdout, show_secrets=options.show_secrets, line_buffered=source.live
-        )
-        sinks.append(jsonl)
-    log = _EventLog()
-    sinks.append(log)
-    on_probe = (lambda result: jsonl.line(result.to_json())) if jsonl is not None else None
-
-    def on_notice(message: str) -> None:
-        # Said once, as it happens: on stderr and, with --json, as a notice line.
-        print(f"vrrptop: {message}", file=sys.stderr, flush=True)
-        if jsonl is not None:
-            jsonl.line({"type": "notice", "kind": "write-failed", "message": message})
-
-    monitor = Monitor(
-        options,
-        source,
-        config=config,
-        writer=writer,
-        sinks=sinks,
-        on_probe=on_probe,
-        alarm_sinks=[*([jsonl] if jsonl is not None else []), _StderrWarnings(), log],
-        on_notice=on_notice,
-        on_node=jsonl.keepalived if jsonl is not None else None,
-    )
-    notifier = start_notifier(options, config, monitor)
+    outputs = build_outputs(options, config, source, headless=True)
+    monitor = Monitor(options, source, config=config, writer=writer, outputs=outputs)
     if source.live:
         # Like tcpdump: tell stderr when the capture is open (scripts wait for it).
         print(f"vrrptop: listening on {source.name}", file=sys.stderr, flush=True)
@@ -207,48 +95,19 @@ def run_headless(
         if writer is not None:
             writer.close()
             if writer.error and not monitor.engine.write_error:
-                on_notice(writer.error)
-        stop_notifier(notifier)
+                monitor.notice(writer.error)
+        monitor.stop_outputs()
     status = source.status()
-    if jsonl is not None:
-        try:
-            jsonl.snapshot(snap)
-        except BrokenPipeError:
-            return 0
-    if options.report_html is not None:
-        from vrrptop.output.report_html import render_html, write_html
-
-        text = render_html(snap, list(log.events), source.name, list(log.alarms))
-        write_html(options.report_html, text)
-    if options.report or not (options.json or options.report_html):
-        from vrrptop.output.report import print_report
-
-        print_report(
-            snap,
-            list(log.events),
-            source=source.name,
-            console=_report_console(options),
-            alarm_changes=log.alarms,
-        )
+    try:
+        for output in outputs:
+            output.finish(snap)
+    except BrokenPipeError:
+        return 0
     if status.message:
         print(f"vrrptop: {status.message}", file=sys.stderr)
     if status.dropped:
         print(f"vrrptop: {status.dropped} frames dropped", file=sys.stderr)
     return 0
-
-
-#: Width of a report written to a file or a pipe (mail, less): wide enough that no
-#: cell is cut; rich's default there is 80 columns, which cut cells to "…".
-PIPED_REPORT_WIDTH = 240
-
-
-def _report_console(options: Options):  # type: ignore[no-untyped-def]
-    """The report's console: ``--width N``, else the terminal's width, else
-    ``PIPED_REPORT_WIDTH`` when stdout is not a terminal."""
-    from rich.console import Console
-
-    width = options.width or (None if sys.stdout.isatty() else PIPED_REPORT_WIDTH)
-    return Console(width=width)
 
 
 def _progress(source: FrameSource):  # type: ignore[no-untyped-def]
@@ -308,11 +167,11 @@ def run(options: Options) -> int:
     from vrrptop.ui import run_ui
 
     try:
-        monitor = Monitor(options, source, config=config, writer=writer)
+        outputs = build_outputs(options, config, source, headless=False)
+        monitor = Monitor(options, source, config=config, writer=writer, outputs=outputs)
     except VrrptopError:
         source.close()
         raise
-    notifier = start_notifier(options, config, monitor)
     try:
         monitor.start_services()
         return run_ui(options, monitor.engine, monitor=monitor)
@@ -326,4 +185,4 @@ def run(options: Options) -> int:
         write_error = monitor.engine.write_error or (writer.error if writer else "")
         if write_error:
             print(f"vrrptop: {write_error}", file=sys.stderr)
-        stop_notifier(notifier)
+        monitor.stop_outputs()

@@ -141,7 +141,7 @@ class Driver:
         self.instances = {i.name: i for i in monitor.config.instances if i.vrid is not None}
 
     def snap(self) -> Snapshot:
-        """The engine's snapshot as the console sees it (decorated)."""
+        """The engine's snapshot as the console sees it (enriched)."""
         return self.monitor.engine.snapshot()
 
     def instance(self, name: str) -> InstanceConfig:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import UTC
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from textual.pilot import Pilot
@@ -16,7 +15,9 @@ from tests.ui.conftest import FROZEN
 from tests.ui.conftest import SEED as SEED  # re-exported: the kit gives the seed
 from tests.ui.helpers import render_text
 from tests.ui.scenario import HOSTS, FakeEngine
+from tests.ui.scenario_health import probed
 from vrrptop.config.model import Config, InstanceConfig
+from vrrptop.model.health import TargetHealth
 from vrrptop.options import Options
 from vrrptop.priority import store
 from vrrptop.priority.store import LoadedFile
@@ -96,9 +97,9 @@ def text_of(pane: EditorPane, selector: str) -> str:
     return render_text(pane.query_one(selector, Static).content)
 
 
-def health(ok: dict[str, bool]) -> dict[str, object]:
-    """Snapshot health by address for the named hosts (objects with ``.ok``)."""
-    return {HOSTS[name][0]: SimpleNamespace(ok=value) for name, value in ok.items()}
+def health(ok: dict[str, bool]) -> dict[str, TargetHealth]:
+    """Snapshot health by address for the named hosts (answered, or timed out)."""
+    return {HOSTS[name][0]: probed(HOSTS[name][0], value) for name, value in ok.items()}
 
 
 ALL_OK = {name: True for name in HOSTS}

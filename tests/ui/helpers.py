@@ -34,7 +34,7 @@ async def settle(pilot: Pilot[int], app: VrrptopApp) -> None:
 async def tick(pilot: Pilot[int], app: VrrptopApp) -> None:
     """Run the console's slow refresh now (clock, counters, ages) instead of waiting
     up to ``TICK_S`` for it."""
-    app.render_header()
+    app.tick_active_screen()
     await pilot.pause()
 
 

@@ -90,6 +90,11 @@ def target_health(
     )
 
 
+def probed(address: str, ok: bool) -> TargetHealth:
+    """A host address probed once: it answered (``ok``) or timed out."""
+    return target_health(address, "host", [("ok", 1.0) if ok else ("timeout", None)], None)
+
+
 def health() -> dict[str, Any]:
     """recdns-cnh times out after answering; the others answer; one VIP refuses."""
     out: dict[str, Any] = {}
@@ -128,7 +133,7 @@ def expectation(
 
 
 def correlated_failover() -> Snapshot:
-    """``after_failover`` as the monitor decorates it with a configuration."""
+    """``after_failover`` as the monitor enriches it with a configuration."""
     snap = after_failover()
     views = []
     for view in snap.instances:

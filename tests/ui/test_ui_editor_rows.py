@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from tests.ui.scenario import HOSTS, T0, empty_snapshot, hosts, instance
+from tests.ui.scenario_health import probed
 from vrrptop.config.hostmap import HostMap
 from vrrptop.config.model import InstanceConfig
 from vrrptop.model.snapshot import Snapshot
@@ -22,10 +22,10 @@ def test_health_by_name_from_config_addresses_or_ptr_names() -> None:
     snap = replace(
         empty_snapshot(T0),
         health={
-            v4["recdns-cnh"]: SimpleNamespace(ok=True),
-            v4["recdns-sby"]: SimpleNamespace(ok=False),
+            v4["recdns-cnh"]: probed(v4["recdns-cnh"], True),
+            v4["recdns-sby"]: probed(v4["recdns-sby"], False),
             # recdns-wcdc: only its IPv6 address is probed, and it answers.
-            HOSTS["recdns-wcdc"][1]: SimpleNamespace(ok=True),
+            HOSTS["recdns-wcdc"][1]: probed(HOSTS["recdns-wcdc"][1], True),
         },
         # The tracker learnt the names by PTR (fully qualified): no config needed.
         hosts=tuple(replace(h, name=f"{h.name}.example.org") for h in hosts(T0, {})),
@@ -44,7 +44,7 @@ def test_health_by_name_from_config_addresses_or_ptr_names() -> None:
 
 
 def test_configured_hosts_are_used_without_a_snapshot_name() -> None:
-    snap = replace(empty_snapshot(T0), health={"203.0.113.7": SimpleNamespace(ok=False)})
+    snap = replace(empty_snapshot(T0), health={"203.0.113.7": probed("203.0.113.7", False)})
     inputs = gather_inputs(["recdns-x"], snap, HostMap({"recdns-x": ["203.0.113.7"]}))
     assert inputs.health == {"recdns-x": False}
     assert gather_inputs(["recdns-x"], None, HostMap()).health == {"recdns-x": None}

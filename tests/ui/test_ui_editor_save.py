@@ -404,6 +404,6 @@ async def test_clock_tick_before_the_tabs_mount_does_not_crash(seed_file: Path) 
         await screen.query_one("#ed-tabs").query(Tab).remove()  # as before mounting
         screen.render_view()
         screen.poll_disk()
-        app.render_header()  # what the clock tick calls
+        app.tick_active_screen()  # what the clock tick calls
         await pilot.pause()
         assert app.is_running and isinstance(app.screen, EditorScreen)

@@ -123,7 +123,7 @@ async def test_clear_asks_and_keeps_the_evidence(engine: FakeEngine) -> None:
         later = replace(after_failover(), counters=Counters(frames=1400, adverts=1390))
         engine.emit(FakeUpdate(later))
         await settle(pilot, app)
-        app.render_header()
+        app.tick_active_screen()
         await pilot.pause()
         assert "frames 87" in header(app)  # counted from the mark
 

@@ -14,25 +14,8 @@ from vrrptop.model.events import Event
 from vrrptop.model.expectation import AlarmChange
 from vrrptop.model.snapshot import Snapshot
 from vrrptop.monitor import Monitor, load_configuration
+from vrrptop.output.build import EventLog
 from vrrptop.runner import demo_options, demo_path, open_source
-
-
-class _Log:
-    def __init__(self) -> None:
-        self.events: list[Event] = []
-        self.alarms: list[AlarmChange] = []
-
-    def record(self, record: object) -> None:
-        """Records are not kept."""
-
-    def event(self, event: Event) -> None:
-        self.events.append(event)
-
-    def alarm(self, change: AlarmChange) -> None:
-        self.alarms.append(change)
-
-    def warning(self, message: str) -> None:
-        """Not needed."""
 
 
 @dataclass(frozen=True)
@@ -49,10 +32,8 @@ def demo_run() -> DemoRun:
     """Replay ``--demo`` as ``--report`` does (its configuration, names, alarms)."""
     options = demo_options(parse_args(["--demo", "--report"]))
     source = open_source(options)
-    log = _Log()
-    monitor = Monitor(
-        options, source, config=load_configuration(options), sinks=[log], alarm_sinks=[log]
-    )
+    log = EventLog(size=None)  # every event and alarm of the run, as --report sees them
+    monitor = Monitor(options, source, config=load_configuration(options), outputs=[log])
     try:
         snap = monitor.engine.run()
     finally:

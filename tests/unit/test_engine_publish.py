@@ -12,6 +12,7 @@ from vrrptop import engine as engine_mod
 from vrrptop.capture.base import SourceStatus
 from vrrptop.capture.synthetic import RouterSpec, SyntheticSource
 from vrrptop.engine import Engine, EngineUpdate
+from vrrptop.model.snapshot import Snapshot
 from vrrptop.wire.records import Frame
 
 STEP = 0.01
@@ -85,18 +86,25 @@ def test_events_are_published_before_the_interval(monkeypatch: pytest.MonkeyPatc
     assert with_events[0].snapshot.instances
 
 
-def test_republish_after_the_end_decorates_again(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_republish_after_the_end_enriches_again(monkeypatch: pytest.MonkeyPatch) -> None:
     # A priority file saved once a replay has ended: nothing else would publish,
-    # so ``republish`` runs the decoration again with what it reads now.
+    # so ``republish`` runs the enricher again with what it reads now.
     clock = [100.0]
     monkeypatch.setattr(engine_mod.time, "monotonic", lambda: clock[0])
     updates: list[EngineUpdate] = []
     generation = [0]
+
+    class FileVersion:
+        """An enricher that says which generation of the file it read."""
+
+        def enrich(self, snap: Snapshot) -> Snapshot:
+            return replace(snap, warnings=(f"file v{generation[0]}",))
+
     eng = Engine(
         ScriptedSource("ff", clock),
         on_update=updates.append,
         clock=lambda: 1000.0 + clock[0],
-        decorate=lambda snap: replace(snap, warnings=(f"file v{generation[0]}",)),
+        enricher=FileVersion(),
     )
     eng.republish()  # still running: the next regular publish covers it
     assert updates == []

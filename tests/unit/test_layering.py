@@ -1,7 +1,7 @@
 """Layering contracts: which packages of vrrptop may import which (read from the code).
 
 The tree is the architecture: ``wire -> capture -> model -> expect -> engine ->
-monitor -> output / ui -> runner -> cli``, with ``config``, ``priority`` and ``probe``
+enrich -> monitor -> output / ui -> runner -> cli``, with ``config``, ``priority`` and ``probe``
 as services beside them. Every ``import`` of ``vrrptop.X`` in a module of package P
 must be allowed here; a new edge is a design decision, made by editing this table.
 """
@@ -25,9 +25,10 @@ ALLOWED: dict[str, set[str]] = {
     "expect": {"config", "model", "priority"},
     "keepalived": {"config", "expect", "model"},
     "engine": {"capture", "model", "options", "wire"},
+    "enrich": {"config", "expect", "keepalived", "model", "options", "priority", "probe"},
     "monitor": {
-        "capture", "config", "engine", "expect", "keepalived", "model", "options", "output",
-        "priority", "probe",
+        "capture", "config", "engine", "enrich", "expect", "keepalived", "model", "options",
+        "output", "priority", "probe",
     },
     "output": {"capture", "errors", "expect", "model", "wire", "config", "options", "probe"},
     "ui": {"capture", "config", "errors", "expect", "model", "options", "priority", "wire",
@@ -44,6 +45,17 @@ ALLOWED: dict[str, set[str]] = {
 def _package(path: Path) -> str:
     rel = path.relative_to(ROOT).with_suffix("")
     return rel.parts[0]
+
+
+def _modules(path: Path) -> set[str]:
+    """Every ``vrrptop.*`` module ``path`` imports, dotted (``vrrptop.output.base``)."""
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            out.add(node.module)
+        elif isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+    return {m for m in out if m.startswith("vrrptop.")}
 
 
 def _imports(path: Path) -> set[str]:
@@ -75,3 +87,32 @@ def test_the_contract_can_fail() -> None:
     """The checker sees an upward import (so the test above is not vacuous)."""
     assert "ui" in _imports(ROOT / "runner.py")
     assert "ui" not in ALLOWED["model"] and "expect" not in ALLOWED["model"]
+
+
+#: The output formats: built only by ``vrrptop.output.build``, fed through the
+#: ``Output`` protocol (``vrrptop.output.base``). (The runner may still check, before
+#: capture starts, that ``--report-html FILE`` is writable and ``--notify`` parses.)
+FORMATS = {
+    "vrrptop.output.jsonl", "vrrptop.output.prometheus", "vrrptop.output.notify",
+    "vrrptop.output.report",
+}  # fmt: skip
+
+
+def test_the_monitor_and_the_runner_know_no_output_format() -> None:
+    """One output protocol, one builder: the monitor fans out to ``Output``s and the
+    runner starts, stops and finishes them; neither names a format."""
+    assert {m for m in _modules(ROOT / "monitor.py") if m.startswith("vrrptop.output")} == {
+        "vrrptop.output.base"
+    }
+    runner = _modules(ROOT / "runner.py")
+    assert runner & FORMATS == set(), runner & FORMATS
+    assert "vrrptop.output.build" in runner  # the checker reads the runner's imports
+
+
+def test_the_engine_calls_no_layer_above_it() -> None:
+    """The engine publishes; the enrichment stage it is given (an ``Enricher``) is the
+    monitor's, so the engine imports neither the stage nor the monitor."""
+    engine = _imports(ROOT / "engine.py")
+    assert not engine & {"enrich", "monitor", "runner", "output", "ui"}, engine
+    assert "engine" not in _imports(ROOT / "enrich.py")
+    assert "enrich" in _imports(ROOT / "monitor.py")  # the checker reads this edge

@@ -51,6 +51,6 @@ def test_a_replay_never_reads_the_local_keepalived(tmp_path):
     monitor.start_services()
     try:
         assert monitor.node is None and monitor.node_alarms is None
-        assert monitor.decorate(monitor.engine.snapshot()).node is None
+        assert monitor.enricher.enrich(monitor.engine.snapshot()).node is None
     finally:
         monitor.stop()

@@ -38,3 +38,20 @@ def test_watcher_sees_symlink_repointed(tmp_path: Path) -> None:
     tmp_link.symlink_to(two)
     tmp_link.replace(link)
     assert w.poll() == [link] and w.files[link].hosts() == ["b"]
+
+
+def test_changed_notices_without_following(tmp_path: Path) -> None:
+    """The editor's question: the disk moved on, but the copy in use stays until the
+    operator reloads (then ``adopt``)."""
+    from vrrptop.priority.store import load
+
+    a = tmp_path / "priority.testdns"
+    a.write_bytes(b"recdns-cnh\nrecdns-sby\n")
+    w = PriorityWatcher([load(a)])
+    assert w.changed(a) is False
+    a.write_bytes(b"recdns-sby\nrecdns-cnh\n")
+    os.utime(a, ns=(1, 1))
+    assert w.changed(a) is True
+    assert w.files[a].hosts() == ["recdns-cnh", "recdns-sby"]  # not re-read
+    w.adopt(load(a))
+    assert w.changed(a) is False and w.files[a].hosts() == ["recdns-sby", "recdns-cnh"]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from vrrptop.model.expectation import Alarm, DeclaredHost, Expectation, InstanceKey
+from vrrptop.model.health import TargetHealth
 from vrrptop.model.node import NodeState
 from vrrptop.wire.records import Advert
 
@@ -185,9 +186,9 @@ class Snapshot:
     hosts: tuple[HostView, ...]
     counters: Counters
     malformed_reasons: dict[str, int] = field(default_factory=dict)
-    health: dict[str, Any] = field(default_factory=dict)
-    """DNS health by target address (``vrrptop.probe.board.TargetHealth``: ``.ok``,
-    ``.status``, ``.latencies``...), filled when probing; empty otherwise."""
+    health: dict[str, TargetHealth] = field(default_factory=dict)
+    """DNS health by target address (``.ok``, ``.status``, ``.latencies``...), filled
+    when probing; empty otherwise."""
     alarms: tuple[Alarm, ...] = ()
     """Every alarm raised now, instance and segment-wide (after the lifecycle)."""
     declared_hosts: tuple[DeclaredHost, ...] = ()

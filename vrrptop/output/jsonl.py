@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import json
 import threading
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from vrrptop.expect.wording import json_state
 from vrrptop.model.events import Event
 from vrrptop.model.expectation import AlarmChange
 from vrrptop.model.node import LocalInstance, NodeState
 from vrrptop.model.snapshot import Snapshot
+from vrrptop.output.base import BaseOutput
 from vrrptop.wire import auth
 from vrrptop.wire.records import Advert, Carp, Garp, Malformed, Neighbour, Record
+
+if TYPE_CHECKING:
+    from vrrptop.probe.types import ProbeResult
 
 _CACHE_LIMIT = 4096
 
@@ -188,8 +192,8 @@ def keepalived_lines(state: NodeState, changed: tuple[LocalInstance, ...]) -> li
     ]
 
 
-class JsonLinesWriter:
-    """Writes records, events and the final snapshot as JSON Lines.
+class JsonLinesWriter(BaseOutput):
+    """Writes records, events and the final snapshot as JSON Lines (an ``Output``).
 
     ``line_buffered`` flushes after every line (live capture piped into jq);
     replay leaves buffering to the stream and flushes at the end.
@@ -257,6 +261,18 @@ class JsonLinesWriter:
         """The local keepalived changed (state, priorities, scripts, error counters)."""
         for obj in keepalived_lines(state, changed):
             self._emit(self._encode(obj) + "\n")
+
+    def probe(self, result: ProbeResult) -> None:
+        """Stream one DNS probe result."""
+        self.line(result.to_json())
+
+    def notice(self, message: str) -> None:
+        """Stream a notice (``{"type": "notice", "kind": "write-failed"...}``)."""
+        self.line({"type": "notice", "kind": "write-failed", "message": message})
+
+    def finish(self, snap: Snapshot) -> None:
+        """The run is over: the final snapshot line."""
+        self.snapshot(snap)
 
     def line(self, obj: dict[str, Any]) -> None:
         """Write any other JSON object (probe results, snapshot)."""

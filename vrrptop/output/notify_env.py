@@ -91,7 +91,7 @@ def _is_dead(old: str, snap: Snapshot | None, failing: Collection[str]) -> bool:
                 if declared.healthy is False:
                     return True
         health = snap.health.get(old)
-        if health is not None and getattr(health, "ok", None) is False:
+        if health is not None and health.ok is False:
             return True
     return old in failing
 

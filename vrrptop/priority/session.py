@@ -18,7 +18,8 @@ from vrrptop.priority.file import PriorityFile
 from vrrptop.priority.history import History
 from vrrptop.priority.lines import escape_undecodable
 from vrrptop.priority.onsave import OnSaveResult, run_on_save
-from vrrptop.priority.store import LoadedFile, changed_on_disk, load, save
+from vrrptop.priority.store import LoadedFile, load, save
+from vrrptop.priority.watch import PriorityWatcher
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,11 +68,26 @@ class EditSession:
         on_save: str | None = None,
     ) -> None:
         """``read_only``: True for ``--read-only``, or the reason in words (``--demo``)."""
-        self.loaded = loaded
+        #: What is on disk as far as this session knows: the one priority-file watcher,
+        #: asked only whether the disk moved on (the edits are the operator's).
+        self._watch = PriorityWatcher([loaded])
+        self._path = loaded.path
         self.history = History(loaded.file)
         self.forced_read_only = read_only
         self.backup_dir = backup_dir
         self.on_save = on_save
+
+    @property
+    def loaded(self) -> LoadedFile:
+        """The file as loaded or last saved."""
+        loaded = self._watch.states[self._path].loaded
+        assert loaded is not None  # a session starts from a load, and adopts every save
+        return loaded
+
+    @loaded.setter
+    def loaded(self, loaded: LoadedFile) -> None:
+        self._path = loaded.path
+        self._watch.adopt(loaded)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], **kwargs: object) -> EditSession:
@@ -161,7 +177,7 @@ class EditSession:
 
     def changed_on_disk(self) -> bool:
         """The file changed on disk since load/save (poll this for "changed on disk")."""
-        return changed_on_disk(self.loaded)
+        return self._watch.changed(self._path)
 
     def save(self, *, force: bool = False) -> LoadedFile:
         """Save atomically (``ConflictError`` / ``SaveError`` on failure, edits kept)."""

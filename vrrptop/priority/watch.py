@@ -1,21 +1,24 @@
-"""Keep the priority files the correlation reads up to date by polling.
+"""The one watcher of priority files that someone else may change on disk.
 
-The engine (or the UI) calls ``poll()`` every second or so: it re-reads a file
-only when its stat changed (cheap), so an operator's edit with vi, or a copy
-from another server, changes the prediction within one poll. A file that
-vanishes or turns unreadable keeps its last good content and reports the error.
+keepalived's track scripts read the file every second, and an operator may edit it
+with vi or copy it from another server while vrrptop runs. Two users ask two
+questions of the same watcher: the monitor *follows* the disk (``poll``: re-read what
+changed and use it from now on), and the editor only *notices* (``changed``: the pane
+keeps the operator's copy until they reload). Polling is cheap: a stat, and a hash
+only when the stat changed (``store.changed_on_disk``). A file that vanishes or turns
+unreadable keeps its last good content and reports the error (``states``) until a
+read works again.
 """
 
 from __future__ import annotations
 
-import os
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from vrrptop.priority.errors import PriorityFileError
 from vrrptop.priority.file import PriorityFile
-from vrrptop.priority.store import LoadedFile, load
+from vrrptop.priority.store import LoadedFile, changed_on_disk, load
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,49 +32,64 @@ class WatchState:
     """Last error (one line), or None when the last read worked."""
 
 
-def _stat_key(path: Path) -> tuple[int, int, int, int] | None:
-    try:
-        st = os.stat(path)  # follows symlinks: a re-pointed link is a change too
-    except OSError:
-        return None
-    return (st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns)
-
-
 class PriorityWatcher:
-    """Polls a set of priority files; ``files`` maps path -> last good content."""
+    """Watches a set of priority files; safe to read from any thread.
 
-    def __init__(self, paths: Iterable[Path]) -> None:
+    Give it paths (a file that cannot be read yet is watched until it can) or files
+    already loaded (the monitor loads strictly first: a broken file stops vrrptop
+    before capture starts).
+    """
+
+    def __init__(self, files: Iterable[Path | LoadedFile]) -> None:
+        self._lock = threading.Lock()
         self._states: dict[Path, WatchState] = {}
-        self._keys: dict[Path, tuple[int, int, int, int] | None] = {}
-        for path in paths:
-            self._states[Path(path)] = WatchState(Path(path), None, None)
-            self._keys[Path(path)] = (-1, -1, -1, -1)
+        for item in files:
+            if isinstance(item, LoadedFile):
+                self._states[item.path] = WatchState(item.path, item, None)
+            else:
+                self._states[Path(item)] = WatchState(Path(item), None, None)
         self.poll()
-
-    @property
-    def files(self) -> dict[Path, PriorityFile]:
-        """Path -> parsed content, for ``correlate(files=...)``."""
-        return {p: s.loaded.file for p, s in self._states.items() if s.loaded is not None}
 
     @property
     def states(self) -> dict[Path, WatchState]:
         """Path -> state (including errors), for display."""
-        return dict(self._states)
+        with self._lock:
+            return dict(self._states)
+
+    @property
+    def loaded(self) -> dict[Path, LoadedFile]:
+        """Path -> the last good load, in use now (a copy: the caller may keep it)."""
+        return {p: s.loaded for p, s in self.states.items() if s.loaded is not None}
+
+    @property
+    def files(self) -> dict[Path, PriorityFile]:
+        """Path -> parsed content in use."""
+        return {p: lf.file for p, lf in self.loaded.items()}
+
+    def adopt(self, loaded: LoadedFile) -> None:
+        """Use ``loaded`` from now on (our editor saved or reloaded it)."""
+        with self._lock:
+            self._states[loaded.path] = WatchState(loaded.path, loaded, None)
+
+    def changed(self, path: Path) -> bool:
+        """The file on disk differs from the content in use (a vanished or unreadable
+        file counts as changed); nothing is re-read."""
+        loaded = self.states[path].loaded
+        return loaded is None or changed_on_disk(loaded)
 
     def poll(self) -> list[Path]:
-        """Re-read files whose stat changed; returns the paths whose content changed."""
-        changed = []
-        for path, state in self._states.items():
-            key = _stat_key(path)
-            if key == self._keys[path]:
-                continue
-            self._keys[path] = key
+        """Re-read the files that changed on disk and use them from now on; returns
+        their paths. A failed read keeps the last good content and its error."""
+        fresh: list[Path] = []
+        for path, state in self.states.items():
             try:
-                loaded = load(path)
-            except PriorityFileError as exc:
-                self._states[path] = WatchState(path, state.loaded, str(exc))
+                if state.loaded is not None and not changed_on_disk(state.loaded):
+                    continue
+                new = load(path)
+            except Exception as exc:  # noqa: BLE001 - the last good content stays in use
+                with self._lock:
+                    self._states[path] = WatchState(path, state.loaded, str(exc))
                 continue
-            if state.loaded is None or loaded.raw != state.loaded.raw:
-                changed.append(path)
-            self._states[path] = WatchState(path, loaded, None)
-        return changed
+            self.adopt(new)
+            fresh.append(path)
+        return fresh

@@ -18,9 +18,9 @@ from vrrptop.probe.hosts import HostResolver
 from vrrptop.probe.names import ReverseNames
 from vrrptop.probe.prober import Prober, ProbeStats
 from vrrptop.probe.query import probe_once
-from vrrptop.probe.runner import ProbeRunner
 from vrrptop.probe.sanitize import safe_name
 from vrrptop.probe.targets import targets_from_snapshot
+from vrrptop.probe.thread import ProbeRunner
 from vrrptop.probe.types import (
     DEFAULT_QUERY,
     ProbeQuery,

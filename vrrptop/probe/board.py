@@ -9,42 +9,10 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-from vrrptop.probe.types import ProbeResult, ProbeStatus, ProbeTarget
+from vrrptop.model.health import ProbeResult, ProbeTarget, TargetHealth
 
-
-@dataclass(frozen=True, slots=True)
-class TargetHealth:
-    """What we know about one target's DNS health."""
-
-    target: ProbeTarget
-    last: ProbeResult | None
-    """Most recent result; None until the first probe completes."""
-    consecutive_failures: int
-    ok_since: float | None
-    """Wall time of the first ok in the current run of oks; None if not ok now."""
-    failing_since: float | None
-    """Wall time of the first failure in the current run; None if ok or unknown."""
-    probes: int
-    failures: int
-    history: tuple[ProbeResult, ...]
-    """Last results, oldest first."""
-
-    @property
-    def status(self) -> ProbeStatus | None:
-        """Last status, None until probed."""
-        return None if self.last is None else self.last.status
-
-    @property
-    def ok(self) -> bool | None:
-        """Last probe ok? None until probed."""
-        return None if self.last is None else self.last.ok
-
-    @property
-    def latencies(self) -> tuple[float | None, ...]:
-        """Latency history in ms, oldest first; None where the probe failed."""
-        return tuple(r.latency_ms if r.ok else None for r in self.history)
+__all__ = ["HealthBoard", "TargetHealth"]
 
 
 class _Entry:

@@ -227,9 +227,9 @@ class VrrptopApp(TimelineAction, App[int]):
     def _clock_tick(self) -> None:
         """Tick when the engine has not ticked for a while (the clock must move)."""
         if time.monotonic() - self._last_tick >= self.TICK_LATE * self.TICK_S:
-            self.render_header()
+            self.tick_active_screen()
 
-    def render_header(self) -> None:
+    def tick_active_screen(self) -> None:
         """The slow tick: clock, elapsed time, counters and ages of the active screen."""
         self._last_tick = time.monotonic()
         screen = self.screen if self.screen_stack else None

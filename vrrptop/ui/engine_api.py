@@ -54,8 +54,11 @@ class MonitorLike(Protocol):
     the configuration, the save notice); tests pass a fake. A real monitor also has
     ``resolver`` and ``hosts``, which ``editor_rows.host_map`` uses when present."""
 
-    files: dict[Path, LoadedFile]
     config: Config
+
+    @property
+    def files(self) -> dict[Path, LoadedFile]:
+        """Path -> the priority file in use."""
 
     def file_saved(self, loaded: LoadedFile, now: float) -> None:
         """Our editor saved ``loaded``: the monitor uses it at once and starts settling."""

@@ -10,10 +10,9 @@ from dataclasses import dataclass, replace
 from pathlib import PurePath
 
 from vrrptop.capture.base import SourceStatus
+from vrrptop.expect.wording import Segment
 from vrrptop.model.snapshot import Counters
 from vrrptop.ui.format import Level, fmt_seconds
-
-Segment = tuple[str, Level | None]
 
 _STATE_WORDS: dict[str, tuple[str, Level]] = {
     "starting": ("starting", "dim"),

@@ -8,13 +8,13 @@ to plain text like the other sections (``detail_view.py``).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from vrrptop.expect.wording import observed_text
+from vrrptop.model.health import TargetHealth
 from vrrptop.model.instance import key_text
 from vrrptop.model.snapshot import HostView, InstanceView
 from vrrptop.ui.format import Level, severity_word
@@ -45,11 +45,11 @@ def _host_named(name: str, hosts: Sequence[HostView]) -> HostView | None:
     return None
 
 
-def _health_named(name: str, health: Mapping[str, Any]) -> Any | None:
+def _health_named(name: str, health: Mapping[str, TargetHealth]) -> TargetHealth | None:
     """A probe target carrying the host's name (hosts of the priority file are
     probed even when they never advertised)."""
     for target in health.values():
-        if getattr(getattr(target, "target", None), "name", None) == name:
+        if target.target.name == name:
             return target
     return None
 
@@ -57,7 +57,7 @@ def _health_named(name: str, health: Mapping[str, Any]) -> Any | None:
 def expectation_section(
     inst: InstanceView,
     hosts: Sequence[HostView],
-    health: Mapping[str, Any],
+    health: Mapping[str, TargetHealth],
     show_names: bool = True,
 ) -> RenderableType:
     """Expected and observed master, every host's expected priority next to the one

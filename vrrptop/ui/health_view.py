@@ -2,7 +2,7 @@
 
 The monitor attaches the judgement to each instance (``InstanceView.expectation``
 and ``.alarms``, typed) and the probe board's health to the snapshot
-(``Snapshot.health``: address -> ``TargetHealth``). The words of declared versus
+(``Snapshot.health``: address -> ``model.health.TargetHealth``). The words of declared versus
 observed are ``expect.wording``'s (shared with ``--report``); this module adds the
 console's cells and the DNS columns. No textual, so every wording is testable.
 Every state is a word (or a ``≠`` mark next to one), never a colour alone.
@@ -11,15 +11,14 @@ Every state is a word (or a ``≠`` mark next to one), never a colour alone.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from vrrptop.expect.wording import Segment, expected_text, judged, settle_text, state_text
 from vrrptop.expect.wording import alarm_summary as wording_summary
 from vrrptop.model.expectation import Alarm
+from vrrptop.model.health import TargetHealth
 from vrrptop.model.snapshot import HostView, InstanceView
 from vrrptop.ui.format import Level, sparkline
 
-Cell = tuple[str, Level | None]
 __all__ = ["Segment", "settle_text"]
 
 #: Probe status -> short word for a table cell, and its level.
@@ -33,7 +32,7 @@ DNS_WORDS: dict[str, tuple[str, Level]] = {
     "network-error": ("neterr", "bad"),
 }
 #: Shown where a target was never probed (replays, ``--no-probe``, not yet).
-NOT_PROBED: Cell = ("—", "dim")
+NOT_PROBED: Segment = ("—", "dim")
 #: A failed probe in a latency sparkline: a mark, not a low bar that reads as fast.
 FAIL_MARK = "×"
 
@@ -48,12 +47,12 @@ def instance_label(inst: InstanceView) -> str:
     return inst.name or f"{inst.vrid}/v{inst.family}"
 
 
-def state_cell(inst: InstanceView) -> Cell:
+def state_cell(inst: InstanceView) -> Segment:
     """The state word, followed by the alarm count (``ok +1 ALARM``)."""
     return state_text(inst)
 
 
-def expected_cell(inst: InstanceView, show_names: bool = True) -> Cell:
+def expected_cell(inst: InstanceView, show_names: bool = True) -> Segment:
     """The expected master (``recdns-sby``, ``recdns-sby ≠``, ``recdns-sby ~3s``, ``-``);
     with names off (``n``) its address instead, as every other column shows."""
     text, level = expected_text(inst)
@@ -80,7 +79,7 @@ def alarm_summary(
 # -- DNS health ----------------------------------------------------------------
 
 
-def host_health(host: HostView, health: Mapping[str, Any]) -> Any | None:
+def host_health(host: HostView, health: Mapping[str, TargetHealth]) -> TargetHealth | None:
     """The ``TargetHealth`` that speaks for ``host``: a failing address wins (so a
     broken IPv6 listener is not hidden by a working IPv4 one), else the first
     probed address; None when none of its addresses is probed."""
@@ -90,7 +89,7 @@ def host_health(host: HostView, health: Mapping[str, Any]) -> Any | None:
     return next((h for h in probed if h.ok is False), probed[0])
 
 
-def dns_cell(target: Any | None) -> Cell:
+def dns_cell(target: TargetHealth | None) -> Segment:
     """Status word of a target's last probe; ``—`` when never probed."""
     if target is None or target.last is None:
         return NOT_PROBED
@@ -101,7 +100,7 @@ def dns_cell(target: Any | None) -> Cell:
     return (word, level)
 
 
-def latency_cell(target: Any | None) -> Cell:
+def latency_cell(target: TargetHealth | None) -> Segment:
     """Latency of the last probe (``3ms``, ``0.4ms``); ``-`` for a failed one."""
     if target is None or target.last is None:
         return ("-", "dim")
@@ -129,7 +128,7 @@ def latency_spark(latencies: Sequence[float | None], width: int = 10) -> str:
     return "".join(FAIL_MARK if v is None else next(bars) for v in vals)
 
 
-def spark_cell(target: Any | None, width: int = 10) -> Cell:
+def spark_cell(target: TargetHealth | None, width: int = 10) -> Segment:
     """The sparkline cell; ``bad`` when the last probe failed."""
     if target is None or not target.history:
         return ("", None)

@@ -16,13 +16,13 @@ from typing import Any
 
 from rich.cells import cell_len
 
+from vrrptop.expect.wording import Segment
 from vrrptop.model.snapshot import HostView, InstanceView
 from vrrptop.ui.format import Level
 from vrrptop.ui.rows import (
     HOSTS_FULL,
     MAX_INSTANCE_COLUMNS,
     SPARK_WIDTH,
-    Cell,
     Column,
     host_cells,
     host_columns,
@@ -55,7 +55,7 @@ def group_label(vrid: str, keys: Sequence[str]) -> str:
     return f"{vrid} {families}"
 
 
-def merge_family_cells(cells: Sequence[Cell]) -> Cell:
+def merge_family_cells(cells: Sequence[Segment]) -> Segment:
     """One cell for a VRID's families: the text once when they agree, else each
     family's text in the column's order (``-`` for none); the worst level."""
     level = max((lvl for _, lvl in cells), key=lambda lvl: _RANK[lvl], default=None)
@@ -69,7 +69,7 @@ def _without(items: list[Any], index: int) -> list[Any]:
     return items if index < 0 else items[:index] + items[index + 1 :]
 
 
-def _table_width(columns: Sequence[Column], rows: Sequence[tuple[str, list[Cell]]]) -> int:
+def _table_width(columns: Sequence[Column], rows: Sequence[tuple[str, list[Segment]]]) -> int:
     widths = [cell_len(c.label) for c in columns]
     for _, cells in rows:
         for i, (text, _level) in enumerate(cells):
@@ -90,7 +90,7 @@ def _layout(
     summary: bool,
     history: bool = True,
     addresses: bool = True,
-) -> tuple[list[Column], list[tuple[str, list[Cell]]]]:
+) -> tuple[list[Column], list[tuple[str, list[Segment]]]]:
     """Columns and rows at one width tier of ``host_columns``; per-VRID columns
     unless ``summary``."""
     # Past MAX_INSTANCE_COLUMNS keys, host_columns/host_cells give one summary column.
@@ -133,7 +133,7 @@ def host_table(
     show_names: bool,
     health: Mapping[str, Any] | None = None,
     width: int = HOSTS_FULL,
-) -> tuple[list[Column], list[tuple[str, list[Cell]]]]:
+) -> tuple[list[Column], list[tuple[str, list[Segment]]]]:
     """The hosts table for a ``width``-cell terminal: the widest layout that fits,
     stepping down MACs and extra addresses, the sparkline, the addresses of named
     hosts (``n`` shows them again), the mastership history, and last one summary
@@ -145,7 +145,7 @@ def host_table(
     steps = (width, HOSTS_FULL - 1, SPARK_WIDTH - 1)
     tiers = sorted({t for t in steps if t <= width}, reverse=True)
     many = len(vrid_groups(keys)) > MAX_INSTANCE_COLUMNS
-    layout: tuple[list[Column], list[tuple[str, list[Cell]]]] | None = None
+    layout: tuple[list[Column], list[tuple[str, list[Segment]]]] | None = None
     # Widest first; the addresses (when every host has a name to show), then the
     # "(was 12s ago)" history go before the per-VRID columns do.
     named = show_names and all(h.name for h in hosts)

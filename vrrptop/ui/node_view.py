@@ -15,10 +15,10 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from vrrptop.expect.wording import Segment
 from vrrptop.model.node import ERROR_COUNTERS, LocalInstance, NodeState
 from vrrptop.model.snapshot import HostView, InstanceView
 from vrrptop.ui.format import Level, fmt_clock
-from vrrptop.ui.rows import Cell
 
 MAX_LINES = 4
 """Lines of the main screen's node bar; more instances are counted in the last one."""
@@ -57,7 +57,7 @@ def this_host(host: HostView, node: NodeState | None) -> bool:
     return node is not None and bool(set(host.addresses) & set(node.addresses))
 
 
-def mark_this_host(cells: list[Cell]) -> list[Cell]:
+def mark_this_host(cells: list[Segment]) -> list[Segment]:
     """A hosts-table row with its name cell saying ``(this host)``."""
     name, _level = cells[0]
     text = f"{name} (this host)" if name not in ("-", "") else "(this host)"

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from vrrptop.expect.wording import Segment
 from vrrptop.model.instance import key_text
 from vrrptop.model.snapshot import HostView, InstanceView
 from vrrptop.ui.format import (
@@ -32,8 +33,6 @@ from vrrptop.ui.health_view import (
     spark_cell,
     state_cell,
 )
-
-Cell = tuple[str, Level | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +66,7 @@ INSTANCE_COLUMNS: tuple[Column, ...] = (
 TICKING_INSTANCE_COLUMNS = frozenset({"age", "adverts"})
 
 
-def instance_cell_stable(col_id: str, cell: Cell) -> object:
+def instance_cell_stable(col_id: str, cell: Segment) -> object:
     """What of an instance cell must reach the screen at once.
 
     The age bar and countdown (and the advert counter) change at every update on a
@@ -82,7 +81,7 @@ def instance_cell_stable(col_id: str, cell: Cell) -> object:
     return cell
 
 
-def host_cell_stable(col_id: str, cell: Cell) -> object:
+def host_cell_stable(col_id: str, cell: Segment) -> object:
     """Like ``instance_cell_stable`` for the hosts table: in ``"191 (was 12s ago)"``
     only the elapsed time ticks (in each family's half of a merged cell); the
     priority and mastership are urgent."""
@@ -119,8 +118,8 @@ DROP_ORDER = ("adverts", "name", "interval", "version", "holder")
 
 
 def fit_instance_columns(
-    columns: Sequence[Column], rows: Sequence[tuple[str, list[Cell]]], budget: int
-) -> tuple[list[Column], list[tuple[str, list[Cell]]]]:
+    columns: Sequence[Column], rows: Sequence[tuple[str, list[Segment]]], budget: int
+) -> tuple[list[Column], list[tuple[str, list[Segment]]]]:
     """``columns`` and ``rows`` without optional columns (``DROP_ORDER``) until the
     table fits ``budget`` cells (each cell padded by 2): nothing is cut off behind
     a horizontal scrollbar while a less useful column could make room."""
@@ -152,7 +151,7 @@ def instance_cells(
     *,
     show_names: bool,
     wide: bool,
-) -> list[Cell]:
+) -> list[Segment]:
     """The cells of ``inst``'s row for ``columns``."""
     holder, holder_level = vip_holder_text(inst)
     if wide or len(inst.addresses) <= 1:
@@ -162,7 +161,7 @@ def instance_cells(
     master = master_text(inst, names, show_names)
     if not wide and show_names and inst.master in names:
         master = names[inst.master]  # narrow: the name alone says more per cell
-    values: dict[str, Cell] = {
+    values: dict[str, Segment] = {
         "vrid": (str(inst.vrid), None),
         "family": (f"v{inst.family}", None),
         "state": state_cell(inst),
@@ -241,7 +240,7 @@ def _vrid_family(key: str) -> tuple[int, int, int]:
         return (1 << 16, 0, 0)
 
 
-def host_summary(host: HostView, masters: dict[str, str | None]) -> Cell:
+def host_summary(host: HostView, masters: dict[str, str | None]) -> Segment:
     """``42/4 191*, 43/4 191, ... +N``: the instances the host advertises in."""
     entries = []
     # iterate the host's few instances (VRID order), not every instance of the segment
@@ -266,13 +265,13 @@ def host_cells(
     health: Mapping[str, Any] | None = None,
     views: Mapping[str, InstanceView] | None = None,
     width: int = HOSTS_FULL,
-) -> list[Cell]:
+) -> list[Segment]:
     """Name, [DNS,] addresses, MACs, then one cell per instance (priority and
     mastership, ``advertised/expected`` when ``views`` carry a prediction), or a
     single summary cell past ``MAX_INSTANCE_COLUMNS`` instances. DNS cells are
     present when ``health`` is non-empty (see ``host_columns(dns=...)``)."""
     name = host.name if (show_names and host.name) else "-"
-    cells: list[Cell] = [(name, None if name != "-" else "dim")]
+    cells: list[Segment] = [(name, None if name != "-" else "dim")]
     if health:
         target = host_health(host, health)
         cells += [dns_cell(target), latency_cell(target)]

@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import Static
 
+from vrrptop.expect.wording import Segment
 from vrrptop.model.expectation import Alarm
 from vrrptop.model.snapshot import InstanceView
-from vrrptop.ui.health_view import Segment, alarm_summary
-from vrrptop.ui.widgets.palette import level_style
+from vrrptop.ui.health_view import alarm_summary
+from vrrptop.ui.widgets.levels import level_style
 
 
 class AlarmBar(Static):

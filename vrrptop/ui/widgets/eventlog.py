@@ -22,7 +22,7 @@ from textual.widgets import RichLog
 
 from vrrptop.model.events import Event
 from vrrptop.ui.format import fmt_clock, severity_word
-from vrrptop.ui.widgets.palette import level_style
+from vrrptop.ui.widgets.levels import level_style
 
 #: Lines kept in the log; older lines scroll away.
 MAX_LINES = 2000

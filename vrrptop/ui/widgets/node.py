@@ -7,7 +7,7 @@ from textual.widgets import Static
 
 from vrrptop.model.node import NodeState
 from vrrptop.ui.node_view import bar_lines
-from vrrptop.ui.widgets.palette import level_style
+from vrrptop.ui.widgets.levels import level_style
 
 
 class NodeBar(Static):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from vrrptop.ui.header import HeaderInfo, Segment, header_lines, header_stable
-from vrrptop.ui.widgets.palette import level_style
+from vrrptop.expect.wording import Segment
+from vrrptop.ui.header import HeaderInfo, header_lines, header_stable
+from vrrptop.ui.widgets.levels import level_style
 
 
 class StatusBar(Static):

@@ -11,13 +11,14 @@ from dataclasses import replace
 from typing import Any
 
 from rich.cells import cell_len
-from rich.segment import Segment
+from rich.segment import Segment as RichSegment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
+from vrrptop.expect.wording import Segment
 from vrrptop.model.node import NodeState
 from vrrptop.model.snapshot import HostView, InstanceView
 from vrrptop.ui.health_view import correlated
@@ -25,7 +26,6 @@ from vrrptop.ui.host_layout import host_table
 from vrrptop.ui.keys import KEY_HELP, TABLE_KEY_HELP
 from vrrptop.ui.node_view import mark_this_host, this_host
 from vrrptop.ui.rows import (
-    Cell,
     Column,
     fit_instance_columns,
     host_cell_stable,
@@ -35,7 +35,7 @@ from vrrptop.ui.rows import (
     instance_columns,
     instance_key,
 )
-from vrrptop.ui.widgets.palette import level_style
+from vrrptop.ui.widgets.levels import level_style
 
 #: Terminal width from which screens use their wide layout.
 WIDE = 120
@@ -71,23 +71,23 @@ class RowTable(DataTable[Text]):
 
     def __init__(self, **kwargs: object) -> None:
         # Set before DataTable's __init__, whose reactives already clear caches.
-        self._cell_lines: dict[tuple[object, ...], tuple[object, list[list[Segment]]]] = {}
+        self._cell_lines: dict[tuple[object, ...], tuple[object, list[list[RichSegment]]]] = {}
         """Rendered cells that outlive a change elsewhere in the table (``_render_cell``)."""
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
         self._col_ids: list[str] = []
         self._row_ids: list[str] = []
         self._widths: list[int] = []
         self._layout: object = None
-        self._cells: dict[str, list[Cell]] = {}
+        self._cells: dict[str, list[Segment]] = {}
         """The cells on screen, per row key (held-back changes are not in it)."""
         self.cells_sent = 0
         """Cells sent to the widget so far (for tests and benchmarks)."""
 
-    def stable(self, col_id: str, cell: Cell) -> object:
+    def stable(self, col_id: str, cell: Segment) -> object:
         """The part of ``cell`` that must be shown at once; the rest waits for a tick."""
         return cell
 
-    def _text(self, cell: Cell) -> Text:
+    def _text(self, cell: Segment) -> Text:
         text, level = cell
         return Text(text, style=level_style(self.app, level), no_wrap=True)
 
@@ -107,7 +107,7 @@ class RowTable(DataTable[Text]):
         width: int,
         cursor: bool = False,
         hover: bool = False,
-    ) -> list[list[Segment]]:
+    ) -> list[list[RichSegment]]:
         """DataTable's cell render, cached per cell *value*.
 
         DataTable keys its render caches on a counter that every ``update_cell``
@@ -158,7 +158,7 @@ class RowTable(DataTable[Text]):
     def set_rows(
         self,
         columns: Sequence[Column],
-        rows: Sequence[tuple[str, list[Cell]]],
+        rows: Sequence[tuple[str, list[Segment]]],
         *,
         tick: bool = True,
         layout: object = None,
@@ -203,7 +203,7 @@ class RowTable(DataTable[Text]):
         return False
 
     def _update_cells(
-        self, col_ids: list[str], rows: Sequence[tuple[str, list[Cell]]], tick: bool
+        self, col_ids: list[str], rows: Sequence[tuple[str, list[Segment]]], tick: bool
     ) -> bool:
         """Send the changed cells of a same-shape table; True if some were held back.
 
@@ -265,7 +265,7 @@ class RowTable(DataTable[Text]):
         return self._row_ids[row]
 
 
-def _unique_keys(rows: Sequence[tuple[str, list[Cell]]]) -> list[tuple[str, list[Cell]]]:
+def _unique_keys(rows: Sequence[tuple[str, list[Segment]]]) -> list[tuple[str, list[Segment]]]:
     """Suffix repeated keys (``k``, ``k#2``...) so a surprising snapshot cannot crash
     the table with a duplicate row key."""
     seen: dict[str, int] = {}
@@ -288,7 +288,7 @@ class InstancesTable(RowTable):
         if k.id == "details"
     ]
 
-    def stable(self, col_id: str, cell: Cell) -> object:
+    def stable(self, col_id: str, cell: Segment) -> object:
         """Age bars and advert counts tick; their colour does not wait."""
         return instance_cell_stable(col_id, cell)
 
@@ -321,7 +321,7 @@ class InstancesTable(RowTable):
 class HostsTable(RowTable):
     """One row per real router, with its priority in each instance."""
 
-    def stable(self, col_id: str, cell: Cell) -> object:
+    def stable(self, col_id: str, cell: Segment) -> object:
         """The "(was 12s ago)" part ticks; priorities and mastership do not wait."""
         return host_cell_stable(col_id, cell)
 
