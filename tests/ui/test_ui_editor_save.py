@@ -32,6 +32,7 @@ from vrrptop.expect.settle import settle_time
 from vrrptop.model.expectation import Expectation
 from vrrptop.priority import SaveError
 from vrrptop.priority.store import LoadedFile
+from vrrptop.ui.format import severity_word
 from vrrptop.ui.keys import EDITOR_KEY_HELP
 from vrrptop.ui.screens.editor import EDIT_ACTIONS, EditorScreen
 from vrrptop.ui.screens.editor_dialogs import (
@@ -344,6 +345,7 @@ async def test_settle_check_reports_the_election(seed_file: Path) -> None:
         flagged = next(line for line in lines if "observed recdns-wcdc" in line)
         assert "testdns1: expected recdns-cnh within" in flagged
         assert "NOTE" not in flagged  # a warning, not a note
+        assert severity_word("warning")[0] in flagged
 
 
 # ------------------------------------------------------------------- keys/help

@@ -15,7 +15,6 @@ from textual.app import App
 
 from vrrptop.errors import VrrptopError
 from vrrptop.expect.settle import settle_time
-from vrrptop.model.events import Event
 from vrrptop.priority import (
     ConflictError,
     MasterChange,
@@ -59,13 +58,7 @@ def log_line(app: VrrptopApp, message: str, severity: str = "info") -> None:
     """A line in the main screen's event log, with the event log's severity words."""
     if not app.main_screen.is_mounted:
         return
-    now = snapshot_now(app)
-    if severity == "info":
-        app.main_screen.event_log.add_note(now, message)
-        return
-    # The log renders Events; "mismatch" is only a carrier for a warning line here.
-    event = Event(now or 0.0, "mismatch", "error" if severity == "error" else "warning", message)
-    app.main_screen.event_log.add_events([event])
+    app.main_screen.event_log.add_note(snapshot_now(app), message, severity)
 
 
 def snapshot_now(app: VrrptopApp) -> float:

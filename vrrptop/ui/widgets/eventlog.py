@@ -34,6 +34,8 @@ class _Entry:
     event: Event | None
     """None for a note of the console's own (always shown, never filtered)."""
     note: str = ""
+    severity: str = "info"
+    """A note's severity: "info" reads NOTE; "warning"/"error" read as events do."""
 
 
 class EventLog(RichLog):
@@ -91,9 +93,16 @@ class EventLog(RichLog):
         line = Text()
         line.append(fmt_clock(entry.ts, self._tz, millis=True), style="dim")
         event = entry.event
-        if event is None:
+        if event is None and entry.severity == "info":
             line.append(" NOTE       - ", style="dim")
             line.append(entry.note, style="italic")
+            return line
+        if event is None:
+            word, level = severity_word(entry.severity)
+            line.append(" ")
+            line.append(word, style=level_style(self.app, level))
+            line.append(f" {'-':>7} ", style="bold")
+            line.append(entry.note)
             return line
         word, level = severity_word(event.severity)
         line.append(" ")
@@ -160,6 +169,7 @@ class EventLog(RichLog):
         for event in events:
             self._add(_Entry(event.ts, event))
 
-    def add_note(self, ts: float | None, message: str) -> None:
-        """Append a line of the console's own (e.g. "counters cleared")."""
-        self._add(_Entry(ts, None, message))
+    def add_note(self, ts: float | None, message: str, severity: str = "info") -> None:
+        """Append a line of the console's own (e.g. "counters cleared"; a warning such
+        as "the election did not settle" carries its severity word)."""
+        self._add(_Entry(ts, None, message, severity))
