@@ -16,6 +16,7 @@ from typing import Protocol
 from vrrptop.capture.base import FrameSource, SourceStatus
 from vrrptop.capture.writer import PcapWriter
 from vrrptop.model.events import Event
+from vrrptop.model.moments import MomentStore
 from vrrptop.model.snapshot import Snapshot
 from vrrptop.model.tracker import Tracker
 from vrrptop.options import Options
@@ -112,6 +113,8 @@ class Engine:
         self.on_notice = on_notice
         self.write_error = ""
         """Why ``-w`` stopped writing, or "" (the header shows it)."""
+        self.moments: MomentStore | None = None
+        """Replaying: the snapshot after each event, for the console's step-through."""
 
     # -- control (any thread) ----------------------------------------------------
     def start(self) -> None:
@@ -124,6 +127,12 @@ class Engine:
         self._stop.set()
         self._control = True
         self.source.close()
+
+    def record_moments(self, store: MomentStore) -> None:
+        """Before ``start``: keep in ``store`` the snapshot taken right after each
+        event of a replay (it is the one the judgement is given; no extra work)."""
+        self.moments = store
+        self.keep_snapshots = True
 
     def join(self, timeout: float | None = None) -> None:
         """Wait for the background thread."""
@@ -250,6 +259,7 @@ class Engine:
         idle_interval = max(interval, self.IDLE_INTERVAL)
         last_publish = 0.0  # the first frame is published at once (time to first frame)
         step = self.PACKET_STEP if packet_clock and self.keep_snapshots else None
+        moments = self.moments if step is not None else None
         last_step = float("-inf")
         active = False  # a frame arrived since the last update
         adverts = 0
@@ -269,6 +279,8 @@ class Engine:
                     self._reset.clear()
                     tracker.reset()
                     self._pending.clear()
+                    if moments is not None:
+                        moments.clear()
             if frame is None:
                 self._now = now = self._idle_now(clock())
                 events = tick(now)
@@ -297,6 +309,8 @@ class Engine:
             if step is not None and (events or now - last_step >= step):
                 last_step = now
                 self._latest = self._make_snapshot()  # judged on capture time
+                if events and moments is not None:
+                    moments.add(self._latest, tuple(events))
             if count_limit is not None and adverts >= count_limit:
                 break
             if duration is not None:
