@@ -236,6 +236,7 @@ class Judge:
             snapshot,
             instances=tuple(views),
             alarms=active,
+            alarm_history=self.book.history,
             declared_hosts=verdict.declared,
             # Said only once the alarm holds: a join that is one snapshot late is no news.
             warnings=tuple(a.message for a in active if a.kind is AlarmKind.NAMES_UNRESOLVED),

@@ -148,7 +148,7 @@ class TimelineScreen(Screen[None]):
             self.query_one("#timeline-title", Static).update("Master timeline: waiting for data")
             return
         drawn, matched = lanes_of(snap, app.filter_text)
-        tl = self._timeline = build_timeline(drawn)
+        tl = self._timeline = build_timeline(drawn, drawn.alarm_history)
         width = (self.size.width or app.size.width) - 4  # padding and the scroll bar
         self.query_one("#timeline-title", Static).update(
             span_text(tl, self.zoom_span, width, app.tz)
