@@ -129,10 +129,9 @@ class Engine:
         self.source.close()
 
     def record_moments(self, store: MomentStore) -> None:
-        """Before ``start``: keep in ``store`` the snapshot taken right after each
-        event of a replay (it is the one the judgement is given; no extra work)."""
+        """Before ``start``: keep in ``store`` the snapshot taken right after the
+        events of a replay (events closer than ``moments.GAP_S`` share one)."""
         self.moments = store
-        self.keep_snapshots = True
 
     def join(self, timeout: float | None = None) -> None:
         """Wait for the background thread."""
@@ -259,7 +258,7 @@ class Engine:
         idle_interval = max(interval, self.IDLE_INTERVAL)
         last_publish = 0.0  # the first frame is published at once (time to first frame)
         step = self.PACKET_STEP if packet_clock and self.keep_snapshots else None
-        moments = self.moments if step is not None else None
+        moments = self.moments if packet_clock else None
         last_step = float("-inf")
         active = False  # a frame arrived since the last update
         adverts = 0
@@ -306,11 +305,12 @@ class Engine:
                         adverts += 1
             if events:
                 self._emit(events)
+            fresh = None
             if step is not None and (events or now - last_step >= step):
                 last_step = now
-                self._latest = self._make_snapshot()  # judged on capture time
-                if events and moments is not None:
-                    moments.add(self._latest, tuple(events))
+                fresh = self._latest = self._make_snapshot()  # judged on capture time
+            if moments is not None and (events or moments.held):
+                moments.offer(now, events, fresh or self._make_snapshot)
             if count_limit is not None and adverts >= count_limit:
                 break
             if duration is not None:
@@ -347,4 +347,6 @@ class Engine:
         self.source.close()
         self._ended = True
         self._publish()
+        if moments is not None and self._latest is not None:
+            moments.flush(self._latest)
         return self._latest  # type: ignore[return-value]

@@ -5,6 +5,7 @@ finds the neighbours of a moment whatever was dropped; the header says when."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -72,7 +73,6 @@ def test_the_engine_keeps_the_snapshot_right_after_each_event() -> None:
     engine = Engine(SyntheticSource(specs, rate=50, count=30))
     store = MomentStore()
     engine.record_moments(store)
-    assert engine.keep_snapshots  # a replay then snapshots at each event
     engine.run()
     first = store.before(0)
     assert first is not None
@@ -100,3 +100,32 @@ def test_header_says_paused_at_the_moment_at_80_columns() -> None:
     assert "DISPLAY PAUSED" not in line and len(line) <= 80
     wide = _plain(header_lines(info, 200)[0])
     assert "(event 3 of 81)" in wide
+
+
+def test_events_closer_than_the_gap_share_one_moment_built_only_when_due() -> None:
+    store = MomentStore()
+    built: list[float] = []
+
+    def at(ts: float) -> Callable[[], Snapshot]:
+        def build() -> Snapshot:
+            built.append(ts)
+            return _snap(ts)
+
+        return build
+
+    store.offer(10.0, [_event(10.0)], at(10.0))  # the first: a moment at once
+    store.offer(10.01, [_event(10.01)], at(10.01))  # within GAP_S: held
+    store.offer(10.02, [], at(10.02))
+    store.offer(10.05, [_event(10.05)], at(10.05))
+    assert built == [10.0] and len(store) == 1 and len(store.held) == 2
+    store.offer(10.1 + 1e-6, [], at(10.1))  # GAP_S after the last moment
+    assert built == [10.0, 10.1] and not store.held
+    second = store.before(None)
+    assert second is not None and [e.ts for e in second.events] == [10.01, 10.05]
+    store.offer(20.0, [_event(20.0)], _snap(20.0))  # a snapshot given: used as is
+    newest = store.before(None)
+    assert newest is not None and newest.ts == 20.0 and len(store) == 3
+    store.offer(20.01, [_event(20.01)], at(20.01))
+    store.flush(_snap(25.0))  # the replay ended: the held events get the last picture
+    last = store.before(None)
+    assert last is not None and last.ts == 25.0 and not store.held

@@ -3,9 +3,15 @@ console can step back through an incident and show every table as it was then.
 
 Why keep snapshots rather than re-run the capture up to the asked time: a re-run
 of a 1,000,000-advert file takes over ten seconds here, a lookup takes nothing,
-and a snapshot is immutable, so keeping one is free of copying. The engine already
-builds a decorated snapshot (alarms, expectation) at every event of a replay for
-the judgement; the store only keeps a reference to it.
+and a snapshot is immutable, so keeping one is free of copying. When a configuration
+is judged, the engine already builds a decorated snapshot (alarms, expectation) at
+every event of a replay; the store then only keeps a reference to it.
+
+Events closer than ``GAP_S`` of capture time share one moment (a failover's IPv4
+and IPv6 flips and its VIP announcements; a segment's initial election, 510 new
+masters in 20 ms): the engine snapshots at most once per ``GAP_S``, so a storm of
+events costs a bounded number of snapshots (building one of 510 instances takes
+tens of milliseconds), and a step shows one change of the segment, not each packet.
 
 Memory is bounded by a budget of instance views (about 600 bytes each): past it,
 the store keeps only every second moment, then every fourth, and so on (the newest
@@ -18,6 +24,7 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from vrrptop.model.events import Event
@@ -27,6 +34,8 @@ from vrrptop.model.snapshot import Snapshot
 BUDGET = 50_000
 #: Moments kept at most, however small the segment.
 MAX_MOMENTS = 20_000
+#: Events closer than this (seconds of capture time) share one moment.
+GAP_S = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +72,34 @@ class MomentStore:
         """Moments dropped to stay within the budget."""
         self._stride = 1
         """Only moments whose ``seq`` is a multiple of this are kept (and the newest)."""
+        self.held = []
+        self._due = 0.0
+        self._last = float("-inf")
+
+    # -- the engine thread's side: events become moments ------------------------
+    held: list[Event]
+    """Events waiting for their moment's snapshot (``GAP_S`` after the last one)."""
+
+    def offer(
+        self, now: float, events: list[Event], snapshot: Snapshot | Callable[[], Snapshot]
+    ) -> None:
+        """The events of the frame at ``now`` (engine thread): a moment now when the
+        last one is ``GAP_S`` old, else at the first frame once it is. ``snapshot``:
+        this frame's, or how to build it (only built when a moment is due)."""
+        if events:
+            if not self.held:
+                self._due = max(now, self._last + GAP_S)
+            self.held.extend(events)
+        if self.held and now >= self._due:
+            self.add(snapshot if isinstance(snapshot, Snapshot) else snapshot(), tuple(self.held))
+            self.held = []
+            self._last = now
+
+    def flush(self, snapshot: Snapshot) -> None:
+        """The replay ended: events still waiting get the final snapshot."""
+        if self.held:
+            self.add(snapshot, tuple(self.held))
+            self.held = []
 
     def add(self, snapshot: Snapshot, events: tuple[Event, ...]) -> None:
         """Keep the moment after ``events`` (engine thread)."""
@@ -101,6 +138,8 @@ class MomentStore:
         """Forget every moment (the tracker was reset)."""
         with self._lock:
             self._moments, self._seqs, self._cost, self._stride = [], [], 0, 1
+            self.held = []
+            self._last = float("-inf")
 
     def __len__(self) -> int:
         with self._lock:
