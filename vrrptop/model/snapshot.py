@@ -9,7 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from vrrptop.model.expectation import Alarm, AlarmChange, DeclaredHost, Expectation, InstanceKey
+from vrrptop.model.expectation import (
+    Alarm,
+    AlarmChange,
+    DeclaredHost,
+    Expectation,
+    InstanceKey,
+    PrioritySave,
+)
 from vrrptop.model.node import NodeState
 from vrrptop.wire.records import Advert
 
@@ -199,3 +206,5 @@ class Snapshot:
     alarm_history: tuple[AlarmChange, ...] = ()
     """The latest alarm transitions, raised and cleared, oldest first (the lifecycle's
     bounded record, ``expect.lifecycle.HISTORY``): what the timeline marks in the past."""
+    saves: tuple[PrioritySave, ...] = ()
+    """The latest priority-file saves, oldest first (``expect.judge.SAVES``)."""

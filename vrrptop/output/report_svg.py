@@ -22,7 +22,7 @@ WIDTH = 960
 LEFT = 170
 """Pixels for the lane title."""
 _MARKER_COLOUR = {"error": "#d62728", "warning": "#ff7f0e", "info": "#7f7f7f"}
-_MARKER_SYMBOL = {"resign": "R", "master-lost": "L", "split-brain": "S", "alarm": "!"}
+_MARKER_SYMBOL = {"resign": "R", "master-lost": "L", "split-brain": "S", "alarm": "!", "save": "P"}
 
 
 def _clock(ts: float) -> str:
@@ -144,6 +144,8 @@ def legend_html(tl: Timeline) -> str:
             ("!", "alarm raised (hover for which)"),
         )  # fmt: skip
     ]
+    if tl.has_saves:
+        items.append("<li><b>P</b> priority file saved</li>")
     items.append('<li><span class="swatch split"></span>thin row: also master (split brain)</li>')
     return '<ul class="legend">' + "".join(items) + "</ul>"
 
