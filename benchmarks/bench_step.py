@@ -2,12 +2,14 @@
 was at the previous/next event, on the bundled capture and on a big generated one.
 
     python benchmarks/bench_step.py [--adverts 1000000] [--steps 40] [--size 160x48]
-        [--file PCAP]
+        [--file PCAP] [--flap]
 
 The console runs headless under Textual's Pilot over the real monitor and engine
-(``--demo``, then ``-r FILE`` with the healthy 255-VRID x 2-family segment of
+(``--demo``, then ``-r FILE`` with the 255-VRID x 2-family segment of
 ``bench_offline.py``, generated into a temporary directory unless ``--file``
-names one). Once the replay has ended, ``[`` is pressed ``--steps`` times, then
+names one: ``--flap`` makes two routers per instance take turns of 5 s, staggered,
+so failovers happen all along and the moments are thinned to their budget).
+Once the replay has ended, ``[`` is pressed ``--steps`` times, then
 ``]`` as often; each press is timed until the app has handled it and drawn the
 moment (Pilot waits for the screen to be idle). Prints the moments kept, the
 replay's wall time and p50/p95/max step latency (goal: 1 s on the demo, a few
@@ -35,6 +37,30 @@ from vrrptop.cli import parse_args  # noqa: E402
 from vrrptop.monitor import Monitor, load_configuration  # noqa: E402
 from vrrptop.runner import demo_options, open_source  # noqa: E402
 from vrrptop.ui.factory import build_app  # noqa: E402
+
+#: Seconds each router of a flapping instance speaks before the other takes over
+#: (longer than Master_Down_Interval, so each turn is a real failover).
+TURN_S = 5.0
+
+
+def write_flapping(path: Path, adverts: int) -> None:
+    """``adverts`` frames at 25,500/s; the two routers of each instance take turns of
+    ``TURN_S``, instance j's turns shifted by j/510 of a turn: failovers all along."""
+    from scapy.utils import RawPcapWriter
+
+    routers = templates(2)
+    half = len(routers) // 2
+    writer = RawPcapWriter(str(path), linktype=1)
+    writer._write_header(None)
+    start = ts = 1_700_000_000.0
+    for i in range(adverts):
+        j = i % half
+        turn = int((ts - start) / TURN_S + j / half) % 2
+        frame = routers[turn * half + j]
+        sec = int(ts)
+        writer.write_packet(bytes(frame), sec=sec, usec=int((ts - sec) * 1e6))
+        ts += 1 / 25_500
+    writer.close()
 
 
 def _load() -> str:
@@ -85,14 +111,18 @@ def main() -> int:
     parser.add_argument("--steps", type=int, default=40)
     parser.add_argument("--size", default="160x48")
     parser.add_argument("--file", type=Path, help="an existing capture instead of generating")
+    parser.add_argument("--flap", action="store_true", help="failovers all along the file")
     args = parser.parse_args()
     w, h = (int(n) for n in args.size.split("x"))
     asyncio.run(measure(["--demo"], args.steps, (w, h)))
     with tempfile.TemporaryDirectory() as tmp:
         pcap = args.file
         if pcap is None:
-            pcap = Path(tmp) / "healthy.pcap"
-            write_pcap(pcap, args.adverts, templates(1))
+            pcap = Path(tmp) / "segment.pcap"
+            if args.flap:
+                write_flapping(pcap, args.adverts)
+            else:
+                write_pcap(pcap, args.adverts, templates(1))
         asyncio.run(measure(["-r", str(pcap)], args.steps, (w, h)))
     return 0
 

@@ -54,6 +54,8 @@ class Band:
     ended: TermEnd | None = None
     overlap: bool = False
     """A second master during a split brain (the tracker's master is the other band)."""
+    merged: int = 0
+    """Terms this band stands for when a report was thinned (0: just itself)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,8 @@ class Gap:
     until: float
     cause: TermEnd | None
     """How the term before the gap ended ("resigned", "lost")."""
+    merged: int = 0
+    """Gaps this one stands for when a report was thinned (0: just itself)."""
 
 
 @dataclass(frozen=True, slots=True)
