@@ -83,7 +83,9 @@ async def test_step_back_to_the_first_takeover_and_resume() -> None:
         assert later is not None and later.seq > moment.seq
         index = app.moments.position(moment.seq)[0]
         assert f"PAUSED at {fmt_clock(later.ts, UTC, millis=True)}" in header(app)
-        assert f"(event {index + 1} of {len(app.moments)})" in header(app)
+        # Which moment and what happened (dropped first when the header is short).
+        what = f"{index + 1}/{len(app.moments)}: {later.events[0].message}"
+        assert app.header_info().moment_of.startswith(what)
         await pilot.press("left_square_bracket")
         assert app.moment == moment and _master(app, 210) == "recdns-cnh"
         # One step earlier, testdns0 was still on recdns-wcdc.

@@ -93,13 +93,13 @@ def test_a_live_engine_keeps_no_moments() -> None:
 
 
 def test_header_says_paused_at_the_moment_at_80_columns() -> None:
-    info = _info(source_name="demo", moment="12:03:41.250", moment_of="event 3 of 81")
+    info = _info(source_name="demo", moment="12:03:41.250", moment_of="3/81: VRID 210 moved")
     first, _ = header_lines(info, 80)
     line = _plain(first)
     assert "PAUSED at 12:03:41.250 — ] next, [ prev, space live" in line
     assert "DISPLAY PAUSED" not in line and len(line) <= 80
     wide = _plain(header_lines(info, 200)[0])
-    assert "(event 3 of 81)" in wide
+    assert "(3/81: VRID 210 moved)" in wide
 
 
 def test_events_closer_than_the_gap_share_one_moment_built_only_when_due() -> None:

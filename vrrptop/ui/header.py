@@ -48,7 +48,7 @@ class HeaderInfo:
     moment: str = ""
     """Stepping through a replay: the capture time shown (``PAUSED at`` it)."""
     moment_of: str = ""
-    """Which moment that is (``event 3 of 81``)."""
+    """Which moment of how many, and what happened then (``3/39: ... (+2 more)``)."""
 
 
 def capture_state(info: HeaderInfo) -> Segment:

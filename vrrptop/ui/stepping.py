@@ -86,7 +86,18 @@ class MomentSteps:
         return replace(
             info,
             moment=fmt_clock(moment.ts, app.tz, millis=True),
-            moment_of=f"event {index} of {kept}",
+            moment_of=_what(moment, index, kept),
             clock_text=fmt_clock(moment.ts, app.tz),
             elapsed_s=moment.ts - start if start is not None else info.elapsed_s,
         )
+
+
+def _what(moment: Moment, index: int, kept: int) -> str:
+    """``3/39: <the first event> (+2 more)``: which moment, and what happened then."""
+    events = moment.events
+    text = f"{index}/{kept}"
+    if events:
+        text += f": {events[0].message}"
+        if len(events) > 1:
+            text += f" (+{len(events) - 1} more)"
+    return text
