@@ -148,6 +148,8 @@ class Engine:
         if self._ended:
             self.tracker.reset()
             self._pending.clear()
+            if self.moments is not None:
+                self.moments.clear()
             self._publish()
         else:
             self._reset.set()
