@@ -129,3 +129,21 @@ def test_events_closer_than_the_gap_share_one_moment_built_only_when_due() -> No
     store.flush(_snap(25.0))  # the replay ended: the held events get the last picture
     last = store.before(None)
     assert last is not None and last.ts == 25.0 and not store.held
+
+
+def test_a_long_history_weighs_unless_it_is_shared_with_the_previous_moment() -> None:
+    from dataclasses import replace
+
+    from tests.unit.demo_replay import demo_run
+    from vrrptop.model.snapshot import MasterTerm
+
+    view = demo_run().snapshot.instances[0]
+    history = tuple(MasterTerm("198.51.100.2", float(t), float(t) + 1, 100) for t in range(640))
+    long = replace(view, masters=history, splits=())
+    snap = Snapshot(ts=1.0, instances=(long,), hosts=(), counters=Counters())
+    store = MomentStore(budget=24)
+    store.add(snap, ())
+    store.add(replace(snap, ts=2.0), ())  # the same tuples: only the view itself
+    assert store._costs == [1 + 1 + 10, 1 + 1]
+    store.add(replace(snap, ts=3.0, instances=(replace(long, masters=history[1:]),)), ())
+    assert len(store) < 3 and store.dropped  # a fresh long history: over the budget

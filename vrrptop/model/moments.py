@@ -13,7 +13,8 @@ masters in 20 ms): the engine snapshots at most once per ``GAP_S``, so a storm o
 events costs a bounded number of snapshots (building one of 510 instances takes
 tens of milliseconds), and a step shows one change of the segment, not each packet.
 
-Memory is bounded by a budget of instance views (about 600 bytes each): past it,
+Memory is bounded by a budget of instance views (about 600 bytes each, a history
+not shared with the previous moment counting one per 64 entries): past it,
 the store keeps only every second moment, then every fourth, and so on (the newest
 is always kept), so a huge segment keeps fewer moments, evenly spread over the whole
 capture, and says how many it dropped. The engine thread adds, the console's thread
@@ -53,8 +54,22 @@ class Moment:
         return self.snapshot.ts
 
 
-def _cost(snap: Snapshot) -> int:
-    return max(1, len(snap.instances))
+#: History entries (master terms, split periods) that weigh one instance view.
+_PER_VIEW = 64
+
+
+def _cost(snap: Snapshot, previous: dict[object, object]) -> int:
+    """Instance views of ``snap``, plus the histories it does not share with the
+    previous moment's (the tracker reuses an unchanged instance's tuples), in views.
+    ``previous`` (key -> masters tuple) is updated to ``snap``'s."""
+    cost = 1
+    for view in snap.instances:
+        cost += 1
+        masters = view.masters
+        if previous.get(view.key) is not masters:
+            previous[view.key] = masters
+            cost += (len(masters) + len(view.splits)) // _PER_VIEW
+    return cost
 
 
 class MomentStore:
@@ -66,7 +81,9 @@ class MomentStore:
         self._lock = threading.Lock()
         self._moments: list[Moment] = []
         self._seqs: list[int] = []
+        self._costs: list[int] = []
         self._cost = 0
+        self._previous: dict[object, object] = {}
         self._next = 0
         self.dropped = 0
         """Moments dropped to stay within the budget."""
@@ -111,7 +128,9 @@ class MomentStore:
             self._next += 1
             moments.append(moment)
             self._seqs.append(moment.seq)
-            self._cost += _cost(snapshot)
+            cost = _cost(snapshot, self._previous)
+            self._costs.append(cost)
+            self._cost += cost
             while (self._cost > self.budget or len(moments) > self.max_moments) and len(
                 moments
             ) > 2:
@@ -119,25 +138,28 @@ class MomentStore:
                 moments = self._moments
 
     def _drop_newest(self) -> None:
-        gone = self._moments.pop()
+        self._moments.pop()
         self._seqs.pop()
-        self._cost -= _cost(gone.snapshot)
+        self._cost -= self._costs.pop()
         self.dropped += 1
 
     def _thin(self) -> None:
         """Keep every other moment of those kept, and the newest (lock held)."""
         self._stride *= 2
         moments = self._moments
-        kept = [m for m in moments[:-1] if m.seq % self._stride == 0] + [moments[-1]]
-        self.dropped += len(moments) - len(kept)
-        self._moments = kept
-        self._seqs = [m.seq for m in kept]
-        self._cost = sum(_cost(m.snapshot) for m in kept)
+        keep = [i for i, m in enumerate(moments[:-1]) if m.seq % self._stride == 0]
+        keep.append(len(moments) - 1)
+        self.dropped += len(moments) - len(keep)
+        self._moments = [moments[i] for i in keep]
+        self._seqs = [m.seq for m in self._moments]
+        self._costs = [self._costs[i] for i in keep]
+        self._cost = sum(self._costs)
 
     def clear(self) -> None:
         """Forget every moment (the tracker was reset)."""
         with self._lock:
             self._moments, self._seqs, self._cost, self._stride = [], [], 0, 1
+            self._costs, self._previous = [], {}
             self.held = []
             self._last = float("-inf")
 
