@@ -117,3 +117,19 @@ async def test_past_the_newest_follows_the_replay_and_the_timeline_steps_too() -
         await pilot.press("escape")
         # Back on the tables, still at that moment.
         assert app.moment is not None and "PAUSED at" in header(app)
+
+
+async def test_live_has_no_moments_and_says_so() -> None:
+    from tests.ui.conftest import make_app
+    from tests.ui.helpers import settle
+    from tests.ui.scenario import FakeEngine, FakeUpdate, after_failover
+
+    engine = FakeEngine()
+    app = make_app(engine)  # live on em1: the engine keeps no moments
+    async with app.run_test(size=(100, 30)) as pilot:
+        engine.emit(FakeUpdate(after_failover()))
+        await settle(pilot, app)
+        await pilot.press("left_square_bracket")
+        assert app.moments is None and app.moment is None and not app.paused
+        assert any("needs a replay" in n.message for n in app._notifications)
+        assert "PAUSED" not in header(app)
