@@ -10,7 +10,7 @@ from datetime import UTC
 
 from textual.pilot import Pilot
 
-from tests.ui.helpers import header, row_by_vrid
+from tests.ui.helpers import header, row_by_vrid, static_text
 from vrrptop.cli import parse_args
 from vrrptop.model.moments import Moment
 from vrrptop.monitor import Monitor, load_configuration
@@ -77,6 +77,9 @@ async def test_step_back_to_the_first_takeover_and_resume() -> None:
         assert _master(app, 210) == "recdns-cnh"
         when = fmt_clock(moment.ts, UTC, millis=True)
         assert f"PAUSED at {when}" in header(app)
+        # The alarms of that moment (the reversed file's mismatches), not the end's.
+        alarms = static_text(app, "#alarms")
+        assert "mismatch" in alarms and "split brain" not in alarms.lower()
         # The next event, and back to the same moment.
         await pilot.press("right_square_bracket")
         later = app.moment
@@ -97,6 +100,7 @@ async def test_step_back_to_the_first_takeover_and_resume() -> None:
         assert _master(app, 210) == "recdns-wcdc"
         assert "PAUSED" not in header(app)
         assert app.shown_snapshot is app.live_snapshot
+        assert static_text(app, "#alarms") != alarms
 
 
 async def test_past_the_newest_follows_the_replay_and_the_timeline_steps_too() -> None:
