@@ -34,12 +34,13 @@ BENCHMARKS: list[tuple[str, list[str], bool]] = [
     ("bench_memory.py", ["--hours", "3"], False),
     ("bench_ui_flood.py", [], False),
     ("bench_ui_keys.py", [], False),
+    ("bench_step.py", [], False),
 ]
 
 #: Lines worth repeating in the summary.
 HEADLINE = re.compile(
     r"goal|ratio|highest|worst|time to first|RSS|extrapolated|adverts/s|frames/s|lag|"
-    r"calls/s|per call|escaped|failed|error|apply\(\)/s|snapshot\(\)|latency",
+    r"calls/s|per call|escaped|failed|error|apply\(\)/s|snapshot\(\)|latency|step p50",
     re.IGNORECASE,
 )
 

@@ -16,6 +16,7 @@ from typing import Protocol
 from vrrptop.capture.base import FrameSource, SourceStatus
 from vrrptop.capture.writer import PcapWriter
 from vrrptop.model.events import Event
+from vrrptop.model.moments import MomentStore
 from vrrptop.model.snapshot import Snapshot
 from vrrptop.model.tracker import Tracker
 from vrrptop.options import Options
@@ -123,6 +124,8 @@ class Engine:
         self.on_notice = on_notice
         self.write_error = ""
         """Why ``-w`` stopped writing, or "" (the header shows it)."""
+        self.moments: MomentStore | None = None
+        """Replaying: the snapshot after each event, for the console's step-through."""
 
     # -- control (any thread) ----------------------------------------------------
     def start(self) -> None:
@@ -135,6 +138,11 @@ class Engine:
         self._stop.set()
         self._control = True
         self.source.close()
+
+    def record_moments(self, store: MomentStore) -> None:
+        """Before ``start``: keep in ``store`` the snapshot taken right after the
+        events of a replay (events closer than ``moments.GAP_S`` share one)."""
+        self.moments = store
 
     def join(self, timeout: float | None = None) -> None:
         """Wait for the background thread."""
@@ -151,6 +159,8 @@ class Engine:
         if self._ended:
             self.tracker.reset()
             self._pending.clear()
+            if self.moments is not None:
+                self.moments.clear()
             self._publish()
         else:
             self._reset.set()
@@ -261,6 +271,7 @@ class Engine:
         idle_interval = max(interval, self.IDLE_INTERVAL)
         last_publish = 0.0  # the first frame is published at once (time to first frame)
         step = self.PACKET_STEP if packet_clock and self.keep_snapshots else None
+        moments = self.moments if packet_clock else None
         last_step = float("-inf")
         active = False  # a frame arrived since the last update
         adverts = 0
@@ -280,6 +291,8 @@ class Engine:
                     self._reset.clear()
                     tracker.reset()
                     self._pending.clear()
+                    if moments is not None:
+                        moments.clear()
             if frame is None:
                 self._now = now = self._idle_now(clock())
                 events = tick(now)
@@ -305,9 +318,12 @@ class Engine:
                         adverts += 1
             if events:
                 self._emit(events)
+            fresh = None
             if step is not None and (events or now - last_step >= step):
                 last_step = now
-                self._latest = self._make_snapshot()  # judged on capture time
+                fresh = self._latest = self._make_snapshot()  # judged on capture time
+            if moments is not None and (events or moments.held):
+                moments.offer(now, events, fresh or self._make_snapshot)
             if count_limit is not None and adverts >= count_limit:
                 break
             if duration is not None:
@@ -344,4 +360,6 @@ class Engine:
         self.source.close()
         self._ended = True
         self._publish()
+        if moments is not None and self._latest is not None:
+            moments.flush(self._latest)
         return self._latest  # type: ignore[return-value]

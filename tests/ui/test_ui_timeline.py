@@ -122,7 +122,8 @@ async def test_step_through_the_changes_with_brackets() -> None:
         screen = app.screen
         assert isinstance(screen, TimelineScreen)
         assert not screen.query_one("#timeline-moment").display  # following the newest
-        tl = build_timeline(demo_run().snapshot)
+        snap = demo_run().snapshot
+        tl = build_timeline(snap, snap.alarm_history)
         stops = moments(tl)
         await pilot.press("left_square_bracket")
         assert screen.cursor == stops[-1]
@@ -169,3 +170,56 @@ async def test_the_main_screens_filter_and_a_cap_choose_the_lanes() -> None:
         await settle(pilot, app)
         await pilot.press("T")
         assert f"{MAX_LANES} of 120 instances drawn" in static_text(app, "#timeline-more")
+
+
+def _marker_row(text: str, title: str) -> str:
+    """The marker row under lane ``title`` (after its split row, if any)."""
+    lines = text.splitlines()
+    i = next(n for n, line in enumerate(lines) if line.startswith(title))
+    for line in lines[i + 1 :]:
+        if line.startswith(" " * (TITLE_WIDTH + 1)) and line.strip():
+            return line[TITLE_WIDTH + 1 :]
+        if not line.startswith("  split"):
+            break
+    return ""
+
+
+async def _drawn_markers(update: FakeUpdate) -> tuple[str, float, float]:
+    """The 210/IPv4 marker row drawn from ``update``, and the axis' start and end."""
+    engine = FakeEngine()
+    app = make_app(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        engine.emit(update)
+        await settle(pilot, app)
+        await pilot.press("T")
+        screen = app.screen
+        assert isinstance(screen, TimelineScreen) and screen._timeline is not None
+        tl = screen._timeline
+        return _marker_row(static_text(app, "#timeline-lanes"), LANES[0]), tl.start, tl.end
+
+
+async def test_alarms_raised_in_the_past_are_marked_from_the_alarm_history() -> None:
+    run = demo_run()
+    history = run.snapshot.alarm_history
+    # testdns0's master-mismatch (the reversed file, 16.8 s in) was raised and cleared
+    # long before the end: it is in the alarm model's history, not among the active.
+    past = [
+        c
+        for c in history
+        if c.alarm.kind.value == "master-mismatch" and c.alarm.key == run.snapshot.instances[0].key
+    ]
+    assert {c.state for c in past} == {"raised", "cleared"}
+    assert all(a.kind.value != "master-mismatch" for a in run.snapshot.alarms)
+    row, start, end = await _drawn_markers(_update())
+    width = len(row)
+    first_quarter = row[: width // 4]
+    assert "!" in first_quarter and "?" in first_quarter  # 8.9 s and 16.8 s of 135 s
+    assert "!" in row[row.index("S") :]  # the split brain's alarm, raised and cleared
+    # Without the history only the alarms active at the end are marked: nothing early.
+    bare = replace(run.snapshot, alarm_history=())
+    row, _start, _end = await _drawn_markers(
+        FakeUpdate(bare, run.events, file_status(ended=True), ended=True)
+    )
+    assert "!" not in row and "?" not in row  # none of testdns0's is still raised
+    assert "R" in row and "S" in row  # the history's own markers stay
+    assert end - start > 100

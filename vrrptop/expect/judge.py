@@ -11,6 +11,7 @@ stream. Configured instances that are not on the wire get a row of their own
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,13 +23,22 @@ from vrrptop.expect.correlate import Verdict, correlate
 from vrrptop.expect.facts import HostFacts, known_priorities
 from vrrptop.expect.lifecycle import AlarmBook
 from vrrptop.expect.settle import settle_time
-from vrrptop.model.expectation import SEVERITY, Alarm, AlarmChange, AlarmKind, InstanceKey
+from vrrptop.model.expectation import (
+    SEVERITY,
+    Alarm,
+    AlarmChange,
+    AlarmKind,
+    InstanceKey,
+    PrioritySave,
+)
 from vrrptop.model.node import NodeState
 from vrrptop.model.snapshot import GapStats, InstanceView, Snapshot
 from vrrptop.priority.file import PriorityFile
 
 #: Hold-down of names that do not resolve: the resolver answers asynchronously.
 NAMES_HOLD_S = 5.0
+#: Priority-file saves kept for the timelines' markers (the latest).
+SAVES = 200
 #: Hold-down of a master no evidence joins to a host (a link-local address, a
 #: use_vmac or unicast_peer router): the join comes from the host's own ARP reply or
 #: NA to vrrptop's probes, which a warm neighbour cache delays until its entry goes
@@ -86,6 +96,8 @@ class Judge:
         self._changed: dict[InstanceKey, float] = {}
         self._global: float | None = None
         self._saves: list[_SaveWatch] = []
+        self._save_log: deque[PrioritySave] = deque(maxlen=SAVES)
+        self._save_view: tuple[PrioritySave, ...] = ()
         self._dropped = 0
         self._drop_at = float("-inf")
         self._by_vrid = {(i.vrid, f): i for i in self.instances for f in i.families}
@@ -101,6 +113,14 @@ class Judge:
         before = {v.key: (v.master, v.priority) for v in snapshot.instances}
         self._saves = [w for w in self._saves if w.path != path]
         self._saves.append(_SaveWatch(path, at, before))
+        keys = tuple(
+            InstanceKey(i.vrid, f)
+            for i in self.instances
+            if i.vrid is not None and i.priority_file == path
+            for f in i.families
+        )
+        self._save_log.append(PrioritySave(at, str(path), keys))
+        self._save_view = tuple(self._save_log)
 
     def reset(self) -> None:
         """Forget everything (the console's ``c``)."""
@@ -108,6 +128,8 @@ class Judge:
         self._signature.clear()
         self._changed.clear()
         self._saves.clear()
+        self._save_log.clear()
+        self._save_view = ()
 
     # -- the pass --------------------------------------------------------------------
     def _hold(self, alarm: Alarm) -> float:
@@ -236,6 +258,8 @@ class Judge:
             snapshot,
             instances=tuple(views),
             alarms=active,
+            alarm_history=self.book.history,
+            saves=self._save_view,
             declared_hosts=verdict.declared,
             # Said only once the alarm holds: a join that is one snapshot late is no news.
             warnings=tuple(a.message for a in active if a.kind is AlarmKind.NAMES_UNRESOLVED),

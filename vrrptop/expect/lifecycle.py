@@ -11,6 +11,7 @@ transition is returned exactly once, as an ``AlarmChange``.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
@@ -18,6 +19,9 @@ from vrrptop.model.expectation import Alarm, AlarmChange, AlarmKind, InstanceKey
 
 #: A raised alarm whose condition vanished is cleared after this long, seconds.
 CLEAR_AFTER_S = 2.0
+#: Transitions kept for the timeline (an alarm raised and cleared before now is only
+#: there); a long session keeps the latest.
+HISTORY = 1_000
 
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
@@ -42,10 +46,20 @@ class AlarmBook:
         self._hold = hold or (lambda _alarm: 0.0)
         self._clear_after = clear_after
         self._entries: dict[Ident, _Entry] = {}
+        self._history: deque[AlarmChange] = deque(maxlen=HISTORY)
+        self._history_view: tuple[AlarmChange, ...] = ()
 
     def reset(self) -> None:
         """Forget every alarm without reporting transitions (the session restarted)."""
         self._entries.clear()
+        self._history.clear()
+        self._history_view = ()
+
+    @property
+    def history(self) -> tuple[AlarmChange, ...]:
+        """The latest ``HISTORY`` transitions, oldest first (rebuilt only when one
+        happens: snapshots share it)."""
+        return self._history_view
 
     def update(self, candidates: Iterable[Alarm], now: float) -> list[AlarmChange]:
         """Feed this snapshot's conditions; returns the transitions they cause."""
@@ -72,6 +86,9 @@ class AlarmBook:
             elif now - entry.last_seen >= self._clear_after:
                 del self._entries[ident]
                 changes.append(AlarmChange("cleared", entry.alarm, now))
+        if changes:
+            self._history.extend(changes)
+            self._history_view = tuple(self._history)
         return changes
 
     def active(self) -> tuple[Alarm, ...]:

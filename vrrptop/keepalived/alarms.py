@@ -83,6 +83,8 @@ class NodeAlarms:
                 candidates.extend(self._conditions(inst, view, key, node, snap.ts))
         changes = self.book.update(candidates, snap.ts)
         active = self.book.active()
+        if self.book.history:  # past node alarms, for the timeline (beside the judge's)
+            snap = replace(snap, alarm_history=snap.alarm_history + self.book.history)
         if not active and not changes:
             return snap, changes
         by_key: dict[InstanceKey, list[Alarm]] = {}

@@ -132,6 +132,17 @@ class Alarm:
 
 
 @dataclass(frozen=True, slots=True)
+class PrioritySave:
+    """A priority file saved at ``ts`` (by vrrptop's editor, or by someone else on
+    disk: both move the election), for the timelines' markers."""
+
+    ts: float
+    path: str
+    keys: tuple[InstanceKey, ...]
+    """The instances whose hosts the file ranks (none: a file no instance reads)."""
+
+
+@dataclass(frozen=True, slots=True)
 class AlarmChange:
     """One lifecycle transition: an alarm raised or cleared at ``ts``."""
 

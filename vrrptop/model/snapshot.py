@@ -9,7 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from vrrptop.model.expectation import Alarm, DeclaredHost, Expectation, InstanceKey
+from vrrptop.model.expectation import (
+    Alarm,
+    AlarmChange,
+    DeclaredHost,
+    Expectation,
+    InstanceKey,
+    PrioritySave,
+)
 from vrrptop.model.health import TargetHealth
 from vrrptop.model.node import NodeState
 from vrrptop.wire.records import Advert
@@ -197,3 +204,8 @@ class Snapshot:
     """Configuration problems that switch judgement off (unresolved names...), one line each."""
     node: NodeState | None = None
     """What the local keepalived says of itself (None: not read, ``vrrptop.keepalived``)."""
+    alarm_history: tuple[AlarmChange, ...] = ()
+    """The latest alarm transitions, raised and cleared, oldest first (the lifecycle's
+    bounded record, ``expect.lifecycle.HISTORY``): what the timeline marks in the past."""
+    saves: tuple[PrioritySave, ...] = ()
+    """The latest priority-file saves, oldest first (``expect.judge.SAVES``)."""

@@ -5,8 +5,9 @@ happened just before), so every drawing of it (``--report``'s text art, the HTML
 report's SVG, the console's timeline screen) is built from this one model, made
 from a ``Snapshot`` alone: the master history (``InstanceView.masters``, with how
 each term ended), the split-brain history (``InstanceView.splits``) and the alarms.
-Alarms that were raised and cleared before the snapshot are only in the alarm
-stream, so the caller may pass those transitions (``AlarmChange``) too.
+Alarms that were raised and cleared before the snapshot are in its alarm history
+(or the caller's alarm stream: ``AlarmChange``); priority-file saves (``saves``)
+are marked on the lanes of the instances the file ranks.
 
 The histories are the tracker's rings (``caps.MAX_HISTORY`` terms per instance);
 when one rolled over, ``Lane.truncated`` says the lane starts late rather than
@@ -17,14 +18,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Literal
 
 from vrrptop.model.caps import MAX_HISTORY
 from vrrptop.model.events import Severity
-from vrrptop.model.expectation import Alarm, AlarmChange, InstanceKey
+from vrrptop.model.expectation import Alarm, AlarmChange, InstanceKey, PrioritySave
 from vrrptop.model.snapshot import InstanceView, Snapshot, TermEnd
 
-MarkerKind = Literal["resign", "master-lost", "split-brain", "alarm"]
+MarkerKind = Literal["resign", "master-lost", "split-brain", "alarm", "save"]
 
 #: A host's colour in every drawing (HTML, console), by legend position: colour-blind
 #: friendly (Okabe-Ito, then Tableau); the text drawings add a letter per host.
@@ -52,6 +54,8 @@ class Band:
     ended: TermEnd | None = None
     overlap: bool = False
     """A second master during a split brain (the tracker's master is the other band)."""
+    merged: int = 0
+    """Terms this band stands for when a report was thinned (0: just itself)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +66,8 @@ class Gap:
     until: float
     cause: TermEnd | None
     """How the term before the gap ended ("resigned", "lost")."""
+    merged: int = 0
+    """Gaps this one stands for when a report was thinned (0: just itself)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +123,11 @@ class Timeline:
     hosts: tuple[str, ...]
     markers: tuple[Marker, ...] = ()
     """Segment-wide markers (alarms about no instance)."""
+
+    @property
+    def has_saves(self) -> bool:
+        """A priority-file save is marked (the legends then say what P means)."""
+        return any(m.kind == "save" for lane in self.lanes for m in lane.markers)
 
     def host_colour(self, host: str) -> str:
         """The colour of ``host`` (grey when it is not in the legend)."""
@@ -240,10 +251,22 @@ def _alarm_markers(
     return out
 
 
+def _save_markers(saves: Iterable[PrioritySave]) -> dict[InstanceKey | None, list[Marker]]:
+    """A priority-file save on each lane the file ranks (None: segment-wide)."""
+    out: dict[InstanceKey | None, list[Marker]] = {}
+    for save in saves:
+        text = f"priority file {PurePath(save.path).name} saved"
+        for key in save.keys or (None,):
+            out.setdefault(key, []).append(Marker(save.ts, "save", "info", text))
+    return out
+
+
 def build_timeline(snap: Snapshot, alarm_changes: Iterable[AlarmChange] = ()) -> Timeline:
     """The timeline of every instance in ``snap`` (that has been seen on the wire)."""
     names = host_names(snap)
     alarms = _alarm_markers(snap, alarm_changes)
+    for key, marks in _save_markers(snap.saves).items():
+        alarms.setdefault(key, []).extend(marks)
     end = snap.ts
     lanes: list[Lane] = []
     hosts: dict[str, float] = {}

@@ -8,6 +8,10 @@ history and the events. Secrets are never written: PASS passwords are not in any
 view it reads, and every message it copies is already free of them. Every text
 is HTML-escaped. The file is written beside its target and renamed into place, so
 a failed write never leaves half a report.
+
+Its size is capped (about ``MAX_BYTES``): past ``timeline_thin.BUDGET`` drawn
+elements the timeline is thinned, and the master history and the events list
+their newest ``HISTORY_ROWS`` / ``EVENT_ROWS``; the report says so where it does.
 """
 
 from __future__ import annotations
@@ -24,8 +28,16 @@ from vrrptop.model.events import Event
 from vrrptop.model.expectation import AlarmChange
 from vrrptop.model.snapshot import Snapshot
 from vrrptop.model.timeline import build_timeline, host_names
+from vrrptop.model.timeline_thin import Thinning, thin_timeline
 from vrrptop.output.report import clock_text
 from vrrptop.output.report_svg import timeline_html
+
+#: What the caps below keep the file under, on any segment (1024 instances x 256 terms).
+MAX_BYTES = 10_000_000
+#: Master-history rows listed at most (the newest terms).
+HISTORY_ROWS = 5_000
+#: Events listed at most (the newest).
+EVENT_ROWS = 2_000
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:1.5em;color:#222}
@@ -104,9 +116,13 @@ def _alarms(snap: Snapshot, changes: Sequence[AlarmChange]) -> str:
 
 
 def _history(snap: Snapshot, names: dict[str, str]) -> str:
-    rows = []
+    rows: list[list[str]] = []
+    terms = sorted(t.since for i in snap.instances for t in i.masters)
+    oldest = terms[-HISTORY_ROWS] if len(terms) > HISTORY_ROWS else float("-inf")
     for i in sorted(snap.instances, key=lambda i: (i.vlan or 0, i.vrid, i.family)):
         for t in i.masters:
+            if t.since < oldest or len(rows) >= HISTORY_ROWS:
+                continue
             until = snap.ts if t.until is None else t.until
             host = t.src + (f" ({names[t.src]})" if t.src in names else "")
             rows.append([escape(f"{i.vrid} {i.name or ''}"), f"IPv{i.family}",
@@ -114,12 +130,30 @@ def _history(snap: Snapshot, names: dict[str, str]) -> str:
                          clock_text(t.since), "now" if t.until is None else clock_text(t.until),
                          f"{until - t.since:.1f} s", escape(t.ended or "")])  # fmt: skip
     head = ("Instance", "Fam", "Master", "Prio", "From", "To", "Held", "Ended")
-    return _table(head, rows)
+    left = len(terms) - len(rows)
+    note = f"<p>The newest {len(rows)} terms; {left} older ones are not listed.</p>" if left else ""
+    return note + _table(head, rows)
 
 
 def _events(events: Sequence[Event]) -> str:
-    rows = [[clock_text(e.ts), _span(e.kind, e.severity), escape(e.message)] for e in events]
-    return _table(("Time", "Kind", "What"), rows) if rows else "<p>No events.</p>"
+    shown = events[-EVENT_ROWS:]
+    rows = [[clock_text(e.ts), _span(e.kind, e.severity), escape(e.message)] for e in shown]
+    left = len(events) - len(shown)
+    note = (
+        f"<p>The newest {len(shown)} events; {left} older ones are not listed.</p>" if left else ""
+    )
+    return note + _table(("Time", "Kind", "What"), rows) if rows else "<p>No events.</p>"
+
+
+def _thinned(thinning: Thinning) -> str:
+    if not thinning.thinned:
+        return ""
+    return (
+        f'<p class="warn">Thinned to keep this file small: the {thinning.before} bands, '
+        f"gaps and marks of {thinning.lanes} lanes are drawn as {thinning.after} (what falls "
+        "in one short stretch of time is merged; hover says how many). The JSON stream "
+        "(--json) has every change.</p>"
+    )
 
 
 def render_html(
@@ -135,7 +169,7 @@ def render_html(
         f"frames {c.frames} · adverts {c.adverts} · malformed {c.malformed} · "
         f"dropped {c.dropped} · checksum errors {c.checksum_errors} · garps {c.garps}"
     )
-    tl = build_timeline(snap, alarm_changes)
+    tl, thinning = thin_timeline(build_timeline(snap, alarm_changes))
     title = f"vrrptop report: {Path(source).name or source}" if source else "vrrptop report"
     body = [
         f"<h1>{escape(title)}</h1>",
@@ -146,6 +180,7 @@ def render_html(
         _instances(snap, names) if snap.instances else "<p>No VRRP advertisement seen.</p>",
         "<h2>Master timeline</h2>",
         "<p>Hover a band, a gap or a mark for its details.</p>",
+        _thinned(thinning),
         timeline_html(tl),
         "<h2>Declared versus observed</h2>",
         _expectation(snap),

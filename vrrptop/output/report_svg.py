@@ -22,7 +22,7 @@ WIDTH = 960
 LEFT = 170
 """Pixels for the lane title."""
 _MARKER_COLOUR = {"error": "#d62728", "warning": "#ff7f0e", "info": "#7f7f7f"}
-_MARKER_SYMBOL = {"resign": "R", "master-lost": "L", "split-brain": "S", "alarm": "!"}
+_MARKER_SYMBOL = {"resign": "R", "master-lost": "L", "split-brain": "S", "alarm": "!", "save": "P"}
 
 
 def _clock(ts: float) -> str:
@@ -48,6 +48,8 @@ def _band(tl: Timeline, band: Band, y: int, h: int) -> str:
         f"{host}: {what}\n{_clock(band.since)} - {_clock(band.until)} "
         f"({held:.1f} s), priority {band.priority}"
     )
+    if band.merged:
+        tip += f"\n{band.merged} terms merged here (thinned), {band.host} held the most"
     cls = "band split" if band.overlap else "band"
     return (
         f'<rect class="{cls}" data-host="{escape(band.host)}" x="{x0:.1f}" y="{y}" '
@@ -61,6 +63,8 @@ def _gap(tl: Timeline, gap: Gap, y: int, h: int) -> str:
     why = {"resigned": "after a resign", "lost": "master lost (silence)"}.get(gap.cause or "", "")
     held = gap.until - gap.since
     tip = f"no master {why}\n{_clock(gap.since)} - {_clock(gap.until)} ({held:.2f} s)"
+    if gap.merged:
+        tip += f"\n{gap.merged} gaps merged here (thinned)"
     return (
         f'<rect class="gap" x="{x0:.1f}" y="{y}" width="{max(x1 - x0, 2.0):.1f}" height="{h}" '
         f'fill="url(#hatch)" stroke="{GAP_COLOUR}" stroke-width="0.5">'
@@ -144,6 +148,8 @@ def legend_html(tl: Timeline) -> str:
             ("!", "alarm raised (hover for which)"),
         )  # fmt: skip
     ]
+    if tl.has_saves:
+        items.append("<li><b>P</b> priority file saved</li>")
     items.append('<li><span class="swatch split"></span>thin row: also master (split brain)</li>')
     return '<ul class="legend">' + "".join(items) + "</ul>"
 

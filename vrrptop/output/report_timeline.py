@@ -27,7 +27,7 @@ TITLE_WIDTH = 20
 _LETTERS = string.ascii_uppercase + string.ascii_lowercase + string.digits
 _GAP = "."
 #: Marker kind -> its letter (alarms: by severity).
-MARKER_CHARS = {"resign": "R", "master-lost": "L", "split-brain": "S"}
+MARKER_CHARS = {"resign": "R", "master-lost": "L", "split-brain": "S", "save": "P"}
 _ALARM_CHARS = {"error": "!", "warning": "?", "info": "i"}
 _COLOURS = ("green", "cyan", "magenta", "yellow", "blue", "red", "bright_green", "bright_cyan")
 
@@ -116,6 +116,7 @@ def _legend(tl: Timeline, letters: dict[str, str], width: int) -> list[Text]:
     words = [f"{letters[h]} {h}" for h in tl.hosts]
     words += [f"{_GAP} no master", "R resign", "L master lost", "S split brain",
               "! alarm raised (error)", "? alarm raised (warning)"]  # fmt: skip
+    words += ["P priority file saved"] if tl.has_saves else []
     out: list[Text] = []
     line = "Legend:"
     for word in words:

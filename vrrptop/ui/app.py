@@ -28,7 +28,7 @@ from vrrptop.ui import timing
 from vrrptop.ui.commands import VrrptopCommands
 from vrrptop.ui.counter_mark import QUESTION, CounterMark
 from vrrptop.ui.engine_api import EngineLike, MonitorLike, engine_error, options_source_name
-from vrrptop.ui.format import SORT_KEYS, fmt_clock, next_sort_key, previous_sort_key
+from vrrptop.ui.format import SORT_KEYS, fmt_clock
 from vrrptop.ui.header import HeaderInfo, short_source_name
 from vrrptop.ui.keys import KEY_HELP
 from vrrptop.ui.messages import MAX_PENDING_EVENTS, SnapshotUpdated, UpdateInbox
@@ -36,6 +36,8 @@ from vrrptop.ui.screens.detail import DetailScreen
 from vrrptop.ui.screens.help import HelpScreen
 from vrrptop.ui.screens.main import MainScreen
 from vrrptop.ui.screens.timeline import TimelineAction
+from vrrptop.ui.sort_actions import SortActions
+from vrrptop.ui.stepping import MomentSteps
 from vrrptop.ui.terminal import watch_terminal
 from vrrptop.ui.widgets.status import StatusBar
 
@@ -43,10 +45,10 @@ Clock = Callable[[], float]
 
 #: Actions that only make sense on the main screen.
 _MAIN_ONLY = frozenset({"filter", "cycle_sort", "sort_prev", "sort_next", "reverse_sort"})
-_MAIN_ONLY |= {"details", "edit", "clear"}
+_MAIN_ONLY |= {"details", "edit", "clear", "step_prev", "step_next"}
 
 
-class VrrptopApp(TimelineAction, App[int]):
+class VrrptopApp(TimelineAction, SortActions, MomentSteps, App[int]):
     """The vrrptop console. Build it with ``vrrptop.ui.factory.build_app``."""
 
     CSS_PATH = "vrrptop.tcss"
@@ -113,6 +115,7 @@ class VrrptopApp(TimelineAction, App[int]):
         self.engine.on_update = self._from_engine
         if self.engine.update_interval < self.ENGINE_INTERVAL_S:
             self.engine.update_interval = self.ENGINE_INTERVAL_S
+        self.attach_moments()
         try:
             self.engine.start()
         except VrrptopError as err:
@@ -265,7 +268,7 @@ class VrrptopApp(TimelineAction, App[int]):
         counters, status = self.counter_mark.apply(
             snap.counters if snap else Counters(), self.status
         )
-        return HeaderInfo(
+        info = HeaderInfo(
             source_name=short_source_name(name, demo=self.options.demo),
             status=status,
             counters=counters,
@@ -280,6 +283,7 @@ class VrrptopApp(TimelineAction, App[int]):
             error=engine_error(self.engine),
             notice=self.engine.write_error,
         )
+        return self.moment_header(info)
 
     # -------------------------------------------------------------- actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -291,12 +295,6 @@ class VrrptopApp(TimelineAction, App[int]):
         """Filter the tables to rows matching ``text``."""
         self.filter_text = text
         self.render_screens()
-
-    def set_sort(self, key: str) -> None:
-        """Sort the instances by ``key`` if it is one of ``SORT_KEYS``."""
-        if key in SORT_KEYS:
-            self.sort_key = key
-            self.render_screens()
 
     def open_details(self, key: str | None) -> None:
         """Open the detail screen of instance ``key`` (``"vrid/family"``)."""
@@ -320,28 +318,11 @@ class VrrptopApp(TimelineAction, App[int]):
         if self.screen is self.main_screen:
             self.main_screen.open_filter()
 
-    def action_cycle_sort(self) -> None:
-        """Next sort order."""
-        self.sort_key = next_sort_key(self.sort_key)
-        self.render_screens()
-
-    def action_sort_prev(self) -> None:
-        """Previous sort order."""
-        self.sort_key = previous_sort_key(self.sort_key)
-        self.render_screens()
-
-    def action_sort_next(self) -> None:
-        """Next sort order (as `s`)."""
-        self.action_cycle_sort()
-
-    def action_reverse_sort(self) -> None:
-        """Reverse the sort order (htop's I)."""
-        self.sort_reverse = not self.sort_reverse
-        self.render_screens()
-
     def action_toggle_pause(self) -> None:
-        """Freeze/unfreeze the tables and log; counters in the header keep going."""
-        self.paused = not self.paused
+        """Freeze/unfreeze the tables and log; counters in the header keep going.
+        At a replay's moment (``[``/``]``): follow the replay again."""
+        self.paused = not self.paused and self.moment is None
+        self.moment = None
         if not self.paused:
             self.shown_snapshot = self.live_snapshot
             held, self._held = self._held, []

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from vrrptop.config.model import Config
+from vrrptop.model.moments import MomentStore
 from vrrptop.model.snapshot import Snapshot
 from vrrptop.options import Options
 from vrrptop.priority.store import LoadedFile
@@ -46,6 +47,15 @@ class EngineLike(Protocol):
 
     def snapshot(self) -> Snapshot:
         """The current picture (thread-safe)."""
+        ...
+
+
+@runtime_checkable
+class RecordsMoments(Protocol):
+    """An engine that can keep a replay's moments (the real one; test fakes need not)."""
+
+    def record_moments(self, store: MomentStore) -> None:
+        """Before ``start``: keep the snapshot right after each replayed event."""
         ...
 
 

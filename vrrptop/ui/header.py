@@ -44,6 +44,10 @@ class HeaderInfo:
     """Why the engine stopped, when it failed (shown instead of "end of capture")."""
     notice: str = ""
     """Something secondary that stopped while monitoring goes on (``-w`` failed)."""
+    moment: str = ""
+    """Stepping through a replay: the capture time shown (``PAUSED at`` it)."""
+    moment_of: str = ""
+    """Which moment of how many, and what happened then (``3/39: ... (+2 more)``)."""
 
 
 def capture_state(info: HeaderInfo) -> Segment:
@@ -81,7 +85,12 @@ def header_lines(info: HeaderInfo, width: int | None = None) -> tuple[list[Segme
         first.append((f" ({info.status.message})", "dim", 3))
     if info.notice:
         first.append((f"  {info.notice}", "bad", 0))
-    if info.paused:
+    if info.moment:
+        first.append(("  ", None, 0))
+        first.append((f"PAUSED at {info.moment} — ] next, [ prev, space live", "warn", 0))
+        if info.moment_of:
+            first.append((f" ({info.moment_of})", "dim", 3))
+    elif info.paused:
         first.append(("  ", None, 0))
         first.append(("DISPLAY PAUSED", "warn", 0))
     first.append((f"  up {fmt_seconds(info.elapsed_s)}", None, 2))

@@ -92,6 +92,24 @@ KEY_HELP: tuple[KeyHelp, ...] = (
         "Pause",
         "Pause/resume the display; capture keeps running and counting",
     ),
+    KeyHelp(
+        "step.prev",
+        "left_square_bracket",
+        "[",
+        "step_prev",
+        "Prev event",
+        "Replay: pause at the previous event; every table as it was then",
+        show=False,
+    ),
+    KeyHelp(
+        "step.next",
+        "right_square_bracket",
+        "]",
+        "step_next",
+        "Next event",
+        "Replay: the next event (past the newest, or space: follow the replay again)",
+        show=False,
+    ),
     KeyHelp("names", "n", "n", "toggle_names", "Names", "Toggle host names / numbers only"),
     KeyHelp(
         "clear",
@@ -199,19 +217,19 @@ TIMELINE_KEY_HELP: tuple[KeyHelp, ...] = (
     KeyHelp("timeline.all", "0", "0", "zoom('whole')", "Whole", "The whole capture", show=False),
     KeyHelp(
         "timeline.prev",
-        "left_square_bracket",
-        "[",
+        "left_square_bracket,left",
+        "[ / left",
         "step(-1)",
         "Prev",
-        "Step to the previous change: each lane as it was then",
+        "Step to the previous event (replay: the tables too; live: the lane changes)",
     ),  # fmt: skip
     KeyHelp(
         "timeline.next",
-        "right_square_bracket",
-        "]",
+        "right_square_bracket,right",
+        "] / right",
         "step(1)",
         "Next",
-        "Step to the next change (past the last: follow the newest again)",
+        "Step to the next event (past the last: follow the newest again)",
     ),  # fmt: skip
     KeyHelp("timeline.back", "escape", "escape", "app.pop_screen", "Back", "Back to the tables"),
 )

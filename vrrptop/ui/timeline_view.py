@@ -5,7 +5,8 @@ from ``model.timeline_grid`` (as ``--report``'s text art), so both agree on what
 column shows. A band is a run of ``█`` in its host's colour with the host's letter
 where the run starts (readable without colour too), ``░`` in red is a gap with no
 master, a ``split`` row shows a second master, and a marker row under the lane
-shows R(esign), L(ost), S(plit brain), !/? (alarm raised: error/warning).
+shows R(esign), L(ost), S(plit brain), !/? (alarm raised: error/warning), P (a
+priority file saved).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ ZOOMS: tuple[tuple[str, float | None], ...] = (
 )
 TITLE_WIDTH = 18
 _LETTERS = string.ascii_uppercase + string.ascii_lowercase + string.digits
-_MARKS = {"resign": "R", "master-lost": "L", "split-brain": "S"}
+_MARKS = {"resign": "R", "master-lost": "L", "split-brain": "S", "save": "P"}
 _ALARM = {"error": "!", "warning": "?", "info": "i"}
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 
@@ -129,7 +130,8 @@ def legend_text(tl: Timeline, width: int) -> Text:
     gap = Text("░", style="red")
     gap.append(" no master", style="dim")
     items.append(gap)
-    words = ("R resign", "L master lost", "S split brain", "! ? alarm raised")
+    words = ["R resign", "L master lost", "S split brain", "! ? alarm raised"]
+    words += ["P priority file saved"] if tl.has_saves else []
     items += [Text(w, style="dim") for w in words]
     out = Text()
     used = 0

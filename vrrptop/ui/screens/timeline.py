@@ -104,8 +104,14 @@ class TimelineScreen(Screen[None]):
         self.render_view(force=True)
 
     def action_step(self, direction: int) -> None:
-        """To the previous (-1) or next (1) change of any lane; past the last, the
-        cursor goes and the screen follows the newest again."""
+        """To the previous (-1) or next (1) event; past the last, the cursor goes
+        and the screen follows the newest again. A replay steps the app's moments
+        (the tables too, ``vrrptop.ui.stepping``); live, the lanes' changes."""
+        app = cast("VrrptopApp", self.app)
+        if app.moments is not None:
+            app.step_moment(direction)
+            self.render_view(force=True)
+            return
         tl = self._timeline
         if tl is None:
             return
@@ -135,18 +141,20 @@ class TimelineScreen(Screen[None]):
             return
         self._drawn = now
         self.draws += 1
-        snap = app.shown_snapshot
+        # At a replay's moment the lanes stay whole, the moment is their cursor.
+        snap = app.shown_snapshot if app.moment is None else app.live_snapshot
+        cursor = self.cursor if app.moment is None else app.moment.ts
         if snap is None:
             self.query_one("#timeline-title", Static).update("Master timeline: waiting for data")
             return
         drawn, matched = lanes_of(snap, app.filter_text)
-        tl = self._timeline = build_timeline(drawn)
+        tl = self._timeline = build_timeline(drawn, drawn.alarm_history)
         width = (self.size.width or app.size.width) - 4  # padding and the scroll bar
         self.query_one("#timeline-title", Static).update(
             span_text(tl, self.zoom_span, width, app.tz)
         )
         self.query_one("#timeline-lanes", Static).update(
-            lanes_text(tl, width, self.zoom_span, app.tz, self.cursor)
+            lanes_text(tl, width, self.zoom_span, app.tz, cursor)
         )
         more = self.query_one("#timeline-more", Static)
         more.display = matched > len(tl.lanes) or bool(app.filter_text)
@@ -159,9 +167,9 @@ class TimelineScreen(Screen[None]):
             )
         )
         moment = self.query_one("#timeline-moment", Static)
-        moment.display = self.cursor is not None
-        if self.cursor is not None:
-            moment.update(moment_text(tl, self.cursor, app.tz))
+        moment.display = cursor is not None
+        if cursor is not None:
+            moment.update(moment_text(tl, cursor, app.tz))
 
 
 class TimelineAction:
