@@ -13,8 +13,8 @@ from tests.ui.scenario_health import probed
 from vrrptop.config.hostmap import HostMap
 from vrrptop.config.model import InstanceConfig
 from vrrptop.model.snapshot import Snapshot
-from vrrptop.ui.screens.editor_settle import Expectation, SettleWatch
-from vrrptop.ui.widgets.editor_rows import gather_inputs, instances_for
+from vrrptop.ui.editor_rows import gather_inputs, instances_for
+from vrrptop.ui.settle_watch import Expectation, SettleWatch
 
 
 def test_health_by_name_from_config_addresses_or_ptr_names() -> None:

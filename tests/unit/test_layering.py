@@ -116,3 +116,38 @@ def test_the_engine_calls_no_layer_above_it() -> None:
     assert not engine & {"enrich", "monitor", "runner", "output", "ui"}, engine
     assert "engine" not in _imports(ROOT / "enrich.py")
     assert "enrich" in _imports(ROOT / "monitor.py")  # the checker reads this edge
+
+
+#: Modules of ``vrrptop/ui`` itself that are textual's: the app, the command palette,
+#: the typed messages and the terminal watch. Every other ``ui/*.py`` is a pure helper.
+UI_TEXTUAL = {"app", "commands", "messages", "terminal"}
+
+
+def _imports_textual(path: Path) -> bool:
+    names: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+        elif isinstance(node, ast.Import):
+            names.extend(a.name for a in node.names)
+    return any(n.split(".")[0] == "textual" for n in names)
+
+
+def _textuals(path: Path) -> bool:
+    """It imports textual, or builds on the textual classes of ``ui/widgets`` or
+    ``ui/screens`` (as the editor's save flow drives its dialogs)."""
+    rooms = ("vrrptop.ui.widgets", "vrrptop.ui.screens")
+    return _imports_textual(path) or any(m.startswith(rooms) for m in _modules(path))
+
+
+def test_ui_rooms_widgets_and_screens_are_textual_helpers_are_not() -> None:
+    """A newcomer knows the room from the tree: ``ui/widgets`` and ``ui/screens`` hold
+    textual classes; the pure helpers (what a view shows, computed and testable without
+    textual) are the other ``ui/*.py`` modules and never import textual."""
+    ui = ROOT / "ui"
+    for room in ("widgets", "screens"):
+        pure = [p.name for p in sorted((ui / room).glob("*.py"))
+                if p.name != "__init__.py" and not _textuals(p)]  # fmt: skip
+        assert not pure, f"ui/{room} holds modules that are not textual's: {pure}"
+    textual = {p.stem for p in ui.glob("*.py") if _imports_textual(p)}
+    assert textual == UI_TEXTUAL, textual ^ UI_TEXTUAL

@@ -31,11 +31,18 @@ from vrrptop.ui.engine_api import EngineLike, MonitorLike, engine_error, options
 from vrrptop.ui.format import SORT_KEYS, fmt_clock
 from vrrptop.ui.header import HeaderInfo, short_source_name
 from vrrptop.ui.keys import KEY_HELP
-from vrrptop.ui.messages import MAX_PENDING_EVENTS, SnapshotUpdated, UpdateInbox
+from vrrptop.ui.messages import (
+    MAX_PENDING_EVENTS,
+    DetailsRequested,
+    FilterChanged,
+    SnapshotUpdated,
+    UpdateInbox,
+)
 from vrrptop.ui.screens.detail import DetailScreen
 from vrrptop.ui.screens.help import HelpScreen
 from vrrptop.ui.screens.main import MainScreen
 from vrrptop.ui.screens.timeline import TimelineAction
+from vrrptop.ui.settle_watch import SettleWatch
 from vrrptop.ui.sort_actions import SortActions
 from vrrptop.ui.stepping import MomentSteps
 from vrrptop.ui.terminal import watch_terminal
@@ -89,6 +96,8 @@ class VrrptopApp(TimelineAction, SortActions, MomentSteps, App[int]):
         self.sort_reverse = False
         self.counter_mark = CounterMark()
         self.filter_text = ""
+        self.settle: SettleWatch | None = None
+        """What the editor's last save expects keepalived to elect (None: no save yet)."""
         # Engine state as last drained.
         self.status: SourceStatus | None = None
         self._write_error_noted = False
@@ -295,6 +304,14 @@ class VrrptopApp(TimelineAction, SortActions, MomentSteps, App[int]):
         """Filter the tables to rows matching ``text``."""
         self.filter_text = text
         self.render_screens()
+
+    def on_filter_changed(self, message: FilterChanged) -> None:
+        """A screen's filter box changed (messages up; the app owns the state)."""
+        self.set_filter(message.text)
+
+    def on_details_requested(self, message: DetailsRequested) -> None:
+        """A screen asked for an instance's details."""
+        self.open_details(message.key)
 
     def open_details(self, key: str | None) -> None:
         """Open the detail screen of instance ``key`` (``"vrid/family"``)."""

@@ -85,3 +85,28 @@ class SnapshotUpdated(Message):
     def can_replace(self, message: Message) -> bool:
         """Another pending wake-up carries nothing this one does not."""
         return isinstance(message, SnapshotUpdated)
+
+
+# -- screens to the app: messages go up, method calls go down ------------------------
+class FilterChanged(Message):
+    """The operator typed in (or cleared) the filter box; the app owns the filter."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class SortRequested(Message):
+    """A column header was clicked: sort by ``column`` (when it is a sort order)."""
+
+    def __init__(self, column: str) -> None:
+        super().__init__()
+        self.column = column
+
+
+class DetailsRequested(Message):
+    """Enter or a click on an instance row: open the details of ``key`` (vrid/family)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from vrrptop.ui.format import SORT_KEYS, next_sort_key, previous_sort_key
+from vrrptop.ui.messages import SortRequested
 
 if TYPE_CHECKING:
     from vrrptop.ui.app import VrrptopApp
@@ -13,6 +14,10 @@ if TYPE_CHECKING:
 
 class SortActions:
     """Sorting the instances table."""
+
+    def on_sort_requested(self, message: SortRequested) -> None:
+        """A screen asked for a sort order (a click on a column header)."""
+        self.set_sort(message.column)
 
     def set_sort(self, key: str) -> None:
         """Sort the instances by ``key`` if it is one of ``SORT_KEYS``."""

@@ -3,7 +3,7 @@
 All editing rules are in ``vrrptop.priority`` (``EditSession``); this screen maps
 keys to session calls, asks before anything destructive, and after a save tells
 the monitor, runs ``--on-save`` in a worker thread and logs the expected election
-on the main screen (``editor_settle`` checks it happened).
+on the main screen (``ui.settle_watch`` checks it happened).
 """
 
 from __future__ import annotations
@@ -25,6 +25,12 @@ from vrrptop.priority import (
     EditSession,
     PriorityFile,
 )
+from vrrptop.ui.editor_rows import (
+    Inputs,
+    gather_inputs,
+    host_map,
+    instances_for,
+)
 from vrrptop.ui.engine_api import MonitorLike
 from vrrptop.ui.keys import EDITOR_KEY_HELP
 from vrrptop.ui.screens.editor_dialogs import (
@@ -33,12 +39,6 @@ from vrrptop.ui.screens.editor_dialogs import (
 )
 from vrrptop.ui.screens.editor_save import SaveFlow, current_watch, snapshot_now
 from vrrptop.ui.widgets.editor_pane import EditorPane
-from vrrptop.ui.widgets.editor_rows import (
-    Inputs,
-    gather_inputs,
-    host_map,
-    instances_for,
-)
 from vrrptop.ui.widgets.status import StatusBar
 
 if TYPE_CHECKING:

@@ -7,11 +7,9 @@ checks it with each second), and ``--on-save`` runs in a worker thread.
 
 from __future__ import annotations
 
-import weakref
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual.app import App
 
 from vrrptop.errors import VrrptopError
 from vrrptop.expect.settle import settle_time
@@ -24,10 +22,10 @@ from vrrptop.priority import (
     unified_diff,
 )
 from vrrptop.priority.store import LoadedFile
+from vrrptop.ui.editor_rows import predictions
 from vrrptop.ui.screens.editor_dialogs import ConflictDialog, SaveDialog
-from vrrptop.ui.screens.editor_settle import Expectation, SettleWatch
+from vrrptop.ui.settle_watch import Expectation, SettleWatch
 from vrrptop.ui.widgets.editor_pane import EditorPane
-from vrrptop.ui.widgets.editor_rows import predictions
 
 if TYPE_CHECKING:
     from vrrptop.ui.app import VrrptopApp
@@ -35,15 +33,13 @@ if TYPE_CHECKING:
 
 ON_SAVE_TIMEOUT_S = 30.0
 
-_WATCHES: weakref.WeakKeyDictionary[App[int], SettleWatch] = weakref.WeakKeyDictionary()
-
 
 def settle_watch(app: VrrptopApp) -> SettleWatch:
-    """The app's settle watch; created (with its 1 s check timer) on first use."""
-    watch = _WATCHES.get(app)
+    """The app's settle watch (``app.settle``); created, with its 1 s check timer, on
+    first use."""
+    watch = app.settle
     if watch is None:
-        watch = SettleWatch()
-        _WATCHES[app] = watch
+        watch = app.settle = SettleWatch()
 
         def tick() -> None:
             for outcome in watch.check(app.live_snapshot):
@@ -69,7 +65,7 @@ def snapshot_now(app: VrrptopApp) -> float:
 
 def current_watch(app: VrrptopApp) -> SettleWatch | None:
     """The app's settle watch if a save started one."""
-    return _WATCHES.get(app)
+    return app.settle
 
 
 class SaveFlow:

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input
 
 from vrrptop.ui.format import host_matches, instance_matches, names_by_address, sort_instances
+from vrrptop.ui.messages import DetailsRequested, FilterChanged, SortRequested
 from vrrptop.ui.widgets.alarms import AlarmBar
 from vrrptop.ui.widgets.eventlog import EventLog
 from vrrptop.ui.widgets.node import NodeBar
@@ -150,12 +151,12 @@ class MainScreen(Screen[None]):
         if box.display or app.filter_text:
             box.value = ""
             box.display = False
-            app.set_filter("")
+            self.post_message(FilterChanged(""))
             self.query_one("#instances", InstancesTable).focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Filter as the operator types."""
-        cast("VrrptopApp", self.app).set_filter(event.value)
+        self.post_message(FilterChanged(event.value))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter keeps the filter and returns to the table."""
@@ -166,9 +167,9 @@ class MainScreen(Screen[None]):
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         """Clicking a column header sorts by it (when it is a sort order)."""
         if event.data_table.id == "instances":
-            cast("VrrptopApp", self.app).set_sort(str(event.column_key.value))
+            self.post_message(SortRequested(str(event.column_key.value)))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Enter or click on an instance row opens its details."""
         if event.data_table.id == "instances" and event.row_key.value:
-            cast("VrrptopApp", self.app).open_details(str(event.row_key.value))
+            self.post_message(DetailsRequested(str(event.row_key.value)))

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Static
 from vrrptop.config.model import InstanceConfig
 from vrrptop.errors import VrrptopError
 from vrrptop.priority import EditSession, Prediction, PriorityFile
-from vrrptop.ui.widgets.editor_rows import (
+from vrrptop.ui.editor_rows import (
     Inputs,
     instance_label,
     line_cells,
