@@ -4,7 +4,7 @@ and declared hosts), probe look-alikes, and an exposition with every family pres
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from prometheus_client.parser import text_string_to_metric_families
@@ -19,6 +19,7 @@ from vrrptop.model.expectation import (
     HostExpectation,
     InstanceKey,
 )
+from vrrptop.model.health import ProbeResult, ProbeStatus, ProbeTarget, TargetHealth
 from vrrptop.model.snapshot import (
     Counters,
     GapStats,
@@ -132,36 +133,22 @@ def inst_labels(inst: InstanceView) -> dict[str, str]:
     }
 
 
-@dataclass(frozen=True)
-class Target:
-    address: str
-    role: str
-    name: str | None = None
-    port: int = 53
+Target = ProbeTarget
 
 
-@dataclass(frozen=True)
-class Result:
-    ts: float
-    target: Target
-    ok: bool
-    status: str
-    latency_ms: float | None
-
-    @property
-    def role(self) -> str:
-        return self.target.role
+def result(
+    ts: float, target: ProbeTarget, ok: bool, status: ProbeStatus, latency_ms: float | None
+) -> ProbeResult:
+    """A real probe result with the fields the exporter reads."""
+    return ProbeResult(ts, target, ok, status, "NOERROR" if ok else None, latency_ms, None, status)
 
 
-@dataclass(frozen=True)
-class Health:
-    target: Target
-    last: Result | None
-    consecutive_failures: int
-
-    @property
-    def ok(self) -> bool | None:
-        return None if self.last is None else self.last.ok
+def health(target: ProbeTarget, last: ProbeResult | None, fails: int) -> TargetHealth:
+    """A real health summary (the probe board's) ending in ``last``."""
+    history = () if last is None else (last,)
+    ok_since = last.ts if last is not None and last.ok else None
+    failing = last.ts if last is not None and not last.ok else None
+    return TargetHealth(target, last, fails, ok_since, failing, len(history), fails, history)
 
 
 VIP = Target("198.51.100.119", "vip")
@@ -240,8 +227,8 @@ def full_exposition() -> str:
     """An exposition with every metric family present (used by the contrib tests too)."""
     metrics = PrometheusMetrics(
         Holder(judged_snapshot()),
-        get_probes=lambda: {VIP.address: Health(VIP, Result(NOW, VIP, True, "ok", 1.0), 0)},
+        get_probes=lambda: {VIP.address: health(VIP, result(NOW, VIP, True, "ok", 1.0), 0)},
         get_status=lambda: SourceStatus(name="em1", kind="live", state="running"),
     )
-    metrics.observe_probe(Result(NOW, VIP, True, "ok", 1.0))
+    metrics.observe_probe(result(NOW, VIP, True, "ok", 1.0))
     return metrics.render().decode()

@@ -19,14 +19,14 @@ from tests.unit.prom_samples import (
     VIP,
     A,
     B,
-    Health,
     Holder,
-    Result,
     Samples,
     full_exposition,
+    health,
     inst_labels,
     instance,
     parse,
+    result,
     snapshot,
     value,
 )
@@ -192,17 +192,17 @@ def test_hostile_label_values_round_trip() -> None:
 
 def test_probe_summaries_and_histogram() -> None:
     board = {
-        VIP.address: Health(VIP, Result(NOW, VIP, False, "timeout", None), 3),
-        (HOST.address, 53): Health(HOST, Result(NOW, HOST, True, "ok", 4.0), 0),
-        (ODD.address, ODD.port): Health(ODD, None, 0),
+        VIP.address: health(VIP, result(NOW, VIP, False, "timeout", None), 3),
+        (HOST.address, 53): health(HOST, result(NOW, HOST, True, "ok", 4.0), 0),
+        (ODD.address, ODD.port): health(ODD, None, 0),
     }
     metrics = PrometheusMetrics(Holder(snapshot()), get_probes=lambda: board)
-    for result in (
-        Result(NOW, HOST, True, "ok", 4.0),
-        Result(NOW, HOST, True, "ok", 30.0),
-        Result(NOW, VIP, False, "timeout", None),
+    for probe in (
+        result(NOW, HOST, True, "ok", 4.0),
+        result(NOW, HOST, True, "ok", 30.0),
+        result(NOW, VIP, False, "timeout", None),
     ):
-        metrics.observe_probe(result)
+        metrics.observe_probe(probe)
     samples, types = parse(metrics.render().decode())
     vip = {"target": VIP.address, "role": "vip", "host": ""}
     host = {"target": HOST.address, "role": "host", "host": "recdns-cnh"}
@@ -223,13 +223,6 @@ def test_probe_summaries_and_histogram() -> None:
     assert value(samples, "vrrptop_dns_latency_seconds_bucket", **t, le="0.05") == 2
     assert value(samples, "vrrptop_dns_probes_total", target=HOST.address, status="ok") == 2
     assert value(samples, "vrrptop_dns_probes_total", target=VIP.address, status="timeout") == 1
-
-
-def test_probe_results_list_newest_wins() -> None:
-    results = [Result(NOW + 2, VIP, True, "ok", 2.0), Result(NOW + 1, VIP, False, "refused", 1.0)]
-    metrics = PrometheusMetrics(Holder(snapshot()), get_probes=lambda: results)
-    samples, _ = parse(metrics.render().decode())
-    assert value(samples, "vrrptop_dns_ok", target=VIP.address, role="vip", host="") == 1
 
 
 def test_capture_state_and_broken_getters() -> None:

@@ -13,13 +13,13 @@ from tests.unit.prom_samples import (
     HOST,
     NOW,
     VIP,
-    Health,
     Holder,
-    Result,
     Samples,
     Target,
+    health,
     judged_snapshot,
     parse,
+    result,
     value,
 )
 from vrrptop.model.expectation import AlarmKind
@@ -155,10 +155,10 @@ def test_host_probe_targets_are_named_after_the_declared_host(holder: Holder) ->
     rnb = Target("198.51.100.14", "host")  # recdns-rnb, out of service, DNS failing
     scoped = Target("2001:db8::12", "host", port=5353)  # recdns-sby's IPv6
     board = {
-        VIP.address: Health(VIP, Result(NOW, VIP, True, "ok", 1.0), 0),
-        HOST.address: Health(HOST, Result(NOW, HOST, True, "ok", 2.0), 0),  # named: kept
-        rnb.address: Health(rnb, Result(NOW, rnb, False, "timeout", None), 4),
-        (scoped.address, 5353): Health(scoped, Result(NOW, scoped, True, "ok", 1.0), 0),
+        VIP.address: health(VIP, result(NOW, VIP, True, "ok", 1.0), 0),
+        HOST.address: health(HOST, result(NOW, HOST, True, "ok", 2.0), 0),  # named: kept
+        rnb.address: health(rnb, result(NOW, rnb, False, "timeout", None), 4),
+        (scoped.address, 5353): health(scoped, result(NOW, scoped, True, "ok", 1.0), 0),
     }
     metrics = PrometheusMetrics(holder, get_probes=lambda: board)
     samples, _ = parse(metrics.render().decode())

@@ -22,6 +22,7 @@ from prometheus_client.metrics_core import (
 
 from vrrptop.capture.base import SourceState, SourceStatus
 from vrrptop.model.expectation import InstanceKey
+from vrrptop.model.health import ProbeTarget, TargetHealth
 from vrrptop.model.snapshot import InstanceState, InstanceView, Snapshot
 from vrrptop.output.prom_judgement import (
     bare_address,
@@ -32,6 +33,9 @@ from vrrptop.output.prom_judgement import (
 from vrrptop.output.prom_node import node_metrics
 
 log = logging.getLogger(__name__)
+
+Probes = Mapping[tuple[str, int], TargetHealth]
+"""What the exporter reads of the probes: the probe board's summaries by target."""
 
 _INSTANCE_LABELS = ("vrid", "family", "vlan", "name")
 
@@ -116,7 +120,7 @@ class SnapshotCollector:
     def __init__(
         self,
         get_snapshot: Callable[[], Snapshot],
-        get_probes: Callable[[], Any] | None = None,
+        get_probes: Callable[[], Probes] | None = None,
         get_status: Callable[[], SourceStatus] | None = None,
     ) -> None:
         self._get_snapshot = get_snapshot
@@ -237,7 +241,7 @@ class SnapshotCollector:
             fam.add_metric([status.name, name], float(status.state == name))
         yield fam
 
-    def _probes(self, probes: Any, snap: Snapshot | None) -> Iterator[Metric]:
+    def _probes(self, probes: Probes, snap: Snapshot | None) -> Iterator[Metric]:
         # ``host`` names the server a host target belongs to, so that these series
         # join ``vrrptop_host_in_service{host}``: the probe's own name when it has one,
         # else the declared (priority-file) host or the named router with that address.
@@ -272,65 +276,26 @@ class ProbeView:
     consecutive_failures: int | None
 
 
-def probe_view(summary: Any) -> ProbeView:
-    """Read a ``ProbeResult``, a ``TargetHealth`` or any look-alike (duck typing).
-
-    ``role``/``name`` come from the object or its ``.target``; ``latency_ms`` from the
-    object or its ``.last`` result.
-    """
-    target = getattr(summary, "target", None)
-    role = getattr(summary, "role", None) or getattr(target, "role", None) or ""
-    host = getattr(summary, "name", None) or getattr(target, "name", None) or ""
-    ok = getattr(summary, "ok", None)
-    if hasattr(summary, "latency_ms"):
-        latency = summary.latency_ms
-    else:
-        latency = getattr(getattr(summary, "last", None), "latency_ms", None)
-    fails = getattr(summary, "consecutive_failures", None)
+def probe_view(health: TargetHealth) -> ProbeView:
+    """The exporter's fields of one target's health summary."""
+    last = health.last
     return ProbeView(
-        role=str(role),
-        host=str(host),
-        ok=None if ok is None else bool(ok),
-        latency_ms=None if latency is None else float(latency),
-        consecutive_failures=None if fails is None else int(fails),
+        role=health.target.role,
+        host=health.target.name or "",
+        ok=health.ok,
+        latency_ms=None if last is None else last.latency_ms,
+        consecutive_failures=health.consecutive_failures,
     )
 
 
-def target_label(target: Any) -> str:
-    """The ``target`` label: an address, or ``ADDR:PORT``/``[ADDR]:PORT`` off port 53.
-
-    Accepts a string, an ``(address, port)`` tuple or an object with ``.address``
-    (and optionally ``.port``), such as ``ProbeTarget``.
-    """
-    if isinstance(target, str):
-        return target
-    if isinstance(target, tuple) and len(target) == 2:
-        address, port = target
-    else:
-        address, port = getattr(target, "address", target), getattr(target, "port", 53)
-    address = str(address)
-    if port in (None, 53):
+def target_label(target: ProbeTarget) -> str:
+    """The ``target`` label: an address, or ``ADDR:PORT``/``[ADDR]:PORT`` off port 53."""
+    address, port = target.address, target.port
+    if port == 53:
         return address
     return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
 
 
-def latest_probes(probes: Any) -> dict[str, Any]:
-    """Normalise probe input to ``{target label: latest result or summary}``.
-
-    Accepts a mapping (target or key -> summary, e.g. ``HealthBoard.snapshot()``;
-    the summary's own ``.target`` wins over the key) or an iterable of results with
-    ``.target`` (the newest by ``.ts`` wins).
-    """
-    if probes is None:
-        return {}
-    out: dict[str, Any] = {}
-    if isinstance(probes, Mapping):
-        for key, summary in probes.items():
-            out[target_label(getattr(summary, "target", None) or key)] = summary
-        return out
-    for result in probes:
-        label = target_label(result.target)
-        prev = out.get(label)
-        if prev is None or getattr(result, "ts", 0) >= getattr(prev, "ts", 0):
-            out[label] = result
-    return out
+def latest_probes(probes: Probes) -> dict[str, TargetHealth]:
+    """``{target label: health}`` of the probe board's summaries."""
+    return {target_label(h.target): h for h in probes.values()}

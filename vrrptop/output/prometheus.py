@@ -80,14 +80,13 @@ DNS probes. ``target`` is the probed address (``ADDR:PORT`` off port 53); ``role
 declared host (or named router) owning that address, so that
 ``vrrptop_dns_ok{role="host"} unless on(instance, host) vrrptop_host_in_service == 0``
 leaves out servers taken out of service ("" if unknown). From ``get_probes``
-(``HealthBoard.snapshot``, a mapping target -> summary, or recent results):
+(``HealthBoard.snapshot``: each target's ``TargetHealth``):
 
 - ``vrrptop_dns_ok{target, role, host}``: 1 when the last probe succeeded, else 0
   (absent until the target was probed).
 - ``vrrptop_dns_last_latency_seconds{target, role, host}``: latency of that probe
   (absent without a reply).
-- ``vrrptop_dns_consecutive_failures{target, role, host}``: failed probes in a row
-  (only from summaries that count them, such as ``TargetHealth``).
+- ``vrrptop_dns_consecutive_failures{target, role, host}``: failed probes in a row.
 
 From ``observe_probe(result)`` (wire it to the prober's ``on_result``):
 
@@ -103,7 +102,6 @@ import ipaddress
 import re
 import threading
 from collections.abc import Callable
-from typing import Any
 from wsgiref.simple_server import WSGIServer
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -111,8 +109,9 @@ from prometheus_client.exposition import start_http_server
 
 from vrrptop.capture.base import SourceStatus
 from vrrptop.errors import VrrptopError
+from vrrptop.model.health import ProbeResult
 from vrrptop.model.snapshot import Snapshot
-from vrrptop.output.prom_collector import SnapshotCollector, latest_probes, target_label
+from vrrptop.output.prom_collector import Probes, SnapshotCollector, latest_probes, target_label
 
 __all__ = [
     "DEFAULT_PORT",
@@ -185,7 +184,7 @@ class PrometheusMetrics:
         self,
         get_snapshot: Callable[[], Snapshot],
         *,
-        get_probes: Callable[[], Any] | None = None,
+        get_probes: Callable[[], Probes] | None = None,
         get_status: Callable[[], SourceStatus] | None = None,
     ) -> None:
         self.registry = CollectorRegistry()
@@ -205,16 +204,11 @@ class PrometheusMetrics:
             registry=self.registry,
         )
 
-    def observe_probe(self, result: Any) -> None:
-        """Record one probe result; thread-safe, cheap (call it from ``on_result``).
-
-        Reads ``.target`` (address string or ``ProbeTarget``), ``.ok``, ``.status``
-        (optional, else "ok"/"fail") and ``.latency_ms`` (None: no reply).
-        """
+    def observe_probe(self, result: ProbeResult) -> None:
+        """Record one probe result; thread-safe, cheap (call it from ``on_result``)."""
         target = target_label(result.target)
-        status = getattr(result, "status", None) or ("ok" if result.ok else "fail")
-        self._probes.labels(target, str(status)).inc()
-        latency_ms = getattr(result, "latency_ms", None)
+        self._probes.labels(target, result.status).inc()
+        latency_ms = result.latency_ms
         if latency_ms is not None:  # a timeout has no latency to observe
             self._latency.labels(target).observe(latency_ms / 1000)
 
@@ -249,7 +243,7 @@ class Exporter:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}/metrics"
 
-    def observe_probe(self, result: Any) -> None:
+    def observe_probe(self, result: ProbeResult) -> None:
         """Record one probe result; see ``PrometheusMetrics.observe_probe``."""
         self.metrics.observe_probe(result)
 
@@ -265,7 +259,7 @@ def start_exporter(
     listen: str,
     get_snapshot: Callable[[], Snapshot],
     *,
-    get_probes: Callable[[], Any] | None = None,
+    get_probes: Callable[[], Probes] | None = None,
     get_status: Callable[[], SourceStatus] | None = None,
 ) -> Exporter:
     """Serve metrics on ``listen`` (``[ADDR:]PORT``) from a daemon thread.
