@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, Protocol
 
 from vrrptop.errors import VrrptopError
 from vrrptop.options import Options
 from vrrptop.probe.types import DEFAULT_QUERY, ProbeQuery, parse_query
+
+
+class DnsSettings(Protocol):
+    """The configuration file's ``[dns]`` table as the probes read it (``config``'s
+    ``DnsConfig`` is one; the probe layer does not import ``config``)."""
+
+    @property
+    def query(self) -> str: ...
+    @property
+    def expect(self) -> str | None: ...
+    @property
+    def interval(self) -> float: ...
+    @property
+    def timeout(self) -> float: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,21 +54,19 @@ class ProbeConfig:
             raise VrrptopError("probe concurrency and history must be at least 1", 2)
 
     @classmethod
-    def from_options(cls, options: Options, *, dns: Any = None) -> ProbeConfig:
-        """Build from the run options, falling back on the configuration file.
-
-        ``dns`` is the config file's ``[dns]`` table (``vrrptop.config`` ``DnsConfig``:
-        ``query``, ``expect``, ``interval``, ``timeout``; read by duck typing).
-        Command-line values win; an interval or timeout left at its command-line
-        default yields to the file's. Without either, the seed's ``cam.ac.uk/TXT``.
+    def from_options(cls, options: Options, *, dns: DnsSettings | None = None) -> ProbeConfig:
+        """Build from the run options, falling back on the configuration file's
+        ``[dns]`` table. Command-line values win; an interval or timeout left at its
+        command-line default yields to the file's. Without either, the seed's
+        ``cam.ac.uk/TXT``.
         """
-        text = options.query or getattr(dns, "query", None) or DEFAULT_QUERY
-        expect = options.expect if options.expect is not None else getattr(dns, "expect", None)
+        text = options.query or (dns.query if dns else None) or DEFAULT_QUERY
+        expect = options.expect if options.expect is not None else (dns.expect if dns else None)
         interval, timeout = options.probe_interval, options.probe_timeout
-        if interval == _OPTION_DEFAULTS["probe_interval"]:
-            interval = getattr(dns, "interval", None) or interval
-        if timeout == _OPTION_DEFAULTS["probe_timeout"]:
-            timeout = getattr(dns, "timeout", None) or timeout
+        if dns is not None and interval == _OPTION_DEFAULTS["probe_interval"]:
+            interval = dns.interval or interval
+        if dns is not None and timeout == _OPTION_DEFAULTS["probe_timeout"]:
+            timeout = dns.timeout or timeout
         return cls(query=parse_query(text), expect=expect, interval=interval, timeout=timeout)
 
 

@@ -12,11 +12,10 @@ import contextlib
 import logging
 import threading
 from collections.abc import Iterable
-from typing import Any
 
 from vrrptop.options import Options
 from vrrptop.probe.board import HealthBoard
-from vrrptop.probe.config import ProbeConfig
+from vrrptop.probe.config import DnsSettings, ProbeConfig
 from vrrptop.probe.prober import ProbeFn, Prober, ProbeStats, ResultCallback
 from vrrptop.probe.query import probe_once
 from vrrptop.probe.types import ProbeTarget
@@ -59,7 +58,7 @@ class ProbeRunner:
         options: Options,
         on_result: ResultCallback | None = None,
         *,
-        dns: Any = None,
+        dns: DnsSettings | None = None,
     ) -> ProbeRunner:
         """A runner configured from the run options (``--query``, ``--expect``...)
         and the config file's ``[dns]`` table (see ``ProbeConfig.from_options``)."""
