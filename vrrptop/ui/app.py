@@ -12,7 +12,6 @@ import contextlib
 import time
 from collections.abc import Callable, Iterable
 from datetime import tzinfo
-from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
@@ -27,14 +26,19 @@ from vrrptop.priority.onsave import cancel_all as cancel_on_save
 from vrrptop.ui import timing
 from vrrptop.ui.commands import VrrptopCommands
 from vrrptop.ui.counter_mark import QUESTION, CounterMark
-from vrrptop.ui.engine_api import EngineLike, MonitorLike, engine_error, options_source_name
+from vrrptop.ui.engine_api import (
+    EngineLike,
+    MonitorLike,
+    UpdateLike,
+    engine_error,
+    options_source_name,
+)
 from vrrptop.ui.format import SORT_KEYS, fmt_clock
 from vrrptop.ui.header import HeaderInfo, short_source_name
 from vrrptop.ui.keys import KEY_HELP
 from vrrptop.ui.messages import (
     MAX_PENDING_EVENTS,
     DetailsRequested,
-    FilterChanged,
     SnapshotUpdated,
     UpdateInbox,
 )
@@ -43,8 +47,8 @@ from vrrptop.ui.screens.help import HelpScreen
 from vrrptop.ui.screens.main import MainScreen
 from vrrptop.ui.screens.timeline import TimelineAction
 from vrrptop.ui.settle_watch import SettleWatch
-from vrrptop.ui.sort_actions import SortActions
 from vrrptop.ui.stepping import MomentSteps
+from vrrptop.ui.table_actions import TableActions
 from vrrptop.ui.terminal import watch_terminal
 from vrrptop.ui.widgets.status import StatusBar
 
@@ -55,7 +59,7 @@ _MAIN_ONLY = frozenset({"filter", "cycle_sort", "sort_prev", "sort_next", "rever
 _MAIN_ONLY |= {"details", "edit", "clear", "step_prev", "step_next"}
 
 
-class VrrptopApp(TimelineAction, SortActions, MomentSteps, App[int]):
+class VrrptopApp(TimelineAction, TableActions, MomentSteps, App[int]):
     """The vrrptop console. Build it with ``vrrptop.ui.factory.build_app``."""
 
     CSS_PATH = "vrrptop.tcss"
@@ -142,7 +146,7 @@ class VrrptopApp(TimelineAction, SortActions, MomentSteps, App[int]):
                 bar.restyle()
         self.render_screens()
 
-    def _from_engine(self, update: Any) -> None:
+    def _from_engine(self, update: UpdateLike) -> None:
         """Engine thread: stash the update; wake the app only if it is not already awake."""
         if self.inbox.put(update):
             with contextlib.suppress(RuntimeError):  # the app is shutting down
@@ -299,15 +303,6 @@ class VrrptopApp(TimelineAction, SortActions, MomentSteps, App[int]):
         """Main-screen-only actions are hidden (and inert) on other screens."""
         on_main = not self.screen_stack or self.screen is self.main_screen
         return on_main or action not in _MAIN_ONLY
-
-    def set_filter(self, text: str) -> None:
-        """Filter the tables to rows matching ``text``."""
-        self.filter_text = text
-        self.render_screens()
-
-    def on_filter_changed(self, message: FilterChanged) -> None:
-        """A screen's filter box changed (messages up; the app owns the state)."""
-        self.set_filter(message.text)
 
     def on_details_requested(self, message: DetailsRequested) -> None:
         """A screen asked for an instance's details."""

@@ -9,13 +9,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
+from vrrptop.capture.base import SourceStatus
 from vrrptop.config.model import Config
+from vrrptop.model.events import Event
 from vrrptop.model.moments import MomentStore
 from vrrptop.model.snapshot import Snapshot
 from vrrptop.options import Options
 from vrrptop.priority.store import LoadedFile
+
+
+class UpdateLike(Protocol):
+    """What the engine publishes (``vrrptop.engine.EngineUpdate``): the latest
+    picture and the events since the previous one."""
+
+    @property
+    def snapshot(self) -> Snapshot: ...
+    @property
+    def events(self) -> tuple[Event, ...]: ...
+    @property
+    def status(self) -> SourceStatus: ...
+    @property
+    def ended(self) -> bool: ...
 
 
 class EngineLike(Protocol):
@@ -25,7 +41,14 @@ class EngineLike(Protocol):
     from its own thread, so the app only posts a message from it.
     """
 
-    on_update: Callable[[Any], None] | None
+    @property
+    def on_update(self) -> Callable[..., None] | None:
+        """Called from the engine's thread with each ``UpdateLike``."""
+        ...
+
+    @on_update.setter
+    def on_update(self, callback: Callable[[UpdateLike], None] | None) -> None: ...
+
     update_interval: float
     """Seconds between periodic updates; the console may slow it before ``start``."""
     error: BaseException | None

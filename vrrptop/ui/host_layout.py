@@ -17,6 +17,7 @@ from typing import Any
 from rich.cells import cell_len
 
 from vrrptop.expect.wording import Segment
+from vrrptop.model.health import TargetHealth
 from vrrptop.model.snapshot import HostView, InstanceView
 from vrrptop.ui.format import Level
 from vrrptop.ui.rows import (
@@ -84,7 +85,7 @@ def _layout(
     now: float,
     *,
     show_names: bool,
-    health: Mapping[str, Any] | None,
+    health: Mapping[str, TargetHealth] | None,
     views: Mapping[str, InstanceView],
     tier: int,
     summary: bool,
@@ -131,7 +132,7 @@ def host_table(
     now: float,
     *,
     show_names: bool,
-    health: Mapping[str, Any] | None = None,
+    health: Mapping[str, TargetHealth] | None = None,
     width: int = HOSTS_FULL,
 ) -> tuple[list[Column], list[tuple[str, list[Segment]]]]:
     """The hosts table for a ``width``-cell terminal: the widest layout that fits,

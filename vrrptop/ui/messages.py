@@ -12,11 +12,11 @@ from __future__ import annotations
 import threading
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
 
 from textual.message import Message
 
 from vrrptop.model.events import Event
+from vrrptop.ui.engine_api import UpdateLike
 
 #: Events kept while the display lags (or is paused); older ones are counted, not kept.
 MAX_PENDING_EVENTS = 5000
@@ -26,8 +26,8 @@ MAX_PENDING_EVENTS = 5000
 class Drained:
     """What the UI takes from the inbox in one go."""
 
-    update: Any | None
-    """The latest EngineUpdate-like object, or None if nothing new."""
+    update: UpdateLike | None
+    """The latest update, or None if nothing new."""
     events: list[Event] = field(default_factory=list)
     lost_events: int = 0
     """Events dropped from the inbox because it overflowed."""
@@ -40,14 +40,14 @@ class UpdateInbox:
 
     def __init__(self, max_events: int = MAX_PENDING_EVENTS) -> None:
         self._lock = threading.Lock()
-        self._latest: Any | None = None
+        self._latest: UpdateLike | None = None
         self._events: deque[Event] = deque()
         self._max_events = max_events
         self._lost = 0
         self._updates = 0
         self._pending = False
 
-    def put(self, update: Any) -> bool:
+    def put(self, update: UpdateLike) -> bool:
         """Store ``update``; True when the caller should post a wake-up message."""
         with self._lock:
             self._latest = update

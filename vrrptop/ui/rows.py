@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from vrrptop.expect.wording import Segment
+from vrrptop.model.health import TargetHealth
 from vrrptop.model.instance import key_text
 from vrrptop.model.snapshot import HostView, InstanceView
 from vrrptop.ui.format import (
@@ -262,7 +262,7 @@ def host_cells(
     now: float,
     *,
     show_names: bool,
-    health: Mapping[str, Any] | None = None,
+    health: Mapping[str, TargetHealth] | None = None,
     views: Mapping[str, InstanceView] | None = None,
     width: int = HOSTS_FULL,
 ) -> list[Segment]:

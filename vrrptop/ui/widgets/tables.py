@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any
 
 from rich.cells import cell_len
 from rich.segment import Segment as RichSegment
@@ -19,6 +18,7 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
 from vrrptop.expect.wording import Segment
+from vrrptop.model.health import TargetHealth
 from vrrptop.model.node import NodeState
 from vrrptop.model.snapshot import HostView, InstanceView
 from vrrptop.ui.health_view import correlated
@@ -333,7 +333,7 @@ class HostsTable(RowTable):
         *,
         show_names: bool,
         tick: bool = True,
-        health: Mapping[str, Any] | None = None,
+        health: Mapping[str, TargetHealth] | None = None,
         width: int = FULL,
         node: NodeState | None = None,
     ) -> bool:

@@ -1,19 +1,31 @@
-"""The sort keys' actions (s, <, >, I and a click on a column header), mixed into
-``VrrptopApp``: kept apart so the app module holds its state and refresh policy."""
+"""The tables' view actions, mixed into ``VrrptopApp``: the sort keys (s, <, >, I and
+a click on a column header) and the filter (``/``, typed in the main screen's box,
+which posts ``FilterChanged``). Kept apart so the app module holds its state and
+refresh policy."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
 from vrrptop.ui.format import SORT_KEYS, next_sort_key, previous_sort_key
-from vrrptop.ui.messages import SortRequested
+from vrrptop.ui.messages import FilterChanged, SortRequested
 
 if TYPE_CHECKING:
     from vrrptop.ui.app import VrrptopApp
 
 
-class SortActions:
-    """Sorting the instances table."""
+class TableActions:
+    """Sorting and filtering the tables."""
+
+    def on_filter_changed(self, message: FilterChanged) -> None:
+        """A screen's filter box changed (messages up; the app owns the state)."""
+        self.set_filter(message.text)
+
+    def set_filter(self, text: str) -> None:
+        """Filter the tables to rows matching ``text``."""
+        app = cast("VrrptopApp", self)
+        app.filter_text = text
+        app.render_screens()
 
     def on_sort_requested(self, message: SortRequested) -> None:
         """A screen asked for a sort order (a click on a column header)."""
