@@ -52,6 +52,7 @@ def test_replay_in_a_real_terminal(tmux: Tmux) -> None:
             and "frames 165" in s
             and table_vrids(s) == ["42", "43", "44", "45", "46"]
             and s.count("10.0.0.97") >= 3
+            and "q Quit" in s  # the footer: the frame is painted to its last line
         )
 
     text = tmux.wait_for(replay_done, "the end of the replay with five instances")
