@@ -38,6 +38,16 @@ async def tick(pilot: Pilot[int], app: VrrptopApp) -> None:
     await pilot.pause()
 
 
+async def replay_to_end(pilot: Pilot[int], app: VrrptopApp, polls: int = 400) -> None:
+    """Wait for a real replay (a Monitor's engine over a capture) to end; the replay
+    runs as fast as it can, so this is seconds on the demo even under load."""
+    for _ in range(polls):
+        await pilot.pause(0.05)
+        if app.ended:
+            break
+    assert app.ended
+
+
 def rows(app: VrrptopApp, table_id: str = "#instances") -> list[list[str]]:
     """Plain text of every row of a table on the current screen."""
     table = app.screen.query_one(table_id, DataTable)

@@ -8,7 +8,7 @@ from datetime import UTC
 from pathlib import Path
 
 from tests.ui.editor_kit import pane_of, table_rows
-from tests.ui.helpers import log_lines
+from tests.ui.helpers import log_lines, replay_to_end
 from vrrptop.capture.pcapfile import PcapFileSource
 from vrrptop.config.model import Config, InstanceConfig
 from vrrptop.monitor import Monitor
@@ -32,11 +32,7 @@ async def test_editor_over_the_real_monitor(tmp_path: Path) -> None:
     app = build_app(options, monitor.engine, tz=UTC, monitor=monitor)
     try:
         async with app.run_test(size=(100, 30)) as pilot:
-            for _ in range(200):  # the replay runs as fast as it can
-                await pilot.pause(0.05)
-                if app.ended:
-                    break
-            assert app.ended
+            await replay_to_end(pilot, app)
             await pilot.press("e")
             await pilot.pause()
             screen = app.screen

@@ -10,7 +10,7 @@ from datetime import UTC
 
 from textual.pilot import Pilot
 
-from tests.ui.helpers import header, row_by_vrid, static_text
+from tests.ui.helpers import header, replay_to_end, row_by_vrid, static_text
 from vrrptop.cli import parse_args
 from vrrptop.model.moments import Moment
 from vrrptop.monitor import Monitor, load_configuration
@@ -29,11 +29,7 @@ async def demo_console() -> AsyncIterator[tuple[VrrptopApp, Pilot[int]]]:
     app = build_app(options, monitor.engine, tz=UTC, monitor=monitor)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
-            for _ in range(400):  # the replay runs as fast as it can
-                await pilot.pause(0.05)
-                if app.ended:
-                    break
-            assert app.ended
+            await replay_to_end(pilot, app)
             await pilot.pause(0.2)
             yield app, pilot
     finally:

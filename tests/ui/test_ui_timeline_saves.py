@@ -8,7 +8,7 @@ from datetime import UTC
 from pathlib import Path
 
 from tests.ui.editor_kit import pane_of
-from tests.ui.helpers import static_text
+from tests.ui.helpers import replay_to_end, static_text
 from tests.ui.test_ui_timeline import _marker_row
 from vrrptop.capture.pcapfile import PcapFileSource
 from vrrptop.config.model import Config, InstanceConfig
@@ -37,11 +37,7 @@ async def test_an_editor_save_is_marked_on_the_file_s_lanes(tmp_path: Path) -> N
     app = build_app(options, monitor.engine, tz=UTC, monitor=monitor)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
-            for _ in range(400):  # the replay runs as fast as it can
-                await pilot.pause(0.05)
-                if app.ended:
-                    break
-            assert app.ended
+            await replay_to_end(pilot, app)
             await pilot.press("T")
             lanes = static_text(app, "#timeline-lanes")
             assert "P" not in _marker_row(lanes, "testdns0 210/IPv4")

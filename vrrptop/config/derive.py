@@ -218,6 +218,7 @@ def _has_span(inst: InstanceConfig) -> bool:
 
 def _fill(declared: InstanceConfig, derived: InstanceConfig) -> InstanceConfig:
     """The TOML declaration wins; keepalived fills what it left unset."""
+    spans = declared if _has_span(declared) else derived  # span and span_lines go together
     return replace(
         declared,
         vrid=declared.vrid if declared.vrid is not None else derived.vrid,
@@ -228,7 +229,7 @@ def _fill(declared: InstanceConfig, derived: InstanceConfig) -> InstanceConfig:
         preempt_delay=declared.preempt_delay or derived.preempt_delay,
         unicast=declared.unicast or derived.unicast,
         use_vmac=declared.use_vmac or derived.use_vmac,
-        span=(spans := declared if _has_span(declared) else derived).span,
+        span=spans.span,
         span_lines=spans.span_lines,
         source="config+keepalived",
     )

@@ -10,7 +10,8 @@ engine's thread (and the prober's, for ``probe``), ``record``, ``event``, ``alar
 ``warning``, ``probe``, ``keepalived`` and ``notice`` as they happen; ``stop()`` when
 the run ends (threads and sockets end here); and, for a headless run, ``finish(snap)``
 with the final picture (a report, the JSON's final snapshot line). ``BaseOutput``
-gives every method a no-op default, so an output writes only what it consumes.
+gives every method the Protocol's no-op body, so an output writes only what it
+consumes.
 """
 
 from __future__ import annotations
@@ -49,66 +50,47 @@ class Output(Protocol):
 
     def start(self, feed: Feed) -> None:
         """Capture is about to start; ``feed`` reads the run from now on."""
+        return None
 
     def record(self, record: Record) -> None:
         """One decoded record (engine thread)."""
+        return None
 
     def event(self, event: Event) -> None:
         """One tracker event (engine thread)."""
+        return None
 
     def alarm(self, change: AlarmChange) -> None:
         """One alarm raised or cleared."""
+        return None
 
     def warning(self, message: str) -> None:
         """A configuration problem that switches some judgement off (said once)."""
+        return None
 
     def probe(self, result: ProbeResult) -> None:
         """One DNS probe result (the prober's thread)."""
+        return None
 
     def keepalived(self, state: NodeState, changed: tuple[LocalInstance, ...]) -> None:
         """The local keepalived changed (its poller's thread)."""
+        return None
 
     def notice(self, message: str) -> None:
         """Something secondary to monitoring stopped (``-w`` on a full disk), once."""
+        return None
 
     def stop(self) -> None:
         """The run is over: end threads, close sockets; safe to call twice."""
+        return None
 
     def finish(self, snap: Snapshot) -> None:
         """A headless run's final picture, after ``stop``."""
+        return None
 
 
-class BaseOutput:
-    """``Output`` with every method a no-op: subclasses override what they use."""
+class BaseOutput(Output):
+    """``Output`` with every method a no-op (the Protocol's own bodies, inherited by
+    subclassing it explicitly): subclasses override what they consume."""
 
     reads_snapshots: bool = False
-
-    def start(self, feed: Feed) -> None:
-        """Nothing to start."""
-
-    def record(self, record: Record) -> None:
-        """Records are not consumed."""
-
-    def event(self, event: Event) -> None:
-        """Events are not consumed."""
-
-    def alarm(self, change: AlarmChange) -> None:
-        """Alarms are not consumed."""
-
-    def warning(self, message: str) -> None:
-        """Warnings are not consumed."""
-
-    def probe(self, result: ProbeResult) -> None:
-        """Probe results are not consumed."""
-
-    def keepalived(self, state: NodeState, changed: tuple[LocalInstance, ...]) -> None:
-        """The local keepalived's changes are not consumed."""
-
-    def notice(self, message: str) -> None:
-        """Notices are not consumed."""
-
-    def stop(self) -> None:
-        """Nothing to stop."""
-
-    def finish(self, snap: Snapshot) -> None:
-        """Nothing to write at the end."""
