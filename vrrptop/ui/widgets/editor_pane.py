@@ -69,12 +69,12 @@ class EditorPane(Vertical):
         """Banner, the lines table, masters, notes and the last message."""
         yield Static(id="ed-banner")
         table: DataTable[Text] = DataTable(id="ed-lines", cursor_type="row", zebra_stripes=False)
-        table.add_column("#", key="line")
-        table.add_column("host", key="host")
-        table.add_column("service", key="service")
+        table.add_column(Text("#"), key="line")
+        table.add_column(Text("host"), key="host")
+        table.add_column(Text("service"), key="service")
         for i, inst in enumerate(self.instances):
-            table.add_column(instance_label(inst), key=f"inst{i}")
-        table.add_column("DNS", key="dns")
+            table.add_column(Text(instance_label(inst)), key=f"inst{i}")
+        table.add_column(Text("DNS"), key="dns")
         yield table
         yield Static(id="ed-masters")
         yield Static(id="ed-notes")

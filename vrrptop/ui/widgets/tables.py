@@ -191,7 +191,9 @@ class RowTable(DataTable[Text]):
         scroll_y = self.scroll_y
         self.clear(columns=True)
         for col, width in zip(columns, widths, strict=True):
-            self.add_column(col.label, width=width, key=col.id)
+            # A Text label: a str would be parsed as markup with emoji codes, whose
+            # table (rich._emoji_codes) costs 40 ms of the first frame to import.
+            self.add_column(Text(col.label), width=width, key=col.id)
         for key, cells in rows:
             self.add_row(*(self._text(c) for c in cells), key=key)
         self.cells_sent += len(rows) * len(col_ids)
