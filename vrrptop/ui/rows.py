@@ -123,20 +123,24 @@ def fit_instance_columns(
     """``columns`` and ``rows`` without optional columns (``DROP_ORDER``) until the
     table fits ``budget`` cells (each cell padded by 2): nothing is cut off behind
     a horizontal scrollbar while a less useful column could make room."""
-    columns, rows = list(columns), [(k, list(c)) for k, c in rows]
+    columns = list(columns)
+    widths = [len(c.label) for c in columns]
+    for _, cells in rows:  # once: a column's width does not depend on the others
+        for i, (text, _level) in enumerate(cells):
+            if len(text) > widths[i]:
+                widths[i] = len(text)
+    copied = False
     for col_id in DROP_ORDER:
-        widths = [len(c.label) for c in columns]
-        for _, cells in rows:
-            for i, (text, _level) in enumerate(cells):
-                widths[i] = max(widths[i], len(text))
-        if sum(w + 2 for w in widths) <= budget:
+        if sum(widths) + 2 * len(widths) <= budget:
             break
         index = next((i for i, c in enumerate(columns) if c.id == col_id), None)
         if index is not None:
-            del columns[index]
+            if not copied:
+                rows, copied = [(k, list(c)) for k, c in rows], True
+            del columns[index], widths[index]
             for _, cells in rows:
                 del cells[index]
-    return columns, rows
+    return columns, list(rows)
 
 
 def instance_key(inst: InstanceView) -> str:
