@@ -63,8 +63,11 @@ _POLL_MS = int(_POLL_S * 1000)
 #: lets the next ones gather in the socket buffer for BATCH_S before it reads
 #: again, and wakes the engine once per batch (``benchmarks/bench_idle.py``).
 #: Timestamps are the kernel's (SO_TIMESTAMP), so no timing is lost: an advert is
-#: shown at most 20 ms later. A busy segment fills batches and is read without a
-#: pause; BATCH_MAX bounds a batch so the engine starts on a flood at once.
+#: shown at most 50 ms later, and the console redraws at most every 100 ms anyway.
+#: The pause only follows a batch under BATCH_SMALL, i.e. a rate under ~1,300
+#: frames/s, so the socket buffer never holds more than a few dozen frames for it;
+#: a busy segment fills batches and is read without a pause. BATCH_MAX bounds a
+#: batch so the engine starts on a flood at once.
 BATCH_S = 0.05
 BATCH_SMALL = 64
 BATCH_MAX = 1024
