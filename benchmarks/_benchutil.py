@@ -17,6 +17,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from vrrptop.capture.synthetic import RouterSpec  # noqa: E402
+
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -65,17 +69,41 @@ def rx_dropped(ns: str, dev: str) -> int:
     return int(out.stdout.strip())
 
 
-#: A paced sender: ``python -c SENDER IFACE RATE SECONDS ROUTERS``; prints one line
-#: "sent N elapsed S errors E" when done. Frames are built once with scapy (through
-#: vrrptop's synthetic segment: ROUTERS VRIDs x IPv4 VRRPv2 + IPv6 VRRPv3), then sent
-#: from a raw AF_PACKET socket in a tight loop, paced every millisecond.
+def contention_frames(specs: list[RouterSpec], routers: int) -> list[bytearray]:
+    """Frames of ``specs`` with ``routers`` routers per instance, interleaved so that
+    the routers of one instance take turns (router j: its own address, MAC and
+    priority - j): split brain everywhere, the incident case. One router per
+    instance is exactly the healthy segment."""
+    from vrrptop.capture.synthetic import advert_frame
+
+    if routers == 1:
+        return [bytearray(advert_frame(s)) for s in specs]
+    frames = []
+    for j in range(routers):
+        for s in specs:
+            src = f"198.51.100.{10 + j}" if s.family == 4 else f"fe80::{10 + j:x}"
+            prio = s.priority - j
+            spec = RouterSpec(s.vrid, s.family, s.version, prio, s.interval_cs, src, auth=s.auth)
+            frame = bytearray(advert_frame(spec))
+            frame[6:12] = bytes((2, 0, 0, 1, 0, j))  # each router has its own real MAC
+            frames.append(frame)
+    return frames
+
+
+#: A paced sender: ``python -c SENDER IFACE RATE SECONDS ROUTERS CONTENDERS``; prints
+#: one line "sent N elapsed S errors E" when done. Frames are built once with scapy
+#: (vrrptop's synthetic segment: ROUTERS VRIDs x IPv4 VRRPv2 + IPv6 VRRPv3, with
+#: CONTENDERS routers taking turns on each: ``contention_frames``), then sent from a
+#: raw AF_PACKET socket in a tight loop, paced every millisecond.
 SENDER = r"""
 import os, socket, sys, time
 sys.path.insert(0, os.environ["VRRPTOP_ROOT"])
-from vrrptop.capture.synthetic import advert_frame, default_segment
+sys.path.insert(0, os.path.join(os.environ["VRRPTOP_ROOT"], "benchmarks"))
+from vrrptop.capture.synthetic import default_segment
+from _benchutil import contention_frames
 iface, routers = sys.argv[1], int(sys.argv[4])
 rate, seconds = float(sys.argv[2]), float(sys.argv[3])
-frames = [advert_frame(s) for s in default_segment(routers)]
+frames = [bytes(f) for f in contention_frames(default_segment(routers), int(sys.argv[5]))]
 n = len(frames)
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
 s.bind((iface, 0))
@@ -108,12 +136,14 @@ print(f"sent {sent} elapsed {mono() - t0:.3f} errors {errors}", flush=True)
 """
 
 
-def start_sender(ns: str, iface: str, rate: float, seconds: float, routers: int = 100):
+def start_sender(
+    ns: str, iface: str, rate: float, seconds: float, routers: int = 100, contenders: int = 1
+):  # type: ignore[no-untyped-def]
     """Start the paced sender in ``ns``; returns the Popen once it printed "ready"."""
     env = dict(os.environ, VRRPTOP_ROOT=str(ROOT))
     proc = subprocess.Popen(
         ["ip", "netns", "exec", ns, sys.executable, "-c", SENDER, iface, str(rate),
-         str(seconds), str(routers)],
+         str(seconds), str(routers), str(contenders)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -35,7 +35,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from vrrptop.capture.synthetic import RouterSpec, advert_frame  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _benchutil import contention_frames  # noqa: E402
+
+from vrrptop.capture.synthetic import RouterSpec  # noqa: E402
 
 
 def _ip_checksum(header: bytes) -> int:
@@ -60,21 +64,8 @@ def segment() -> list[RouterSpec]:
 
 
 def templates(routers: int) -> list[bytearray]:
-    """Frames of ``segment()`` with ``routers`` routers per instance, interleaved so
-    that the routers of one instance take turns (router j: its own address, MAC and
-    priority - j). One router per instance is exactly the healthy segment."""
-    if routers == 1:
-        return [bytearray(advert_frame(s)) for s in segment()]
-    frames = []
-    for j in range(routers):
-        for s in segment():
-            src = f"198.51.100.{10 + j}" if s.family == 4 else f"fe80::{10 + j:x}"
-            prio = s.priority - j
-            spec = RouterSpec(s.vrid, s.family, s.version, prio, s.interval_cs, src, auth=s.auth)
-            frame = bytearray(advert_frame(spec))
-            frame[6:12] = bytes((2, 0, 0, 1, 0, j))  # each router has its own real MAC
-            frames.append(frame)
-    return frames
+    """Frames of ``segment()`` with ``routers`` routers per instance taking turns."""
+    return contention_frames(segment(), routers)
 
 
 def write_pcap(path: Path, adverts: int, frames: list[bytearray]) -> None:

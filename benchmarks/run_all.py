@@ -29,7 +29,8 @@ BENCHMARKS: list[tuple[str, list[str], bool]] = [
     ("fuzz_decoders.py", ["--frames", "100000"], False),
     ("bench_model_tracker.py", [], False),
     ("bench_probes.py", [], False),
-    ("bench_live.py", [], True),
+    ("bench_live.py", ["--probe", "--rates", "50000,100000,150000"], True),
+    ("bench_live.py", ["--probe", "--contention", "4", "--rates", "25000,50000,75000"], True),
     ("bench_idle.py", [], True),
     ("bench_memory.py", ["--hours", "3"], False),
     ("bench_ui_flood.py", [], False),
@@ -57,6 +58,7 @@ class Result:
     seconds: float = 0.0
     load: str = ""
     headlines: list[str] = field(default_factory=list)
+    args: list[str] = field(default_factory=list)
 
 
 def _load() -> str:
@@ -84,7 +86,7 @@ def run_one(script: str, args: list[str], needs_root: bool) -> Result:
     seconds = time.monotonic() - t0
     heads = [ln.strip() for ln in lines if HEADLINE.search(ln) and not PROGRESS.match(ln)][-6:]
     status = "ok" if rc == 0 else f"FAILED (exit {rc})"
-    return Result(script, status, seconds, load, heads)
+    return Result(script, status, seconds, load, heads, args)
 
 
 def main() -> int:
@@ -107,7 +109,7 @@ def main() -> int:
     print(f"\n=== summary ({time.monotonic() - t0:.0f} s, {os.cpu_count()} cpus)")
     for r in results:
         timing = f"{r.seconds:5.0f}s  {r.load}" if r.seconds else ""
-        print(f"{r.name:24} {r.status:22} {timing}")
+        print(f"{r.name:24} {r.status:22} {timing}  {' '.join(r.args)}")
         for h in r.headlines:
             print(f"    {h}")
     return 0 if all(not r.status.startswith("FAILED") for r in results) else 1
