@@ -69,24 +69,32 @@ def rx_dropped(ns: str, dev: str) -> int:
     return int(out.stdout.strip())
 
 
-def contention_frames(specs: list[RouterSpec], routers: int) -> list[bytearray]:
-    """Frames of ``specs`` with ``routers`` routers per instance, interleaved so that
-    the routers of one instance take turns (router j: its own address, MAC and
-    priority - j): split brain everywhere, the incident case. One router per
-    instance is exactly the healthy segment."""
-    from vrrptop.capture.synthetic import advert_frame
-
+def contention_specs(specs: list[RouterSpec], routers: int) -> list[RouterSpec]:
+    """``specs`` with ``routers`` routers per instance, interleaved so that the
+    routers of one instance take turns (router j: its own address and priority - j):
+    split brain everywhere, the incident case. One router is ``specs`` itself."""
     if routers == 1:
-        return [bytearray(advert_frame(s)) for s in specs]
-    frames = []
+        return list(specs)
+    out = []
     for j in range(routers):
         for s in specs:
             src = f"198.51.100.{10 + j}" if s.family == 4 else f"fe80::{10 + j:x}"
             prio = s.priority - j
             spec = RouterSpec(s.vrid, s.family, s.version, prio, s.interval_cs, src, auth=s.auth)
-            frame = bytearray(advert_frame(spec))
-            frame[6:12] = bytes((2, 0, 0, 1, 0, j))  # each router has its own real MAC
-            frames.append(frame)
+            out.append(spec)
+    return out
+
+
+def contention_frames(specs: list[RouterSpec], routers: int) -> list[bytearray]:
+    """The frames of ``contention_specs``, each router with its own real MAC."""
+    from vrrptop.capture.synthetic import advert_frame
+
+    frames = []
+    for i, spec in enumerate(contention_specs(specs, routers)):
+        frame = bytearray(advert_frame(spec))
+        if routers > 1:
+            frame[6:12] = bytes((2, 0, 0, 1, 0, i // len(specs)))
+        frames.append(frame)
     return frames
 
 

@@ -34,6 +34,7 @@ BENCHMARKS: list[tuple[str, list[str], bool]] = [
     ("bench_idle.py", [], True),
     ("bench_memory.py", ["--hours", "3"], False),
     ("bench_ui_flood.py", [], False),
+    ("bench_ui_flood.py", ["--contention", "4", "--rate", "25500"], False),
     ("bench_ui_keys.py", [], False),
     ("bench_step.py", [], False),
 ]
