@@ -257,7 +257,10 @@ class Engine:
 
     def run(self) -> Snapshot:
         """Process frames until the source ends, ``stop()``, -c or --duration."""
-        tracker, sinks, writer = self.tracker, self.sinks, self.writer
+        tracker, writer = self.tracker, self.writer
+        # Only the sinks that read records are called per frame (``reads_records``,
+        # which outputs derive; any other sink is assumed to read them).
+        sinks = [s.record for s in self.sinks if getattr(s, "reads_records", True)]
         # -w keeps every frame the kernel filter let through when live (what was
         # captured, like tcpdump -w); from a file, only the frames that are ours.
         write_all = self.source.live
@@ -313,7 +316,7 @@ class Engine:
                 else:
                     events = apply(record, now)
                     for sink in sinks:
-                        sink.record(record)
+                        sink(record)
                     if type(record) is Advert:
                         adverts += 1
             if events:

@@ -55,3 +55,40 @@ def test_background_thread_and_stop():
     engine.stop()
     engine.join(5)
     assert engine.ended and engine.error is None
+
+
+def test_records_reach_the_outputs_that_read_them_and_only_those():
+    from vrrptop.output.base import BaseOutput
+    from vrrptop.wire.records import Record
+
+    class Reads(BaseOutput):
+        def __init__(self) -> None:
+            self.records: list[Record] = []
+
+        def record(self, record: Record) -> None:
+            self.records.append(record)
+
+    class EventsOnly(BaseOutput):
+        def record(self, record: Record) -> None:  # never called: see reads_records
+            raise AssertionError("record() of an output that does not read records")
+
+    EventsOnly.reads_records = False  # as if it had not overridden record()
+
+    class Plain:  # a bare Sink (no reads_records): assumed to read records
+        def __init__(self) -> None:
+            self.count = 0
+
+        def record(self, record: Record) -> None:
+            self.count += 1
+
+        def event(self, event: object) -> None:
+            pass
+
+    assert Reads.reads_records and not BaseOutput.reads_records
+    assert not type("Quiet", (BaseOutput,), {}).reads_records
+    reads, plain = Reads(), Plain()
+    engine = Engine(
+        SyntheticSource(_segment(), rate=100, count=12), sinks=[reads, EventsOnly(), plain]
+    )
+    engine.run()
+    assert len(reads.records) == 12 and plain.count == 12
