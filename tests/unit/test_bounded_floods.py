@@ -361,3 +361,24 @@ def test_decoder_cache_stays_bounded_under_distinct_adverts() -> None:
     feed(tracker, frames, lambda e: None)
     assert len(decode._cache) <= CACHE_MAX
     assert tracker.snapshot(frames[-1][0]).counters.adverts == len(frames)
+
+
+def test_a_trunk_of_2000_instances_is_tracked_without_evictions_or_false_masters() -> None:
+    """8 VLANs x 250 VRIDs, one master each, for 5 s: one new master per instance and
+    nothing evicted. At a cap of 1,024 instances, the oldest were evicted and made
+    anew at their next advert: a false new-master event every few milliseconds."""
+    data = vrrp2_advert("198.51.100.1", 1, 100, "203.0.113.1")
+    base = decode_frame(Frame(T0, ETHERNET, data, len(data)))
+    assert type(base) is Advert
+    keys = [(vlan, vrid) for vlan in range(10, 18) for vrid in range(1, 251)]
+    assert len(keys) == 2000
+    tracker = Tracker()
+    events: list[Event] = []
+    now = T0
+    for _ in range(5):
+        for vlan, vrid in keys:
+            now += 1.0 / len(keys)
+            events += tracker.apply(replace(base, vrid=vrid, vlan=vlan, ts=now), now)
+    snap = tracker.snapshot(now)
+    assert len(snap.instances) == 2000 and snap.counters.evicted == 0
+    assert sum(e.kind == "new-master" for e in events) == 2000

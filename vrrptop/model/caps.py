@@ -9,7 +9,7 @@ rollover is not an eviction (nothing the operator is still watching is lost).
 =====================  =====  ============================================
 table                  cap    note
 =====================  =====  ============================================
-instances              1024   (VLAN, VRID, family): 510 real ones per VLAN
+instances              4096   (VLAN, VRID, family): 510 real ones per VLAN
 sources per instance   64     routers advertising one VRID/family
 master history         256    MasterTerm ring per instance
 VIP holders            1024   address -> MAC from GARP / unsolicited NA
@@ -29,7 +29,10 @@ from typing import TypeVar
 K = TypeVar("K")
 V = TypeVar("V")
 
-MAX_INSTANCES = 1024
+MAX_INSTANCES = 4096
+"""8 VLANs of 255 VRIDs x 2 families. A trunk with more instances than the cap
+thrashes: every advert of an evicted instance makes it anew (a false new master),
+and at 1,024 a 2,000-instance trunk cost 24 µs an advert (``bench_scale.py``)."""
 MAX_SOURCES = 64
 MAX_HISTORY = 256
 MAX_VIP_HOLDERS = 1024

@@ -22,8 +22,9 @@ from vrrptop.model.timeline import _RANK, Band, Gap, Lane, Marker, Timeline
 #: Elements drawn at most over every lane of a report (about 6 MB of SVG).
 BUDGET = 20_000
 #: A lane keeps at least this many buckets per kind, however many lanes share the
-#: budget (1024 instances, the tracker's cap, still fit it).
-MIN_BUCKETS = 4
+#: budget: one, so that 4096 instances (the tracker's cap) still fit the report's
+#: size cap (at four, a report of 4096 instances with full histories was 18 MB).
+MIN_BUCKETS = 1
 
 T = TypeVar("T", Band, Gap, Marker)
 

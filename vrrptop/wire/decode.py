@@ -27,9 +27,15 @@ from vrrptop.wire.nd import decode_na
 from vrrptop.wire.records import Advert, Carp, Frame, Garp, Malformed, Neighbour
 from vrrptop.wire.vrrp import decode_ip112
 
-CACHE_MAX = 4096
+CACHE_MAX = 16384
+"""Distinct adverts cached. A segment's steady state is one entry per router and
+instance (2,000 instances on a trunk with 8 routers each is 16,000): the cache is
+cleared when full, so a segment with more distinct adverts than this decodes every
+advert in full (measured by ``benchmarks/bench_scale.py``: 4,096 entries made
+2,000 instances x 16 routers cost 74 µs an advert)."""
 #: Larger frames are decoded but not cached: real adverts are well under this, and
-#: it bounds the cache's memory (keys hold the frame) to about 8 MiB.
+#: it bounds the cache's memory (keys hold the frame) to about 32 MiB (real adverts
+#: of 60-150 bytes: a few MiB).
 CACHE_FRAME_MAX = 2048
 
 
