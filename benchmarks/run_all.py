@@ -28,6 +28,7 @@ BENCHMARKS: list[tuple[str, list[str], bool]] = [
     ("bench_offline.py", [], False),
     ("fuzz_decoders.py", ["--frames", "100000"], False),
     ("bench_model_tracker.py", [], False),
+    ("bench_scale.py", [], False),
     ("bench_probes.py", [], False),
     ("bench_live.py", ["--probe", "--rates", "50000,100000,150000"], True),
     ("bench_live.py", ["--probe", "--contention", "4", "--rates", "25000,50000,75000"], True),
@@ -42,7 +43,8 @@ BENCHMARKS: list[tuple[str, list[str], bool]] = [
 #: Lines worth repeating in the summary.
 HEADLINE = re.compile(
     r"goal|ratio|highest|worst|time to first|RSS|extrapolated|adverts/s|frames/s|lag|"
-    r"calls/s|per call|escaped|failed|error|apply\(\)/s|snapshot\(\)|latency|step p50",
+    r"calls/s|per call|escaped|failed|error|apply\(\)/s|snapshot\(\)|latency|step p50|"
+    r"^\s*\d+\s+[\d.]+\s+[\d.]+",
     re.IGNORECASE,
 )
 
