@@ -18,12 +18,15 @@ from vrrptop.model.node import LocalInstance, NodeState
 from vrrptop.model.snapshot import Snapshot
 from vrrptop.output.base import BaseOutput
 from vrrptop.wire import auth
+from vrrptop.wire.decode import CACHE_MAX
 from vrrptop.wire.records import Advert, Carp, Garp, Malformed, Neighbour, Record
 
 if TYPE_CHECKING:
     from vrrptop.probe.types import ProbeResult
 
-_CACHE_LIMIT = 4096
+_CACHE_LIMIT = CACHE_MAX
+"""Advert bodies kept: one per decode template, so as many as the decode cache holds
+(at 4,096, 510 instances x 16 routers re-encoded every advert)."""
 
 
 def advert_json(advert: Advert, show_secrets: bool = False) -> dict[str, Any]:
