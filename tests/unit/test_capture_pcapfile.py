@@ -52,7 +52,7 @@ def test_truncated_tail_is_reported_not_raised(tmp_path):
     assert "truncated after frame 1" in src.status().message
 
 
-def test_pcapng_goes_through_scapy(data_dir):
+def test_pcapng_is_read_block_by_block(data_dir):
     src = PcapFileSource(data_dir / "ndpi_vrrp3.pcapng")
     frames = list(src.frames())
     assert len(frames) == 10
@@ -93,3 +93,40 @@ def test_records_longer_than_snaplen_are_cut_like_libpcap(tmp_path):
     (frame,) = PcapFileSource(path).frames()
     assert frame.data == bytes(range(41))
     assert frame.wirelen == 58
+
+
+def test_gzip_compressed_pcap_and_pcapng_are_read(tmp_path, data_dir):
+    import gzip
+
+    classic = tmp_path / "x.pcap.gz"
+    classic.write_bytes(gzip.compress(_pcap([(10, 0, b"a" * 60), (11, 0, b"b" * 60)])))
+    assert [f.data for f in PcapFileSource(classic).frames()] == [b"a" * 60, b"b" * 60]
+    ng = tmp_path / "x.pcapng.gz"
+    ng.write_bytes(gzip.compress((data_dir / "ndpi_vrrp3.pcapng").read_bytes()))
+    plain = [(f.ts, f.data) for f in PcapFileSource(data_dir / "ndpi_vrrp3.pcapng").frames()]
+    assert [(f.ts, f.data) for f in PcapFileSource(ng).frames()] == plain and len(plain) == 10
+
+
+@pytest.mark.parametrize(
+    "content,needle",
+    [
+        (b"", "not a pcap or pcapng capture (0 bytes)"),
+        (b"\xd4\xc3\xb2\xa1\x02\x00", "a pcap header cut short at 6 bytes"),
+        (b"\x1f\x8b not really gzip", "cannot read"),
+    ],
+)
+def test_short_or_broken_files_are_one_line_errors(tmp_path, content, needle):
+    path = tmp_path / "f.pcap"
+    path.write_bytes(content)
+    with pytest.raises(VrrptopError) as exc:
+        PcapFileSource(path)
+    assert needle in str(exc.value) and "\n" not in str(exc.value)
+
+
+def test_fcs_bits_of_the_link_type_are_masked_like_libpcap(tmp_path):
+    data = bytearray(_pcap([(1, 0, b"c" * 60)]))
+    struct.pack_into("<I", data, 20, 1 | 0x14000000)  # Ethernet, "4 FCS bytes" flagged
+    path = tmp_path / "fcs.pcap"
+    path.write_bytes(bytes(data))
+    (frame,) = PcapFileSource(path).frames()
+    assert frame.linktype == 1

@@ -1,11 +1,11 @@
 """Replay a pcap or pcapng file (``-r FILE``) on the capture's own clock.
 
-scapy's RawPcapReader opens the file, checks the magic and reads the header (pcap,
+``capture/pcapopen.py`` opens the file, checks the magic and reads the header (pcap,
 nanosecond pcap, pcapng, gzip). For classic pcap the records are then read from its
 file object in large chunks with ``struct``: a record costs ~0.3 µs instead of the
 ~2 µs of a read call pair and a metadata tuple per packet, and replay speed is the
 first thing an operator notices on a big capture. pcapng is read block by block by
-``capture/pcapng.py`` (scapy's reader stopped at a Simple Packet Block).
+``capture/pcapng.py`` (scapy's reader, used before, stopped at a Simple Packet Block).
 
 Replay time never runs backwards: a record stamped earlier than the one before it
 (or with a microsecond field of a million or more) gets the previous record's time
@@ -16,8 +16,6 @@ events or negative durations. A link type vrrptop cannot decode is said once.
 from __future__ import annotations
 
 import contextlib
-import gzip
-import os
 import struct
 import time
 from collections.abc import Iterator
@@ -25,35 +23,9 @@ from pathlib import Path
 
 from vrrptop.capture.base import SourceKind, SourceState, SourceStatus
 from vrrptop.capture.pcapng import BlockError, read_blocks
-from vrrptop.errors import VrrptopError
+from vrrptop.capture.pcapopen import ClassicPcap, open_capture
 from vrrptop.wire.link import SUPPORTED_LINKTYPES
 from vrrptop.wire.records import Frame
-
-
-def _open_reader(path: Path):  # type: ignore[no-untyped-def]
-    """Open ``path`` with scapy, turning every failure into a one-line VrrptopError."""
-    try:
-        from scapy.error import Scapy_Exception
-        from scapy.utils import RawPcapReader
-    except ImportError as exc:  # pragma: no cover - scapy is a hard dependency
-        raise VrrptopError(f"scapy is not installed ({exc}): pip install scapy", 69) from exc
-    if not path.exists():
-        raise VrrptopError(f"cannot read {path}: no such file", 66)
-    if path.is_dir():
-        raise VrrptopError(f"cannot read {path}: it is a directory", 66)
-    if not os.access(path, os.R_OK):
-        raise VrrptopError(f"cannot read {path}: permission denied", 66)
-    try:
-        return RawPcapReader(str(path))
-    except Scapy_Exception as exc:
-        raise VrrptopError(f"cannot read {path}: not a pcap or pcapng capture ({exc})", 65) from exc
-    except (OSError, EOFError) as exc:
-        raise VrrptopError(f"cannot read {path}: {exc}", 66) from exc
-
-
-def _is_gzip(path: Path) -> bool:
-    with open(path, "rb") as fh:
-        return fh.read(2) == b"\x1f\x8b"
 
 
 class PcapFileSource:
@@ -71,7 +43,7 @@ class PcapFileSource:
         self.path = Path(path)
         self.name = str(path)
         self.speed = speed
-        self._reader = _open_reader(self.path)
+        self._reader = open_capture(self.path)
         self._closed = False
         self._received = 0
         self._state: SourceState = "running"
@@ -84,10 +56,11 @@ class PcapFileSource:
     def _classic_records(self) -> Iterator[Frame]:
         """Frames of a classic pcap, read in chunks."""
         reader = self._reader
+        assert isinstance(reader, ClassicPcap)
         linktype = reader.linktype
         if linktype not in SUPPORTED_LINKTYPES:
             self._unknown_links.add(linktype)
-        nano = getattr(reader, "nano", False)
+        nano = reader.nano
         divisor = 1e9 if nano else 1e6
         frac_max = 1_000_000_000 if nano else 1_000_000
         last = float("-inf")
@@ -95,7 +68,7 @@ class PcapFileSource:
         unpack_from = header.unpack_from
         # libpcap cuts records to the header's snaplen even when a (broken or fuzzed)
         # file stores more; do the same so vrrptop sees what tcpdump sees.
-        snaplen = getattr(reader, "snaplen", 0) or 0x40000
+        snaplen = reader.snaplen or 0x40000
         fh = reader.f
         buf = b""
         pos = 0
@@ -136,25 +109,22 @@ class PcapFileSource:
 
     def _pcapng_records(self) -> Iterator[Frame]:
         """Frames of a pcapng file, block by block, time clamped to run forwards."""
-        self._close_reader()
-        opener = gzip.open if _is_gzip(self.path) else open
         last = float("-inf")
-        with opener(self.path, "rb") as fh:
-            for frame in read_blocks(fh):  # type: ignore[arg-type]
-                if self._closed:
-                    return
-                self._received += 1
-                if frame.linktype not in SUPPORTED_LINKTYPES:
-                    self._unknown_links.add(frame.linktype)
-                if frame.ts < last:
-                    self._backwards += 1
-                    frame = Frame(last, frame.linktype, frame.data, frame.wirelen)
-                last = frame.ts
-                yield frame
+        for frame in read_blocks(self._reader.f):
+            if self._closed:
+                return
+            self._received += 1
+            if frame.linktype not in SUPPORTED_LINKTYPES:
+                self._unknown_links.add(frame.linktype)
+            if frame.ts < last:
+                self._backwards += 1
+                frame = Frame(last, frame.linktype, frame.data, frame.wirelen)
+            last = frame.ts
+            yield frame
 
     def frames(self) -> Iterator[Frame | None]:
         """Yield every frame; a truncated or corrupt tail ends the replay with a note."""
-        classic = hasattr(self._reader, "linktype") and hasattr(self._reader, "endian")
+        classic = isinstance(self._reader, ClassicPcap)
         records = self._classic_records() if classic else self._pcapng_records()
         try:
             if self.speed:
@@ -172,7 +142,7 @@ class PcapFileSource:
             self._close_reader()
 
     def _close_reader(self) -> None:
-        """Close scapy's reader once (closing a gzip one twice raises)."""
+        """Close the file once (closing a gzip one twice raises)."""
         if not self._reader_closed:
             self._reader_closed = True
             with contextlib.suppress(Exception):
