@@ -38,14 +38,11 @@ from vrrptop.ui.header import HeaderInfo, short_source_name
 from vrrptop.ui.keys import KEY_HELP
 from vrrptop.ui.messages import (
     MAX_PENDING_EVENTS,
-    DetailsRequested,
     SnapshotUpdated,
     UpdateInbox,
 )
-from vrrptop.ui.screens.detail import DetailScreen
-from vrrptop.ui.screens.help import HelpScreen
+from vrrptop.ui.screen_actions import ScreenActions
 from vrrptop.ui.screens.main import MainScreen
-from vrrptop.ui.screens.timeline import TimelineAction
 from vrrptop.ui.settle_watch import SettleWatch
 from vrrptop.ui.stepping import MomentSteps
 from vrrptop.ui.table_actions import TableActions
@@ -59,7 +56,7 @@ _MAIN_ONLY = frozenset({"filter", "cycle_sort", "sort_prev", "sort_next", "rever
 _MAIN_ONLY |= {"details", "edit", "clear", "step_prev", "step_next"}
 
 
-class VrrptopApp(TimelineAction, TableActions, MomentSteps, App[int]):
+class VrrptopApp(ScreenActions, TableActions, MomentSteps, App[int]):
     """The vrrptop console. Build it with ``vrrptop.ui.factory.build_app``."""
 
     CSS_PATH = "vrrptop.tcss"
@@ -304,26 +301,12 @@ class VrrptopApp(TimelineAction, TableActions, MomentSteps, App[int]):
         on_main = not self.screen_stack or self.screen is self.main_screen
         return on_main or action not in _MAIN_ONLY
 
-    def on_details_requested(self, message: DetailsRequested) -> None:
-        """A screen asked for an instance's details."""
-        self.open_details(message.key)
-
-    def open_details(self, key: str | None) -> None:
-        """Open the detail screen of instance ``key`` (``"vrid/family"``)."""
-        if key and self.screen is self.main_screen:
-            self.push_screen(DetailScreen(key))
-
     async def action_quit(self) -> None:
         """Stop the engine and leave; the terminal is restored by Textual."""
         self.engine.stop()
         # A running --on-save command must not hold up quitting (its group is killed).
         cancel_on_save()
         self.exit(0, return_code=0)
-
-    def action_help(self) -> None:
-        """Show the keys."""
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
 
     def action_filter(self) -> None:
         """Open the filter box on the main screen."""

@@ -170,13 +170,3 @@ class TimelineScreen(Screen[None]):
         moment.display = cursor is not None
         if cursor is not None:
             moment.update(moment_text(tl, cursor, app.tz))
-
-
-class TimelineAction:
-    """The app's ``T`` action, mixed into ``VrrptopApp`` (kept beside its screen)."""
-
-    def action_timeline(self) -> None:
-        """Open the master timeline (once; ``T`` on it again does nothing)."""
-        app = cast("VrrptopApp", self)
-        if not isinstance(app.screen, TimelineScreen):
-            app.push_screen(TimelineScreen())
