@@ -1,3 +1,3 @@
 """vrrptop: a terminal monitor for VRRP failover clusters."""
 
-__version__ = "0.1.0"
+__version__ = "0.1.1"
