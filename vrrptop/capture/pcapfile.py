@@ -53,10 +53,8 @@ class PcapFileSource:
         """Records whose timestamp went backwards or was invalid (clamped)."""
         self._unknown_links: set[int] = set()
 
-    def _classic_records(self) -> Iterator[Frame]:
+    def _classic_records(self, reader: ClassicPcap) -> Iterator[Frame]:
         """Frames of a classic pcap, read in chunks."""
-        reader = self._reader
-        assert isinstance(reader, ClassicPcap)
         linktype = reader.linktype
         if linktype not in SUPPORTED_LINKTYPES:
             self._unknown_links.add(linktype)
@@ -124,8 +122,11 @@ class PcapFileSource:
 
     def frames(self) -> Iterator[Frame | None]:
         """Yield every frame; a truncated or corrupt tail ends the replay with a note."""
-        classic = isinstance(self._reader, ClassicPcap)
-        records = self._classic_records() if classic else self._pcapng_records()
+        reader = self._reader
+        if isinstance(reader, ClassicPcap):
+            records = self._classic_records(reader)
+        else:
+            records = self._pcapng_records()
         try:
             if self.speed:
                 yield from self._paced(records, self.speed)

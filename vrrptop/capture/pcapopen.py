@@ -82,9 +82,12 @@ def open_capture(path: Path) -> ClassicPcap | PcapngFile:
             fh.seek(0)
             return PcapngFile(fh)
         if kind is None or len(head) < 24:
-            what = f"{len(head)} bytes" if len(head) < 4 else f"magic 0x{head[:4].hex()}"
             if kind is not None:
                 what = f"a pcap header cut short at {len(head)} bytes"
+            elif len(head) < 4:
+                what = f"{len(head)} bytes"
+            else:
+                what = f"magic 0x{head[:4].hex()}"
             raise VrrptopError(f"cannot read {path}: not a pcap or pcapng capture ({what})", 65)
         endian, nano = kind
         _major, _minor, _zone, _sigfigs, snaplen, linktype = struct.unpack(

@@ -123,24 +123,19 @@ def fit_instance_columns(
     """``columns`` and ``rows`` without optional columns (``DROP_ORDER``) until the
     table fits ``budget`` cells (each cell padded by 2): nothing is cut off behind
     a horizontal scrollbar while a less useful column could make room."""
-    columns = list(columns)
     widths = [len(c.label) for c in columns]
     for _, cells in rows:  # once: a column's width does not depend on the others
         for i, (text, _level) in enumerate(cells):
             if len(text) > widths[i]:
                 widths[i] = len(text)
-    copied = False
+    keep = list(range(len(columns)))
     for col_id in DROP_ORDER:
-        if sum(widths) + 2 * len(widths) <= budget:
+        if sum(widths[i] + 2 for i in keep) <= budget:
             break
-        index = next((i for i, c in enumerate(columns) if c.id == col_id), None)
-        if index is not None:
-            if not copied:
-                rows, copied = [(k, list(c)) for k, c in rows], True
-            del columns[index], widths[index]
-            for _, cells in rows:
-                del cells[index]
-    return columns, list(rows)
+        keep = [i for i in keep if columns[i].id != col_id]
+    if len(keep) == len(columns):
+        return list(columns), list(rows)
+    return [columns[i] for i in keep], [(k, [c[i] for i in keep]) for k, c in rows]
 
 
 def instance_key(inst: InstanceView) -> str:
