@@ -30,11 +30,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _benchutil import ROOT  # noqa: E402
+from _benchutil import ROOT, contention_frames  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 
-from vrrptop.capture.synthetic import RouterSpec, advert_frame  # noqa: E402
+from vrrptop.capture.synthetic import RouterSpec  # noqa: E402
 from vrrptop.model.tracker import Tracker  # noqa: E402
 from vrrptop.wire import decode  # noqa: E402
 from vrrptop.wire.records import Frame  # noqa: E402
@@ -47,19 +47,14 @@ the start of the run on big segments (2,000 x 4 sources: 8,000 adverts a second)
 
 def frames(instances: int, sources: int) -> list[bytes]:
     """One second of the segment: every router of every instance once, in turn."""
-    base = []
-    for i in range(instances):
-        vlan, vrid = divmod(i, 250)
-        base.append((vlan, RouterSpec(vrid + 1, 4, 2, 100 + (vrid + 1) % 100, 100)))
+    specs = [
+        RouterSpec(v % 250 + 1, 4, 2, 100 + (v % 250 + 1) % 100, 100) for v in range(instances)
+    ]
     out = []
-    for j in range(sources):
-        for vlan, s in base:
-            spec = RouterSpec(s.vrid, 4, 2, s.priority - j, 100, f"198.51.100.{10 + j}")
-            frame = bytearray(advert_frame(spec))
-            frame[6:12] = bytes((2, 0, 0, 1, 0, j))
-            if instances > 250:  # tagged: VLAN ids 10, 11, ...
-                frame[12:12] = struct.pack("!HH", 0x8100, 10 + vlan)
-            out.append(bytes(frame))
+    for k, frame in enumerate(contention_frames(specs, sources)):
+        if instances > 250:  # tagged: VLAN ids 10, 11, ... (instance k % instances)
+            frame[12:12] = struct.pack("!HH", 0x8100, 10 + (k % instances) // 250)
+        out.append(bytes(frame))
     return out
 
 
