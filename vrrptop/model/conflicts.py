@@ -24,7 +24,9 @@ O(sources), so the cost of an advert does not grow with the number of routers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from vrrptop.model.events import Event
@@ -125,18 +127,14 @@ def check_mismatch(inst: Instance, now: float, out: list[Event]) -> None:
     recent = [s for s in inst.sources.values() if now - s.last_seen <= WINDOW_S]
     found: dict[str, dict[str, Any]] = {}
     if len(recent) > 1:
-        for field, _ in _FIELDS:
-            # Checksum variants only matter between VRRPv3 senders (v2 vs v3 is a
-            # version mismatch already); None (bad checksum) is not a variant.
-            group = (
-                [s for s in recent if s.version == 3 and s.variant is not None]
-                if field == "checksum"
-                else recent
-            )
-            keys = {_key(s, field) for s in group}
-            if len(keys) > 1:
-                found[field] = {s.src: _value(s, field) for s in group}
-    for field, what in _FIELDS:
+        # Checksum variants only matter between VRRPv3 senders (v2 vs v3 is a
+        # version mismatch already); None (bad checksum) is not a variant.
+        v3 = [s for s in recent if s.version == 3 and s.variant is not None]
+        for field, _, key, value in _FIELDS:
+            group = v3 if field == "checksum" else recent
+            if len({key(s) for s in group}) > 1:
+                found[field] = {s.src: value(s) for s in group}
+    for field, what, _, _ in _FIELDS:
         if field in found and field not in inst.mismatch:
             inst.bump(f"mismatch-{field}")
             inst.emit(
@@ -165,29 +163,23 @@ def check_mismatch(inst: Instance, now: float, out: list[Event]) -> None:
     inst.auth_mismatch = differs
 
 
-_FIELDS: tuple[tuple[str, str], ...] = (
-    ("addresses", "VIP sets"),
-    ("interval", "advert intervals"),
-    ("version", "VRRP versions"),
-    ("auth-type", "auth types"),
-    ("checksum", "checksum variants (v3 with/without pseudo-header)"),
+def _sorted_addresses(s: Source) -> list[str]:
+    return sorted(s.addresses)
+
+
+_Getter = Callable[[Source], Any]
+
+#: The compared fields: name in events, wording, the key compared across sources
+#: (VIP sets as sets), and the JSON-safe value shown in the detail (never auth data).
+_FIELDS: tuple[tuple[str, str, _Getter, _Getter], ...] = (
+    ("addresses", "VIP sets", attrgetter("addr_key"), _sorted_addresses),
+    ("interval", "advert intervals", attrgetter("interval_cs"), attrgetter("interval_cs")),
+    ("version", "VRRP versions", attrgetter("version"), attrgetter("version")),
+    ("auth-type", "auth types", attrgetter("auth_type"), attrgetter("auth_type")),
+    (
+        "checksum",
+        "checksum variants (v3 with/without pseudo-header)",
+        attrgetter("variant"),
+        attrgetter("variant"),
+    ),
 )
-
-
-def _key(s: Source, field: str) -> Any:
-    if field == "addresses":
-        return s.addr_key
-    return _value(s, field)
-
-
-def _value(s: Source, field: str) -> Any:
-    """JSON-safe value of ``field`` for the mismatch detail (never auth data)."""
-    if field == "addresses":
-        return sorted(s.addresses)
-    if field == "interval":
-        return s.interval_cs
-    if field == "version":
-        return s.version
-    if field == "checksum":
-        return s.variant
-    return s.auth_type

@@ -76,13 +76,15 @@ def repeat(inst: Instance, rec: Advert, now: float) -> bool:
 def quiet(inst: Instance, rec: Advert, now: float) -> bool:
     """Any live source repeating itself with no event to make (see the module docstring)."""
     s = inst.sources.get(rec.src)
+    if s is None or not rec.checksum_ok:
+        return False
+    prev_seen = s.last_seen
     mark = inst.run_mark
     if (
-        s is None
-        or not rec.checksum_ok
-        or now < s.last_seen
-        or now >= s.expiry  # not live (or resigned: priority 0 expires at once)
-        or now - s.last_seen > WINDOW_S
+        now < prev_seen
+        or s.priority <= 0  # resigned: expires at once (Source.expiry)
+        or now >= prev_seen + s.mdi  # not live (Source.expiry, inlined)
+        or now - prev_seen > WINDOW_S
         or s.t3 < mark
         or s.t2 < mark
     ):
@@ -117,7 +119,6 @@ def quiet(inst: Instance, rec: Advert, now: float) -> bool:
         problems = inst.problems
         for p in rec.problems:
             problems[p] = problems.get(p, 0) + 1
-    prev_seen = s.last_seen
     s.t3, s.t2, s.t1 = s.t2, s.t1, now
     s.last_seen = now
     s.adverts += 1

@@ -6,7 +6,7 @@ Cisco/MikroTik) every router of a VRID sends from the same virtual MAC.
 
 from __future__ import annotations
 
-import ipaddress
+import socket
 
 from vrrptop.model.snapshot import TermEnd
 from vrrptop.model.timers import master_down_interval
@@ -140,8 +140,13 @@ class Term:
 
 
 def _parse_ip(text: str) -> int:
-    """The address as an integer (compared numerically, never as a string); 0 if bad."""
+    """The address as an integer (compared numerically, never as a string); 0 if bad.
+
+    ``inet_pton``, not ``ipaddress``: this runs once per new source, and 2,040 sources
+    appearing in one contention capture spent 20 ms in ``ipaddress`` alone."""
+    host = text.split("%", 1)[0]
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
-        return int(ipaddress.ip_address(text.split("%", 1)[0]))
-    except ValueError:
+        return int.from_bytes(socket.inet_pton(family, host), "big")
+    except (OSError, ValueError):
         return 0
