@@ -91,3 +91,46 @@ def test_a_new_source_is_checked_at_its_first_advert(calls: Counter[str]) -> Non
     before = calls["check_split"]
     t.apply(adv(ROUTERS[3], 150, ts=5.0), 5.0)
     assert calls["check_split"] == before + 1
+
+
+def test_a_new_run_checks_split_brain_but_not_mismatch(calls: Counter[str]) -> None:
+    t = Tracker()
+    contend(t, ROUTERS[:2], 5)  # settled: split brain, no mismatch
+    split, mismatch = calls["check_split"], calls["check_mismatch"]
+    # B is silent past its Master_Down_Interval, then comes back unchanged: its first
+    # adverts of the new run can form a split-brain pair, but no field changed.
+    for r in range(5, 12):
+        t.apply(adv(ROUTERS[0], 200, ts=float(r)), float(r))
+    contend(t, ROUTERS[:2], 4, start=12.0)
+    assert calls["check_split"] > split
+    assert calls["check_mismatch"] == mismatch
+
+
+def slow_master_returns(b_interval_cs: int, b_last: float) -> list[Event]:
+    """A (30 s adverts, Master_Down_Interval 90 s) is master; B (lower priority)
+    advertises until ``b_last``, then stops. A misses two adverts (silent 0-70 s,
+    still live), so it leaves the 60 s mismatch window and its advert at 70 s, alone
+    on the instance again, comes back into it. Returns the events from 60 s on."""
+    t = Tracker()
+    t.apply(adv(ROUTERS[0], 200, ts=0.0, interval_cs=3000), 0.0)
+    now = 0.5
+    while now <= b_last:
+        t.apply(adv(ROUTERS[1], 100, ts=now, interval_cs=b_interval_cs), now)
+        now += 1.0
+    events = t.tick(60.0)  # A leaves the window: any mismatch with B clears
+    events += t.apply(adv(ROUTERS[0], 200, ts=70.0, interval_cs=3000), 70.0)
+    events += t.tick(80.0)
+    return events
+
+
+def test_a_slow_master_back_in_the_window_is_compared_at_its_advert() -> None:
+    events = slow_master_returns(b_interval_cs=100, b_last=50.5)  # B still in the window
+    assert [(e.ts, e.kind, e.detail.get("field")) for e in events if e.kind == "mismatch"] == [
+        (70.0, "mismatch", "interval")
+    ]
+
+
+def test_a_slow_master_back_in_the_window_alone_raises_nothing() -> None:
+    # Controls: B agrees (same interval), or B left the window before A came back.
+    assert not [e for e in slow_master_returns(3000, 50.5) if e.kind == "mismatch"]
+    assert not [e for e in slow_master_returns(100, 5.5) if e.kind == "mismatch"]

@@ -13,10 +13,12 @@
   simple-password auth data differs (compared as bytes, never reported).  One event
   per field when it starts; it clears when the disagreeing sources age out.
 
-**When the checks run.** Both are functions of the sources' state at ``now``; they
-run only when that can change their answer (``affects``): a new source, a changed
-field, a source that was not live or had left the window, or a source still within
-its first three adverts since the latest run start (a split-brain pair can form).
+**When the checks run.** Both are functions of the sources' state at ``now``; each
+runs only when that can change its answer: split brain (``affects``) for a new
+source, one that was not live, changed its priority or timers, or is still within
+its first three adverts since the latest run start (a pair can form); mismatch
+(``mismatch_affected``) for a new source, one that rejoins the window, or a changed
+field it compares. A source's first adverts of a run thus check split brain only.
 Aging (a source expiring, leaving the window) is timer-driven (``Instance.timers``).
 A contending router repeating itself changes nothing: its advert costs O(1), not
 O(sources), so the cost of an advert does not grow with the number of routers.
@@ -46,18 +48,29 @@ SPLIT_MIN_ADVERTS = 3
 
 def affects(inst: Instance, src: Source, rec: Advert, now: float) -> bool:
     """True when ``rec`` (from the known ``src``, before ``src.record``) can change the
-    answer of ``check_split`` or ``check_mismatch`` (or the full schedule) at ``now``.
+    answer of ``check_split`` (or the full schedule) at ``now``.
 
-    False means: ``src`` has been live and in the window since the last check, stays
-    in its run, has already sent three adverts since the latest run start of any
-    source (every split-brain pair it can form is already formed), and repeats every
-    field the checks read. ``Instance.advert`` also checks the new ``t3``.
+    False means: ``src`` has been live since the last check, stays in its run, has
+    already sent three adverts since the latest run start of any source (every
+    split-brain pair it can form is already formed), and keeps the fields its
+    liveness depends on. ``Instance.advert`` also checks the new ``t3``; the mismatch
+    check has its own test (``mismatch_affected``).
     """
     return (
         now >= src.expiry  # was not live (or starts a new run)
-        or now - src.last_seen > WINDOW_S  # rejoins the mismatch window
         or src.t3 < inst.run_mark
         or rec.priority != src.priority
+        or rec.interval_cs != src.interval_cs
+        or rec.version != src.version
+    )
+
+
+def mismatch_affected(src: Source, rec: Advert, now: float) -> bool:
+    """True when ``rec`` (from the known ``src``, before ``src.record``) can change the
+    answer of ``check_mismatch``: ``src`` rejoins the window, or changes a field it
+    compares. Sources leaving the window are the timers' (``Instance.timers``)."""
+    return (
+        now - src.last_seen > WINDOW_S
         or rec.interval_cs != src.interval_cs
         or rec.version != src.version
         or rec.addresses != src.addresses

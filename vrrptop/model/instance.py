@@ -27,7 +27,14 @@ from collections import deque
 from typing import Any
 
 from vrrptop.model.caps import MAX_HISTORY, MAX_SOURCES, evict_oldest
-from vrrptop.model.conflicts import WINDOW_S, affects, check_mismatch, check_split, end_split
+from vrrptop.model.conflicts import (
+    WINDOW_S,
+    affects,
+    check_mismatch,
+    check_split,
+    end_split,
+    mismatch_affected,
+)
 from vrrptop.model.events import Event, EventKind, Severity
 from vrrptop.model.expectation import InstanceKey
 from vrrptop.model.snapshot import SplitTerm, TermEnd
@@ -133,9 +140,10 @@ class Instance:
         src = self.sources.get(rec.src)
         if src is None:
             src = self._source(rec, now)
-            changed = True
+            changed = fields = True
         else:
-            changed = affects(self, src, rec, now)
+            fields = mismatch_affected(src, rec, now)
+            changed = fields or affects(self, src, rec, now)
         prev_seen = src.last_seen
         prev_prio = src.priority
         src.record(rec, now)
@@ -185,7 +193,8 @@ class Instance:
         if changed:
             if len(self.sources) > 1:
                 check_split(self, now, out)
-                check_mismatch(self, now, out)
+                if fields:
+                    check_mismatch(self, now, out)
             self._schedule(now)
             return
         # Nothing the checks read changed: only this source's deadline moved later.

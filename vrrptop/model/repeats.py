@@ -4,7 +4,9 @@ Nearly every advert repeats the one before it from the same router. Two cases ar
 taken here, before ``Instance.advert`` (the slow path, which handles everything):
 
 - ``repeat`` with a master alone on its instance (the healthy segment): the live
-  master sends the same clean advert again; only its clock and gap statistics move.
+  master sends the same clean advert again, within the mismatch window (a master
+  with 30 s adverts that missed two comes back into it: ``conflicts.mismatch_affected``);
+  only its clock and gap statistics move.
 - ``quiet`` while several routers advertise (contention, split brain): any live
   source repeating every field that the election, ``conflicts`` and the schedule
   read, within its run and after its first three adverts since the latest run start
@@ -34,7 +36,13 @@ if TYPE_CHECKING:
 def repeat(inst: Instance, rec: Advert, now: float) -> bool:
     """The live master repeating an identical, clean advert while alone, else ``quiet``."""
     m = inst.fast
-    if m is None or now < inst.others_until or not rec.checksum_ok or rec.problems:
+    if (
+        m is None
+        or now < inst.others_until
+        or not rec.checksum_ok
+        or rec.problems
+        or now - m.last_seen > WINDOW_S  # rejoins the mismatch window (slow intervals)
+    ):
         return quiet(inst, rec, now)
     t = rec.template
     if t is None or t is not m.template:  # same template: the fields below are equal
