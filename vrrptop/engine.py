@@ -278,6 +278,12 @@ class Engine:
         last_step = float("-inf")
         active = False  # a frame arrived since the last update
         adverts = 0
+        uncounted = 0  # frames not yet pushed into the tracker (before every snapshot)
+        # Whether anything reads updates while the loop runs: a file replayed into
+        # --json or --report does not, and skips the publish clock on every frame.
+        timed = not (
+            packet_clock and self.on_update is None and not self.keep_snapshots and writer is None
+        )
         first_ts: float | None = None
         wall_start = time.monotonic()
         if not packet_clock:
@@ -293,6 +299,7 @@ class Engine:
                 if self._reset.is_set():
                     self._reset.clear()
                     tracker.reset()
+                    uncounted = 0
                     self._pending.clear()
                     if moments is not None:
                         moments.clear()
@@ -304,7 +311,7 @@ class Engine:
                 self._now = now = frame.ts
                 if first_ts is None:
                     first_ts = now
-                tracker.count_frame()
+                uncounted += 1
                 record = decode(frame)
                 if writer is not None and (record is not None or write_all):
                     writer.write(frame)
@@ -323,9 +330,13 @@ class Engine:
                 self._emit(events)
             fresh = None
             if step is not None and (events or now - last_step >= step):
+                tracker.count_frame(uncounted)
+                uncounted = 0
                 last_step = now
                 fresh = self._latest = self._make_snapshot()  # judged on capture time
             if moments is not None and (events or moments.held):
+                tracker.count_frame(uncounted)
+                uncounted = 0
                 moments.offer(now, events, fresh or self._make_snapshot)
             if count_limit is not None and adverts >= count_limit:
                 break
@@ -335,6 +346,8 @@ class Engine:
                         break
                 elif time.monotonic() - wall_start >= duration:
                     break
+            if not timed:
+                continue
             mono = time.monotonic()
             since = mono - last_publish
             if (since >= interval and (active or since >= idle_interval)) or (
@@ -342,12 +355,15 @@ class Engine:
             ):
                 last_publish = mono
                 active = False
+                tracker.count_frame(uncounted)
+                uncounted = 0
                 self._publish()
                 if writer is not None:
                     writer.flush()
                     if writer.error:
                         self._writer_failed(writer)
                         writer = None
+        tracker.count_frame(uncounted)
         if writer is not None:
             writer.flush()
             if writer.error:

@@ -63,6 +63,7 @@ _get_all = attrgetter(*_NAMES)
 _new_advert: Callable[..., Advert] = Advert  # positional re-stamp; mypy cannot count *args
 _VLAN_TAGS = frozenset(t.to_bytes(2, "big") for t in VLAN_TPIDS)
 _IPV4_TYPE = b"\x08\x00"
+_IPV6_TYPE = b"\x86\xdd"
 
 
 def clear_cache() -> None:
@@ -85,6 +86,9 @@ def cache_key(linktype: int, data: bytes) -> tuple[int, bytes] | bytes:
         et = data[12:14]
         if et == _IPV4_TYPE:
             return _ipv4_key(1, data, 14)
+        if et == _IPV6_TYPE:
+            # Bare bytes, like a masked IPv4 key, from which 86dd at [12:14] tells it.
+            return data
         off = 14
         while et in _VLAN_TAGS:
             et = data[off + 2 : off + 4]
@@ -132,15 +136,21 @@ def decode_frame(frame: Frame) -> Advert | Carp | Garp | Neighbour | Malformed |
         if type(data) is not bytes:  # bytearray/memoryview from a careless source
             data = bytes(data)
         linktype = frame.linktype
-        # Inlined cache_key for the common case (untagged Ethernet, IPv4, proto 112).
-        if (
-            linktype == 1
-            and data[12:14] == _IPV4_TYPE
-            and len(data) >= 34
-            and data[23] == PROTO_VRRP
-            and data[14] >> 4 == 4
-        ):
-            key: tuple[int, bytes] | bytes = data[:18] + data[20:24] + data[26:]
+        # Inlined cache_key for the common cases (untagged Ethernet: IPv4 proto 112, IPv6).
+        key: tuple[int, bytes] | bytes
+        if linktype == 1:
+            et = data[12:14]
+            if (
+                et == _IPV4_TYPE
+                and len(data) >= 34
+                and data[23] == PROTO_VRRP
+                and data[14] >> 4 == 4
+            ):
+                key = data[:18] + data[20:24] + data[26:]
+            elif et == _IPV6_TYPE:
+                key = data
+            else:
+                key = cache_key(linktype, data)
         else:
             key = cache_key(linktype, data)
         hit = _cache.get(key)
