@@ -114,6 +114,9 @@ class Engine:
         and looks at the two Events (two method calls) only when it is set."""
         self._thread: threading.Thread | None = None
         self._pending: list[Event] = []
+        self._uncounted = 0
+        """Frames read but not yet pushed into the tracker (``count_frame`` once per
+        snapshot, not once per frame): ``_make_snapshot`` pushes them."""
         self._now = 0.0
         self._latest: Snapshot | None = None
         self._ended = False
@@ -206,6 +209,9 @@ class Engine:
         return now
 
     def _make_snapshot(self) -> Snapshot:
+        if self._uncounted:
+            self.tracker.count_frame(self._uncounted)
+            self._uncounted = 0
         snap = self.tracker.snapshot(self._now)
         dropped = self.source.status().dropped
         if dropped != snap.counters.dropped:
@@ -278,7 +284,6 @@ class Engine:
         last_step = float("-inf")
         active = False  # a frame arrived since the last update
         adverts = 0
-        uncounted = 0  # frames not yet pushed into the tracker (before every snapshot)
         # Whether anything reads updates while the loop runs: a file replayed into
         # --json or --report does not, and skips the publish clock on every frame.
         timed = not (
@@ -299,7 +304,7 @@ class Engine:
                 if self._reset.is_set():
                     self._reset.clear()
                     tracker.reset()
-                    uncounted = 0
+                    self._uncounted = 0
                     self._pending.clear()
                     if moments is not None:
                         moments.clear()
@@ -311,7 +316,7 @@ class Engine:
                 self._now = now = frame.ts
                 if first_ts is None:
                     first_ts = now
-                uncounted += 1
+                self._uncounted += 1
                 record = decode(frame)
                 if writer is not None and (record is not None or write_all):
                     writer.write(frame)
@@ -330,13 +335,9 @@ class Engine:
                 self._emit(events)
             fresh = None
             if step is not None and (events or now - last_step >= step):
-                tracker.count_frame(uncounted)
-                uncounted = 0
                 last_step = now
                 fresh = self._latest = self._make_snapshot()  # judged on capture time
             if moments is not None and (events or moments.held):
-                tracker.count_frame(uncounted)
-                uncounted = 0
                 moments.offer(now, events, fresh or self._make_snapshot)
             if count_limit is not None and adverts >= count_limit:
                 break
@@ -355,15 +356,12 @@ class Engine:
             ):
                 last_publish = mono
                 active = False
-                tracker.count_frame(uncounted)
-                uncounted = 0
                 self._publish()
                 if writer is not None:
                     writer.flush()
                     if writer.error:
                         self._writer_failed(writer)
                         writer = None
-        tracker.count_frame(uncounted)
         if writer is not None:
             writer.flush()
             if writer.error:

@@ -90,8 +90,7 @@ def quiet(inst: Instance, rec: Advert, now: float) -> bool:
     mark = inst.run_mark
     if (
         now < prev_seen
-        or s.priority <= 0  # resigned: expires at once (Source.expiry)
-        or now >= prev_seen + s.mdi  # not live (Source.expiry, inlined)
+        or now >= s.expiry  # not live (or resigned: priority 0 expires at once)
         or now - prev_seen > WINDOW_S
         or s.t3 < mark
         or s.t2 < mark

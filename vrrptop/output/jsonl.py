@@ -224,9 +224,8 @@ class JsonLinesWriter(BaseOutput):
                 self.stream.write(line)
                 self.stream.flush()
                 return
-            batch = self._batch
-            batch.append(line)
-            if len(batch) >= _BATCH:
+            self._batch.append(line)
+            if len(self._batch) >= _BATCH:
                 self._drain()
 
     def _drain(self) -> None:
@@ -258,16 +257,7 @@ class JsonLinesWriter(BaseOutput):
                 if len(self._bodies) >= _CACHE_LIMIT:
                     self._bodies.clear()
                 self._bodies[key] = body
-            line = f'{{"type":"advert","ts":{a.ts!r},{body}\n'
-            with self._lock:  # _emit, inlined: this runs for every advert
-                if self.line_buffered:
-                    self.stream.write(line)
-                    self.stream.flush()
-                    return
-                batch = self._batch
-                batch.append(line)
-                if len(batch) >= _BATCH:
-                    self._drain()
+            self._emit(f'{{"type":"advert","ts":{a.ts!r},{body}\n')
             return
         self._emit(self._encode(record_json(record, self.show_secrets)) + "\n")
 
