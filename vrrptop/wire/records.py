@@ -5,12 +5,19 @@ repeats the same bytes every interval) can be decoded once and re-stamped. They 
 not ``frozen`` dataclasses on purpose: a frozen slots dataclass with twenty fields
 costs ~3 µs to construct (every field goes through ``object.__setattr__``), a plain
 one ~0.4 µs, and one is built per captured frame. Never assign to a record's fields.
+
+The two records built per frame, ``Frame`` and ``Advert``, write their ``__init__``
+out (``init=False``) rather than let ``dataclasses`` generate it: the same code in
+pure Python, but the compiled build (``vrrptop.native``) can compile only what is in
+the source, and a generated ``__init__`` stays interpreted there: a quarter of a
+compiled advert's cost. ``tests/unit/test_wire_records_init.py`` holds each written
+``__init__`` to its fields (names, order, defaults).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 #: Checksum variants a VRRP advert can match.
 #: "v2": RFC 3768, message only.  "v3": RFC 5798 with the IPv4/IPv6 pseudo-header.
@@ -21,7 +28,7 @@ from typing import Literal
 ChecksumVariant = Literal["v2", "v3", "v3-as-v2", "v3-old-unicast"]
 
 
-@dataclass(slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True, init=False)
 class Frame:
     """One captured link-layer frame, before decoding."""
 
@@ -34,8 +41,14 @@ class Frame:
     wirelen: int = -1
     """Original length on the wire; -1 when unknown (same as ``len(data)``)."""
 
+    def __init__(self, ts: float, linktype: int, data: bytes, wirelen: int = -1) -> None:
+        self.ts = ts
+        self.linktype = linktype
+        self.data = data
+        self.wirelen = wirelen
 
-@dataclass(slots=True, unsafe_hash=True)
+
+@dataclass(slots=True, unsafe_hash=True, init=False)
 class Advert:
     """A decoded VRRP advertisement (v2 or v3, IPv4 or IPv6)."""
 
@@ -72,12 +85,59 @@ class Advert:
     auth_offset: int = -1
     """Where ``auth_data`` starts in ``frame`` (-1: unknown or no auth field), so
     every hex dump can mask exactly those bytes (``vrrptop.wire.auth.secret_span``)."""
-    template: object = field(default=None, init=False, compare=False, hash=False, repr=False)
+    template: Any = field(default=None, init=False, compare=False, hash=False, repr=False)
     """The decode cache's entry this advert was re-stamped from (None: decoded in
     full, or built elsewhere). Every advert sharing one template has the same fields
     but ``ts`` and ``frame``, so consumers may replace field comparisons by one
     identity test (``model.repeats``, ``output.jsonl``). Not a constructor argument,
     so ``dataclasses.replace`` (which may change fields) always drops it."""
+
+    def __init__(
+        self,
+        ts: float,
+        src: str,
+        dst: str,
+        src_mac: str | None,
+        family: Literal[4, 6],
+        version: int,
+        type: int,
+        vrid: int,
+        priority: int,
+        interval_cs: int,
+        addresses: tuple[str, ...],
+        auth_type: int | None,
+        auth_data: bytes,
+        ttl: int,
+        checksum: int,
+        checksum_ok: bool,
+        checksum_variant: ChecksumVariant | None,
+        vlan: int | None,
+        problems: tuple[str, ...],
+        frame: bytes = b"",
+        auth_offset: int = -1,
+    ) -> None:
+        self.ts = ts
+        self.src = src
+        self.dst = dst
+        self.src_mac = src_mac
+        self.family = family
+        self.version = version
+        self.type = type
+        self.vrid = vrid
+        self.priority = priority
+        self.interval_cs = interval_cs
+        self.addresses = addresses
+        self.auth_type = auth_type
+        self.auth_data = auth_data
+        self.ttl = ttl
+        self.checksum = checksum
+        self.checksum_ok = checksum_ok
+        self.checksum_variant = checksum_variant
+        self.vlan = vlan
+        self.problems = problems
+        self.frame = frame
+        self.auth_offset = auth_offset
+        self.template = None
 
 
 @dataclass(slots=True, unsafe_hash=True)
