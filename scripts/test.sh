@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Install everything the test suite needs (Debian packages, a virtualenv with the
 # package and its test extras at the exact versions of constraints.txt) and run the
-# whole suite; then run the unit and UI behaviour tests again in .venv-lowest, on the
-# lowest dependency versions pyproject.toml admits (constraints-lowest.txt). Idempotent;
+# whole suite; then run the unit and UI tests again on the compiled build (a copy of
+# the checkout whose per-frame modules scripts/compile.py compiled with mypyc), and
+# the unit and UI behaviour tests in .venv-lowest, on the lowest dependency versions
+# pyproject.toml admits (constraints-lowest.txt). Idempotent;
 # run as root (the lab and live-capture tests need network namespaces, the packaging
 # tests install the .deb and run it as another user) or with sudo available.
 # Extra arguments go to pytest and skip the lowest-versions run, e.g.
-# `scripts/test.sh -m "not lab"`; `scripts/test.sh --lowest [ARGS]` runs only that.
+# `scripts/test.sh -m "not lab"`; `scripts/test.sh --lowest [ARGS]` and
+# `scripts/test.sh --compiled [ARGS]` run only that.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +25,8 @@ PACKAGES="keepalived dnsmasq-base dnsutils iproute2 tcpdump libpcap0.8 tmux proc
 PACKAGES="$PACKAGES man-db groff-base zsh lintian systemd"
 # chromium: renders the --report-html file headless and screenshots it.
 PACKAGES="$PACKAGES chromium"
+# gcc, python3-dev: the compiled build (mypyc's C extensions).
+PACKAGES="$PACKAGES gcc python3-dev"
 missing=""
 for pkg in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing="$missing $pkg"
@@ -55,14 +60,37 @@ lowest() {
         --ignore-glob='tests/ui/*snapshot*' "$@" tests/unit tests/ui
 }
 
+# The compiled build (vrrptop.native): the unit and UI tests on a compiled copy of the
+# checkout; test_native.py proves every listed module is the compiled one there.
+compiled() {
+    local tmp
+    tmp="$(mktemp -d)"
+    "$VENV/bin/python" scripts/compile.py --tree "$tmp/vrrptop"
+    # the third-party captures beside the checkout (tests/conftest.py), if there are any
+    if [ -d ../shared ]; then ln -s "$(cd ../shared && pwd)" "$tmp/shared"; fi
+    (cd "$tmp/vrrptop" && VRRPTOP_TEST_BUILD=compiled "$here/$VENV/bin/python" -m pytest -ra \
+        -p no:cacheprovider -m "not lab and not netns" "$@" tests/unit tests/ui) || {
+        rm -rf "$tmp"
+        return 1
+    }
+    rm -rf "$tmp"
+}
+
 if [ "${1-}" = "--lowest" ]; then
     shift
     lowest "$@"
     exit
 fi
 
+here="$(pwd)"
 VENV=".venv"
 setup_venv "$VENV" constraints.txt
+
+if [ "${1-}" = "--compiled" ]; then
+    shift
+    compiled "$@"
+    exit
+fi
 
 # Lint, format and types first: a failure here is as real as a failing test.
 "$VENV/bin/ruff" check vrrptop tests benchmarks scripts
@@ -71,4 +99,5 @@ setup_venv "$VENV" constraints.txt
 
 if [ "$#" -gt 0 ]; then exec "$VENV/bin/python" -m pytest -ra "$@"; fi
 "$VENV/bin/python" -m pytest -ra
+compiled
 lowest

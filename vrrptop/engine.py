@@ -112,7 +112,8 @@ class Engine:
         self._control = False
         """Set with ``_stop`` or ``_reset``: the loop reads this one attribute per frame
         and looks at the two Events (two method calls) only when it is set."""
-        self._thread: threading.Thread | None = None
+        # Not ``_thread``: mypyc names the compiled field ``__thread``, a C keyword.
+        self._worker: threading.Thread | None = None
         self._pending: list[Event] = []
         self._uncounted = 0
         """Frames read but not yet pushed into the tracker (``count_frame`` once per
@@ -133,8 +134,8 @@ class Engine:
     # -- control (any thread) ----------------------------------------------------
     def start(self) -> None:
         """Run in a background daemon thread."""
-        self._thread = threading.Thread(target=self._run_guarded, name="engine", daemon=True)
-        self._thread.start()
+        self._worker = threading.Thread(target=self._run_guarded, name="engine", daemon=True)
+        self._worker.start()
 
     def stop(self) -> None:
         """Ask the engine to stop; the source is closed so a blocked read returns."""
@@ -149,8 +150,8 @@ class Engine:
 
     def join(self, timeout: float | None = None) -> None:
         """Wait for the background thread."""
-        if self._thread is not None:
-            self._thread.join(timeout)
+        if self._worker is not None:
+            self._worker.join(timeout)
 
     def reset(self) -> None:
         """Clear counters and history.

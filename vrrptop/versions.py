@@ -4,9 +4,10 @@ A bug report that says "vrrptop 0.1.0" says little when the same vrrptop can run
 Debian's scapy, a vendored textual or a pip-installed one, with whatever libpcap the
 machine has. So the version line names the interpreter, each runtime library as
 installed (read from its metadata, nothing is imported: the core never imports
-textual, and importing scapy costs a second) and libpcap as libpcap itself reports
-it. Something missing is reported as missing rather than failing: ``--version`` is
-what one runs when the install is broken.
+textual, and importing scapy costs a second), libpcap as libpcap itself reports it,
+and whether the per-frame modules run compiled (``vrrptop.native``). Something
+missing is reported as missing rather than failing: ``--version`` is what one runs
+when the install is broken.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import sys
 from importlib import metadata
 
 from vrrptop import __version__
+from vrrptop.native import describe
 
 # Distribution names as installed (``pip show`` spells them this way).
 LIBRARIES = ("textual", "scapy", "dnspython", "rich", "prometheus_client")
@@ -53,4 +55,5 @@ def version_report() -> str:
     ]
     lines += [f"{name} {library_version(name)}" for name in LIBRARIES]
     lines.append(f"libpcap {libpcap_version()}")
+    lines.append(f"build {describe()}")
     return "\n".join(lines)

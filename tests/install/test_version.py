@@ -10,6 +10,7 @@ from importlib import metadata
 from pathlib import Path
 
 import vrrptop
+from vrrptop import native
 from vrrptop.versions import LIBRARIES, libpcap_version, library_version
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,13 +32,14 @@ def _version_lines(flag: str) -> list[str]:
 def test_version_names_vrrptop_python_each_library_and_libpcap() -> None:
     lines = _version_lines("--version")
     names = [line.split(" ", 1)[0] for line in lines]
-    assert names == ["vrrptop", "Python", *LIBRARIES, "libpcap"]
+    assert names == ["vrrptop", "Python", *LIBRARIES, "libpcap", "build"]
     assert lines[0] == f"vrrptop {vrrptop.__version__}"
     assert lines[1].startswith(f"Python {sys.version.split()[0]} ({sys.executable})")
     for name, line in zip(LIBRARIES, lines[2:], strict=False):
         assert line == f"{name} {metadata.version(name)}"
     # libpcap0.8 is installed by scripts/test.sh: its own version string, e.g. "1.10.3 (...)".
-    assert re.fullmatch(r"libpcap \d+\.\d+\.\d+.*", lines[-1]), lines[-1]
+    assert re.fullmatch(r"libpcap \d+\.\d+\.\d+.*", lines[-2]), lines[-2]
+    assert lines[-1] == f"build {native.describe()}"
 
 
 def test_short_flag_is_the_same() -> None:

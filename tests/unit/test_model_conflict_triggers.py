@@ -13,6 +13,7 @@ from collections import Counter
 import pytest
 
 from tests.unit.test_model_tracker import adv
+from vrrptop import native
 from vrrptop.model import instance as instance_mod
 from vrrptop.model.events import Event
 from vrrptop.model.tracker import Tracker
@@ -23,6 +24,8 @@ ROUTERS = ["198.51.100.10", "198.51.100.20", "198.51.100.30", "198.51.100.40"]
 @pytest.fixture
 def calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     """Count the calls of the two checks made by ``Instance``."""
+    if instance_mod.__name__ in native.compiled():
+        pytest.skip("counts calls by patching a module; compiled modules bind their calls")
     seen: Counter[str] = Counter()
     for name in ("check_split", "check_mismatch"):
         real = getattr(instance_mod, name)

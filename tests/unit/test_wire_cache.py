@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from scapy.layers.inet import IP
 from scapy.layers.l2 import Dot1Q, Ether
 from scapy.layers.vrrp import VRRP
 from test_wire_support import GROUP4, eth_ip4, fr, v2_msg
 
+from vrrptop import native
 from vrrptop.wire import decode as dec
 from vrrptop.wire.decode import clear_cache, decode_frame
 from vrrptop.wire.records import Advert, Frame
@@ -79,9 +81,15 @@ def test_oversized_frames_are_decoded_but_not_cached() -> None:
 
 
 def test_bytearray_and_memoryview_frames_are_accepted() -> None:
+    """A careless source's buffer decodes in pure Python; the compiled build enforces
+    ``Frame.data: bytes`` where the frame is made (``vrrptop.native``)."""
     data = eth_ip4(v2_msg(vrid=33))
     clear_cache()
     for buf in (bytearray(data), memoryview(data), bytearray(data)):
+        if "vrrptop.wire.records" in native.compiled():
+            with pytest.raises(TypeError):
+                Frame(1.0, 1, buf)  # type: ignore[arg-type]
+            continue
         rec = decode_frame(Frame(1.0, 1, buf))  # type: ignore[arg-type]
         assert isinstance(rec, Advert) and rec.vrid == 33 and rec.frame == data
 
