@@ -2,6 +2,9 @@
 # Install vrrptop into its own virtualenv, put `vrrptop`, its man page and its bash/zsh
 # completions where the system looks for them, then run it with the arguments given
 # (e.g. `scripts/install.sh --demo`). `scripts/install.sh --uninstall` removes it all.
+# `scripts/install.sh --compiled [ARGS]` also compiles the per-frame modules with mypyc
+# (vrrptop.native, scripts/compile.py: gcc, python3-dev and mypy in a throw-away venv);
+# without it every install is pure Python, and removes a compiled build left earlier.
 #
 # As root: /opt/vrrptop, /usr/local/bin, /usr/local/share/{man,bash-completion,zsh};
 #   the venv is built on the *system* interpreter /usr/bin/python3, never on root's
@@ -31,6 +34,9 @@ links=("$bindir/vrrptop" "$share/man/man1/vrrptop.1"
 targets=("bin/vrrptop" "share/man/man1/vrrptop.1"
     "share/bash-completion/completions/vrrptop" "share/zsh/site-functions/_vrrptop")
 
+compiled=""
+if [ "${1-}" = "--compiled" ]; then compiled=1; shift; fi
+
 if [ "${1-}" = "--uninstall" ]; then
     for link in "${links[@]}"; do
         case "$(readlink "$link" 2>/dev/null)" in "$prefix"/*) rm -f "$link" ;; esac
@@ -42,6 +48,11 @@ fi
 
 wheels=""
 if [ -d "$here/wheels" ]; then wheels="$here/wheels"; fi
+if [ -n "$compiled" ] && [ -n "$wheels" ]; then
+    echo "vrrptop: --compiled needs mypy from the package index; the offline tarball" \
+        "installs pure Python only" >&2
+    exit 69
+fi
 
 if ! command -v "$python" >/dev/null 2>&1; then
     echo "vrrptop: no Python interpreter '$python' (apt-get install python3)" >&2
@@ -55,7 +66,7 @@ fi
 has_ensurepip() { "$python" -c 'import ensurepip' 2>/dev/null; }
 if [ "$(id -u)" = 0 ] && [ -z "$wheels" ]; then
     need=""
-    for pkg in libpcap0.8 python3-venv; do
+    for pkg in libpcap0.8 python3-venv ${compiled:+gcc python3-dev}; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || need="$need $pkg"
     done
     if [ -n "$need" ]; then
@@ -100,6 +111,19 @@ else
         --exclude=./dist --exclude='*.egg-info' --exclude=__pycache__ -cf - . | tar -C "$src" -xf -
     "$prefix/bin/python" -m pip install -q --disable-pip-version-check --upgrade "$src"
 fi
+
+# pip does not know the compiled modules: drop any, so the new sources run (or are
+# compiled again below, from exactly the sources just installed). -I: the installed
+# vrrptop, never one in the current directory.
+"$prefix/bin/python" -I -m vrrptop.native --clean >/dev/null
+if [ -n "$compiled" ]; then
+    "$python" -m venv "$src/build-venv"
+    "$src/build-venv/bin/python" -m pip install -q --disable-pip-version-check \
+        -c "$src/constraints.txt" mypy setuptools
+    site="$("$prefix/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+    "$src/build-venv/bin/python" "$src/scripts/compile.py" --into "$site"
+fi
+echo "vrrptop: $("$prefix/bin/python" -I -m vrrptop.native)" >&2
 
 for i in "${!links[@]}"; do
     mkdir -p "$(dirname "${links[$i]}")"

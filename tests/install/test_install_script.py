@@ -89,3 +89,41 @@ def test_pip_installs_from_a_read_only_checkout(public_tmp: Path, nobody_home: P
     versions = run(as_nobody(nobody_home, str(venv / "bin/vrrptop"), "--version")).stdout
     assert versions.startswith(f"vrrptop {vrrptop.__version__}\n")
     assert (venv / "share/man/man1/vrrptop.1").is_file()
+
+
+def test_compiled_install_as_a_user_then_pure_again(public_tmp: Path, nobody_home: Path) -> None:
+    """``install.sh --compiled``: the same output as pure Python; a later plain install
+    removes the compiled modules (pip does not know them), and --uninstall leaves
+    nothing behind."""
+    needs_root_tools("runuser", "/usr/bin/python3", "gcc")
+    if subprocess.run(["/usr/bin/python3", "-c", "import ensurepip"]).returncode != 0:
+        pytest.skip("python3-venv is not installed")
+    checkout = copy_checkout(public_tmp / "checkout")
+    install_sh = checkout / "scripts/install.sh"
+    demo = checkout / "vrrptop/demo/lab-failover.pcap"
+    vrrptop_cmd = str(nobody_home / ".local/bin/vrrptop")
+
+    def install(*flags: str) -> str:
+        out = run(as_nobody(nobody_home, "env", "PYTHON=/usr/bin/python3", "bash",
+                            str(install_sh), *flags), timeout=900)  # fmt: skip
+        return out.stderr
+
+    def replay() -> str:
+        return run(as_nobody(nobody_home, vrrptop_cmd, "-r", str(demo), "--json", "-n",
+                             "--no-probe"), timeout=120).stdout  # fmt: skip
+
+    assert "vrrptop: compiled with mypyc" in install("--compiled")
+    versions = run(as_nobody(nobody_home, vrrptop_cmd, "--version"), timeout=60).stdout
+    assert versions.splitlines()[-1].startswith("build compiled with mypyc ("), versions
+    compiled_lines = replay()
+    assert compiled_lines.count('"type":"advert"') > 100
+
+    assert "vrrptop: pure Python (no compiled modules)" in install()
+    assert replay() == compiled_lines
+    local = nobody_home / ".local"
+    left = [p for p in local.rglob("*.so") if p.name.startswith("vrrptop_native__mypyc")
+            or "/site-packages/vrrptop/" in str(p)]  # fmt: skip
+    assert left == []
+
+    run(as_nobody(nobody_home, "bash", str(install_sh), "--uninstall"), timeout=60)
+    assert [p for p in local.rglob("*") if not p.is_dir()] == []
