@@ -83,6 +83,11 @@ class PcapFileSource:
             pos = 0
             end = len(buf)
             while pos + 16 <= end:
+                # typed, so the compiled build does this arithmetic on machine ints
+                sec: int
+                frac: int
+                caplen: int
+                wirelen: int
                 sec, frac, caplen, wirelen = unpack_from(buf, pos)
                 stop = pos + 16 + caplen
                 if stop > end:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import fields
 from operator import attrgetter
-from typing import Any
+from typing import Any, Final
 
 from vrrptop.wire.arp import decode_arp
 from vrrptop.wire.errors import DecodeError
@@ -27,7 +27,7 @@ from vrrptop.wire.nd import decode_na
 from vrrptop.wire.records import Advert, Carp, Frame, Garp, Malformed, Neighbour
 from vrrptop.wire.vrrp import decode_ip112
 
-CACHE_MAX = 16384
+CACHE_MAX: Final = 16384
 """Distinct adverts cached. A segment's steady state is one entry per router and
 instance (2,000 instances on a trunk with 8 routers each is 16,000): the cache is
 cleared when full, so a segment with more distinct adverts than this decodes every
@@ -36,7 +36,7 @@ advert in full (measured by ``benchmarks/bench_scale.py``: 4,096 entries made
 #: Larger frames are decoded but not cached: real adverts are well under this, and
 #: it bounds the cache's memory (keys hold the frame) to about 32 MiB (real adverts
 #: of 60-150 bytes: a few MiB).
-CACHE_FRAME_MAX = 2048
+CACHE_FRAME_MAX: Final = 2048
 
 
 class Template:
@@ -52,18 +52,20 @@ class Template:
         self.tail = tail
 
 
-_cache: dict[tuple[int, bytes] | bytes, Template] = {}
+_cache: Final[dict[tuple[int, bytes] | bytes, Template]] = {}
 
 # Re-stamping goes through the real constructor with positional arguments (twice as
 # fast as dataclasses.replace); the field order is read from the contract, not assumed.
+# Module constants are ``Final``: the compiled build (``vrrptop.native``) then reads
+# them as C statics, not by a lookup in the module's dict on every frame.
 _NAMES = [f.name for f in fields(Advert) if f.init]
-_FRAME_AT = _NAMES.index("frame")
+_FRAME_AT: Final = _NAMES.index("frame")
 assert _NAMES[0] == "ts"
-_get_all = attrgetter(*_NAMES)
-_new_advert: Callable[..., Advert] = Advert  # positional re-stamp; mypy cannot count *args
+_get_all: Final = attrgetter(*_NAMES)
+_new_advert: Final[Callable[..., Advert]] = Advert  # positional re-stamp (mypy cannot count *args)
 _VLAN_TAGS = frozenset(t.to_bytes(2, "big") for t in VLAN_TPIDS)
-_IPV4_TYPE = b"\x08\x00"
-_IPV6_TYPE = b"\x86\xdd"
+_IPV4_TYPE: Final = b"\x08\x00"
+_IPV6_TYPE: Final = b"\x86\xdd"
 
 
 def clear_cache() -> None:

@@ -8,13 +8,13 @@ as early as possible, because most captured traffic is someone else's.
 from __future__ import annotations
 
 import socket
-from typing import Literal, NamedTuple
+from typing import Final, Literal, NamedTuple
 
 from vrrptop.wire.errors import DecodeError
 
 PROTO_AH = 51
 PROTO_ICMPV6 = 58
-PROTO_VRRP = 112
+PROTO_VRRP: Final = 112
 
 # IPv6 extension headers we skip: hop-by-hop, routing, fragment, AH, dest options.
 _EXT_HOP, _EXT_ROUTING, _EXT_FRAG, _EXT_AH, _EXT_DEST = 0, 43, 44, 51, 60
