@@ -61,7 +61,8 @@ lowest() {
 }
 
 # The compiled build (vrrptop.native): the unit and UI tests on a compiled copy of the
-# checkout; test_native.py proves every listed module is the compiled one there.
+# checkout, and live capture and a keepalived failover in network namespaces (root);
+# test_native.py proves every listed module is the compiled one there.
 compiled() {
     local tmp
     tmp="$(mktemp -d)"
@@ -69,7 +70,8 @@ compiled() {
     # the third-party captures beside the checkout (tests/conftest.py), if there are any
     if [ -d ../shared ]; then ln -s "$(cd ../shared && pwd)" "$tmp/shared"; fi
     (cd "$tmp/vrrptop" && VRRPTOP_TEST_BUILD=compiled "$here/$VENV/bin/python" -m pytest -ra \
-        -p no:cacheprovider -m "not lab and not netns" "$@" tests/unit tests/ui) || {
+        -p no:cacheprovider "$@" tests/unit tests/ui tests/integration/test_capture_live.py \
+        tests/integration/test_capture_counts.py tests/integration/test_lab_failover.py) || {
         rm -rf "$tmp"
         return 1
     }

@@ -98,6 +98,7 @@ def test_sdist_has_contrib_licence_and_packaging(dists: tuple[Path, Path, str]) 
         "scripts/build-offline.sh",
         "scripts/install.sh",
         "scripts/gen_docs.py",
+        "scripts/compile.py",
         "vrrptop/demo/lab-failover.pcap",
         "vrrptop/ui/vrrptop.tcss",
     ):
