@@ -2,6 +2,7 @@
 
     python benchmarks/bench_offline.py [--adverts 1000000] [--contention 200000]
         [--runs 3] [--scale 1,2,4,16] [--scale-adverts 200000] [--tree DIR] [--keep]
+        [--compiled]
 
 Workloads (generated into a temporary directory, never committed):
 
@@ -19,6 +20,9 @@ out vrrptop's start-up, measured on a file of one advert per instance, because t
 workloads differ in size. IPv4 IDs increment
 as real senders do, so frames are not byte-identical. ``--tree DIR`` runs vrrptop
 from another source tree (e.g. a checkout of main) to compare revisions in one run.
+``--compiled`` also builds the tree's compiled copy (``scripts/compile.py --tree``,
+about a minute) and runs it in the same interleaved rounds: a "compiled" row under
+each pure one, against the same tcpdump runs.
 """
 
 from __future__ import annotations
@@ -108,15 +112,18 @@ def load() -> str:
     return f"load {one:.2f} {five:.2f} {fifteen:.2f}"
 
 
-def measure(pcap: Path, adverts: int, runs: int, tree: Path) -> tuple[float, float | None]:
-    """Median seconds of vrrptop and of tcpdump (None when not installed), interleaved."""
-    v, t = [], []
+def measure(pcap: Path, runs: int, trees: list[Path]) -> tuple[list[float], float | None]:
+    """Median seconds of vrrptop from each tree and of tcpdump (None when not
+    installed), interleaved round by round so that drift hits them alike."""
+    v: list[list[float]] = [[] for _ in trees]
+    t = []
     have_tcpdump = shutil.which("tcpdump") is not None
     for _ in range(runs):
-        v.append(timed([sys.executable, "-m", "vrrptop", "-r", str(pcap), "--json"], tree))
+        for i, tree in enumerate(trees):
+            v[i].append(timed([sys.executable, "-m", "vrrptop", "-r", str(pcap), "--json"], tree))
         if have_tcpdump:
-            t.append(timed(["tcpdump", "-nn", "-v", "-r", str(pcap)], tree))
-    return statistics.median(v), (statistics.median(t) if t else None)
+            t.append(timed(["tcpdump", "-nn", "-v", "-r", str(pcap)], trees[0]))
+    return [statistics.median(x) for x in v], (statistics.median(t) if t else None)
 
 
 def report(
@@ -131,7 +138,7 @@ def report(
     ones and make contention look dearer than it is per advert.
     """
     us = max(v - startup, 0.0) / adverts * 1e6
-    line = f"{name:22} vrrptop {adverts / v:9,.0f} adverts/s ({us:5.2f} µs/advert)"
+    line = f"{name:33} vrrptop {adverts / v:9,.0f} adverts/s ({us:5.2f} µs/advert)"
     if t is not None:
         line += f"  tcpdump {adverts / t:9,.0f}/s  ratio {t / v:.2f} (goal >= 0.5)"
     print(f"{line}  [{load()}]", flush=True)
@@ -160,38 +167,50 @@ def main() -> int:
     ap.add_argument("--scale-adverts", type=int, default=200_000)
     ap.add_argument("--tree", type=Path, default=ROOT, help="source tree to run vrrptop from")
     ap.add_argument("--keep", action="store_true", help="keep the generated pcaps")
+    ap.add_argument("--compiled", action="store_true", help="also run the compiled build")
     args = ap.parse_args()
     tree = args.tree.resolve()
     print(f"vrrptop from {tree}; medians of {args.runs}; {load()} ({os.cpu_count()} cpus)")
     tmp = Path(tempfile.mkdtemp(prefix="vrrptop-bench-"))
+    trees, names = [tree], [""]
     try:
+        if args.compiled:
+            native = tmp / "compiled"
+            subprocess.run([sys.executable, str(tree / "scripts/compile.py"), "--tree",
+                            str(native)], check=True)  # fmt: skip
+            trees, names = [tree, native], [" (pure)", " (compiled)"]
         pcap = tmp / "startup.pcap"
         write_pcap(pcap, STARTUP_ADVERTS, templates(1))  # every instance once
-        startup = measure(pcap, STARTUP_ADVERTS, args.runs, tree)[0]
-        print(f"start-up: {startup:.2f} s ({STARTUP_ADVERTS} adverts; left out of µs/advert)")
+        startups = measure(pcap, args.runs, trees)[0]
+        for name, startup in zip(names, startups, strict=True):
+            print(f"start-up{name}: {startup:.2f} s ({STARTUP_ADVERTS} adverts; not in µs/advert)")
         pcap = tmp / "healthy.pcap"
         write_pcap(pcap, args.adverts, templates(1))
-        v, t = measure(pcap, args.adverts, args.runs, tree)
-        healthy, healthy_ratio = report("healthy", args.adverts, v, t, startup)
+        vs, t = measure(pcap, args.runs, trees)
+        healthy = [report(f"healthy{n}", args.adverts, v, t, st)
+                   for n, v, st in zip(names, vs, startups, strict=True)]  # fmt: skip
         if args.contention:
             pcap = tmp / "contention.pcap"
             write_pcap(pcap, args.contention, templates(args.routers))
-            v, t = measure(pcap, args.contention, args.runs, tree)
-            name = f"contention ({args.routers} routers)"
-            us, ratio = report(name, args.contention, v, t, startup)
-            rel = relative(us, healthy, ratio, healthy_ratio)
-            print(f"contention / healthy cost per advert: {rel} (goal <= 1.5x)")
+            vs, t = measure(pcap, args.runs, trees)
+            for i, (n, v, st) in enumerate(zip(names, vs, startups, strict=True)):
+                us, ratio = report(f"contention ({args.routers} routers){n}", args.contention, v,
+                                   t, st)  # fmt: skip
+                rel = relative(us, healthy[i][0], ratio, healthy[i][1])
+                print(f"contention / healthy cost per advert{n}: {rel} (goal <= 1.5x)")
         if args.scale:
             print("scale curve: cost per advert by sources per instance (510 instances)")
-            base: tuple[float, float | None] | None = None
+            bases: list[tuple[float, float | None] | None] = [None for _ in trees]
             for k in (int(x) for x in args.scale.split(",")):
                 pcap = tmp / f"scale-{k}.pcap"
                 write_pcap(pcap, args.scale_adverts, templates(k))
-                v, t = measure(pcap, args.scale_adverts, args.runs, tree)
-                us, ratio = report(f"  {k:2} sources/instance", args.scale_adverts, v, t, startup)
-                base = base or (us, ratio)
-                rel = relative(us, base[0], ratio, base[1])
-                print(f"  {k:2} sources/instance: {rel} the first row's cost")
+                vs, t = measure(pcap, args.runs, trees)
+                for i, (n, v, st) in enumerate(zip(names, vs, startups, strict=True)):
+                    us, ratio = report(f"  {k:2} sources/instance{n}", args.scale_adverts, v,
+                                       t, st)  # fmt: skip
+                    base = bases[i] = bases[i] or (us, ratio)
+                    rel = relative(us, base[0], ratio, base[1])
+                    print(f"  {k:2} sources/instance{n}: {rel} the first row's cost")
     finally:
         if args.keep:
             print(f"kept {tmp}")
