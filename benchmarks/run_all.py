@@ -25,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 
 #: (script, arguments for this run, needs root). Long defaults are cut down here.
 BENCHMARKS: list[tuple[str, list[str], bool]] = [
-    ("bench_offline.py", [], False),
+    ("bench_offline.py", ["--compiled"], False),  # pure and compiled, side by side
     ("fuzz_decoders.py", ["--frames", "100000"], False),
     ("bench_model_tracker.py", [], False),
     ("bench_scale.py", [], False),
