@@ -69,7 +69,10 @@ compiled() {
     "$VENV/bin/python" scripts/compile.py --tree "$tmp/vrrptop"
     # the third-party captures beside the checkout (tests/conftest.py), if there are any
     if [ -d ../shared ]; then ln -s "$(cd ../shared && pwd)" "$tmp/shared"; fi
-    (cd "$tmp/vrrptop" && VRRPTOP_TEST_BUILD=compiled "$here/$VENV/bin/python" -m pytest -ra \
+    # PYTHONPATH: a test's own `python -m vrrptop`, from any directory, runs the compiled
+    # copy too, not the checkout the venv's editable install points at.
+    (cd "$tmp/vrrptop" && VRRPTOP_TEST_BUILD=compiled PYTHONPATH="$tmp/vrrptop" \
+        "$here/$VENV/bin/python" -m pytest -ra \
         -p no:cacheprovider "$@" tests/unit tests/ui tests/integration/test_capture_live.py \
         tests/integration/test_capture_counts.py tests/integration/test_lab_failover.py) || {
         rm -rf "$tmp"

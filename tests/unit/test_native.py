@@ -33,6 +33,16 @@ def test_this_run_tests_the_build_it_claims() -> None:
         assert native.describe() == "pure Python (no compiled modules)"
 
 
+def test_a_tests_own_vrrptop_process_runs_the_same_build(tmp_path: Path) -> None:
+    """Tests also start ``python -m vrrptop`` from other directories; those processes
+    must run the build under test too (``scripts/test.sh`` sets PYTHONPATH)."""
+    out = subprocess.run(
+        [sys.executable, "-m", "vrrptop", "--version"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    assert out.stdout.splitlines()[-1] == f"build {native.describe()}"
+
+
 def test_every_listed_module_is_a_source_file_listed_once() -> None:
     assert len(set(native.MODULES)) == len(native.MODULES)
     for name in native.MODULES:
