@@ -24,7 +24,6 @@ Each missing part is one line on stderr and exit status 2.
 from __future__ import annotations
 
 import argparse
-import importlib.machinery
 import os
 import shutil
 import subprocess
@@ -35,9 +34,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from vrrptop.native import GROUP, MODULES, extension_path, remove_compiled  # noqa: E402
+from vrrptop.native import GROUP, GROUP_GLOB, MODULES, extension_path, remove_compiled  # noqa: E402
 
-SUFFIX = importlib.machinery.EXTENSION_SUFFIXES[0]
 #: Not copied by --tree: version control, virtualenvs, caches, earlier builds.
 SKIP = (".git", ".venv*", "__pycache__", "*.so", "build", ".mypy_cache", ".ruff_cache",
         ".pytest_cache", ".hypothesis")  # fmt: skip
@@ -125,7 +123,7 @@ def build(dest: Path, log: Path) -> None:
             if not built.is_file():
                 raise Refused(f"mypyc did not build {extension_path(name)} (see {log})")
             shutil.copy2(built, dest / extension_path(name))
-        (group,) = work.glob(f"{GROUP}__mypyc*{SUFFIX}")
+        (group,) = work.glob(GROUP_GLOB)
         shutil.copy2(group, dest / group.name)
 
 

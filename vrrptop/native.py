@@ -5,7 +5,7 @@ does. The modules every frame goes through (the decoders, the tracker, the pcap
 reader, the engine and the JSON Lines writer) can also be compiled with mypyc
 (``scripts/compile.py``, ``scripts/install.sh --compiled``). It is the same source,
 type-checked: each module becomes a C extension beside its ``.py``, and Python
-imports the extension instead. Measured in the README's *Speed* section.
+imports the extension instead. Measured in the README's "The compiled build".
 
 Compiled modules differ from the pure ones in two ways the code allows for. Argument
 types are enforced at run time, so a ``Frame`` rejects a ``bytearray``. Calls
@@ -63,15 +63,18 @@ MODULES: tuple[str, ...] = (
 )
 
 _EXTENSION = tuple(importlib.machinery.EXTENSION_SUFFIXES)
+SUFFIX = _EXTENSION[0]
+"""What this interpreter's extensions end in (``.cpython-311-x86_64-linux-gnu.so``)."""
 GROUP = "vrrptop_native"
-"""mypyc's shared library for the build (``vrrptop_native__mypyc<suffix>``), which
+"""mypyc's shared library for the build (``vrrptop_native__mypyc<SUFFIX>``), which
 every compiled module loads; it sits beside the ``vrrptop`` package."""
+GROUP_GLOB = f"{GROUP}__mypyc*{SUFFIX}"
 
 
 def extension_path(name: str) -> Path:
     """Where a compiled module sits, relative to the directory holding ``vrrptop/``:
     ``vrrptop.wire.decode`` -> ``vrrptop/wire/decode.cpython-311-x86_64-linux-gnu.so``."""
-    return Path(*name.split(".")).with_name(name.rsplit(".", 1)[1] + _EXTENSION[0])
+    return Path(*name.split(".")).with_name(name.rsplit(".", 1)[1] + SUFFIX)
 
 
 def remove_compiled(site: Path) -> int:
@@ -83,7 +86,7 @@ def remove_compiled(site: Path) -> int:
     leave old compiled modules in front of the new sources.
     """
     paths = [site / extension_path(name) for name in MODULES]
-    paths += sorted(site.glob(f"{GROUP}__mypyc*{_EXTENSION[0]}"))
+    paths += sorted(site.glob(GROUP_GLOB))
     gone = 0
     for path in paths:
         if path.is_file():

@@ -70,6 +70,12 @@ class PcapFileSource:
         fh = reader.f
         buf = b""
         pos = 0
+        # the record header's fields, typed so that the compiled build does this
+        # arithmetic on machine ints
+        sec: int
+        frac: int
+        caplen: int
+        wirelen: int
         while True:
             chunk = fh.read(1 << 20)
             if not chunk:
@@ -83,11 +89,6 @@ class PcapFileSource:
             pos = 0
             end = len(buf)
             while pos + 16 <= end:
-                # typed, so the compiled build does this arithmetic on machine ints
-                sec: int
-                frac: int
-                caplen: int
-                wirelen: int
                 sec, frac, caplen, wirelen = unpack_from(buf, pos)
                 stop = pos + 16 + caplen
                 if stop > end:

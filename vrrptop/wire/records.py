@@ -90,7 +90,9 @@ class Advert:
     full, or built elsewhere). Every advert sharing one template has the same fields
     but ``ts`` and ``frame``, so consumers may replace field comparisons by one
     identity test (``model.repeats``, ``output.jsonl``). Not a constructor argument,
-    so ``dataclasses.replace`` (which may change fields) always drops it."""
+    so ``dataclasses.replace`` (which may change fields) always drops it. Typed
+    ``Any``, not ``object``: mypyc's dataclass support fails at import on ``object``
+    (``KeyError: 'object'``)."""
 
     def __init__(
         self,
